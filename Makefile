@@ -1,0 +1,58 @@
+# Boutique. `make run` and `make test` each do all the set-up they need on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8080
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q
+
+.PHONY: help install run test test-system-deps lint protos migrate clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed ## the .venv with every pinned dependency
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -e ".[test]"
+	touch $@
+
+.env:
+	@echo "# Written by make run for the embedded shop on loopback; never commit it." > $@
+	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> $@
+	@echo "HTTPS_ONLY=false" >> $@
+
+migrate: install .env
+	$(PY) manage.py migrate --no-input
+
+run: migrate ## the shop on http://127.0.0.1:$(PORT) (embedded: SQLite, no Redis)
+	$(PY) manage.py collectstatic --no-input -v0
+	$(PY) manage.py load_demo
+	$(VENV)/bin/gunicorn shop.wsgi:application --bind 127.0.0.1:$(PORT) \
+		--workers 1 --threads 8 --access-logfile -
+
+test-system-deps: ## redis-server, PostgreSQL and Chromium from apt when missing
+	@missing=""; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing="$$missing postgresql"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -q && $(APT_INSTALL) $$missing; \
+	fi
+
+lint: install ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install test-system-deps lint ## everything the tests need, then the whole suite
+	$(PY) -m pytest
+	$(PY) -m testing.servers postgres -- $(PY) -m pytest -m postgres
+
+protos: install ## regenerate the gRPC stubs from shop/rpc/protos/hipstershop.proto
+	$(PY) shop/rpc/codegen.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Operations of the ads service: all its business rules live here."""

@@ -1,0 +1,3 @@
+"""REST endpoints of the cart service (thin: validate, call services, serialize)."""
+
+urlpatterns: list = []

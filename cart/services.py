@@ -1,0 +1,1 @@
+"""Operations of the cart service: all its business rules live here."""

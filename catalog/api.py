@@ -1,0 +1,3 @@
+"""REST endpoints of the catalog service (thin: validate, call services, serialize)."""
+
+urlpatterns: list = []

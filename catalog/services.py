@@ -1,0 +1,1 @@
+"""Operations of the catalog service: all its business rules live here."""

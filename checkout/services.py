@@ -1,0 +1,1 @@
+"""Operations of the checkout service: all its business rules live here."""

@@ -1,0 +1,50 @@
+"""Fixtures shared by every app's tests: real servers and the gRPC seam."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+import grpc
+import pytest
+
+from testing.servers import RedisServer
+
+
+def pytest_collection_modifyitems(config, items):
+    # The PostgreSQL suites run in their own pass (`make test` wraps it in a real cluster).
+    on_postgres = bool(os.environ.get("TEST_POSTGRES"))
+    selected = [item for item in items if ("postgres" in item.keywords) == on_postgres]
+    deselected = [item for item in items if ("postgres" in item.keywords) != on_postgres]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def grpc_server() -> Iterator[Callable[..., str]]:
+    """Starts our gRPC server for the named apps in this process; returns its address."""
+    from shop import registry
+    from shop.rpc.client import close_channels
+    from shop.rpc.server import build_server
+
+    started: list[grpc.Server] = []
+
+    def start(*apps: str) -> str:
+        server, port, _health = build_server(apps, address="127.0.0.1:0", max_workers=8)
+        server.start()
+        started.append(server)
+        return f"127.0.0.1:{port}"
+
+    yield start
+    for server in started:
+        server.stop(grace=None)
+    close_channels()
+    registry.reset()

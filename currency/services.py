@@ -1,0 +1,82 @@
+"""Currency conversion: rates per 1 EUR, from -> EUR -> to, in Decimal arithmetic."""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+
+from django.core.cache import cache
+from django.db import transaction
+
+from shop.errors import InvalidArgument
+from shop.money import Money
+
+from .models import ExchangeRate
+
+RATES_CACHE_KEY = "currency:rates:v1"
+RATES_CACHE_SECONDS = 300
+# 34 significant digits: far beyond the wire's nano precision for any realistic amount.
+CONVERSION_PRECISION = 34
+
+INITIAL_RATES_PER_EUR = {
+    "EUR": "1.0", "USD": "1.1305", "JPY": "126.40", "BGN": "1.9558", "CZK": "25.592",
+    "DKK": "7.4609", "GBP": "0.85970", "HUF": "315.51", "PLN": "4.2996", "RON": "4.7463",
+    "SEK": "10.5375", "CHF": "1.1360", "ISK": "136.80", "NOK": "9.8040", "HRK": "7.4210",
+    "RUB": "74.4208", "TRY": "6.1247", "AUD": "1.6072", "BRL": "4.2682", "CAD": "1.5128",
+    "CNY": "7.5857", "HKD": "8.8743", "IDR": "15999.40", "ILS": "4.0875", "INR": "79.4320",
+    "KRW": "1275.05", "MXN": "21.7999", "MYR": "4.6289", "NZD": "1.6679", "PHP": "59.083",
+    "SGD": "1.5349", "THB": "36.012", "ZAR": "16.0583",
+}  # fmt: skip
+
+
+class UnsupportedCurrency(InvalidArgument):
+    code = "unsupported_currency"
+
+    def __init__(self, currency: str):
+        super().__init__(
+            f"The currency {currency!r} is not supported.",
+            fields={"currency": [f"{currency!r} is not a supported currency code."]},
+        )
+
+
+def rates() -> dict[str, Decimal]:
+    """All rates per EUR, cached; staff edits invalidate the cache (see rates_changed)."""
+    table = cache.get(RATES_CACHE_KEY)
+    if table is None:
+        table = dict(ExchangeRate.objects.values_list("code", "rate_per_eur"))
+        cache.set(RATES_CACHE_KEY, table, RATES_CACHE_SECONDS)
+    return table
+
+
+def rates_changed() -> None:
+    transaction.on_commit(lambda: cache.delete(RATES_CACHE_KEY))
+
+
+def currency_codes() -> list[str]:
+    return sorted(rates())
+
+
+def currency_convert(*, money: Money, to_currency: str) -> Money:
+    table = rates()
+    for code in (money.currency, to_currency):
+        if code not in table:
+            raise UnsupportedCurrency(code)
+    if money.currency == to_currency:
+        return money
+    with localcontext() as context:
+        context.prec = CONVERSION_PRECISION
+        amount = money.amount / table[money.currency] * table[to_currency]
+    return Money(amount, to_currency)
+
+
+@transaction.atomic
+def rates_load_initial() -> int:
+    """Creates the initial rates that are missing; never overwrites a rate staff have set."""
+    existing = set(ExchangeRate.objects.values_list("code", flat=True))
+    missing = [
+        ExchangeRate(code=code, rate_per_eur=Decimal(rate))
+        for code, rate in INITIAL_RATES_PER_EUR.items()
+        if code not in existing
+    ]
+    ExchangeRate.objects.bulk_create(missing)
+    rates_changed()
+    return len(missing)

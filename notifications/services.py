@@ -1,0 +1,1 @@
+"""Operations of the notifications service: all its business rules live here."""

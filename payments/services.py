@@ -1,0 +1,1 @@
+"""Operations of the payments service: all its business rules live here."""

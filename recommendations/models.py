@@ -1,0 +1,1 @@
+"""Stored data of the recommendations service."""

@@ -1,0 +1,1 @@
+"""Operations of the recommendations service: all its business rules live here."""

@@ -1,0 +1,3 @@
+"""REST endpoints of the shipping service (thin: validate, call services, serialize)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Operations of the shipping service: all its business rules live here."""

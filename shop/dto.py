@@ -1,0 +1,81 @@
+"""Small frozen values that cross the service seam (in-process or over gRPC).
+
+They mirror the hipstershop messages, with Money as our Money type and a zip code as text
+(postal codes are alphanumeric in much of the world; the wire's int32 is mapped at the edge).
+ORM rows never cross the seam.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .money import Money
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    id: str
+    name: str
+    description: str
+    picture: str
+    price_usd: Money
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CartItem:
+    product_id: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cart:
+    user_id: str
+    items: tuple[CartItem, ...] = ()
+
+    @property
+    def size(self) -> int:
+        return sum(item.quantity for item in self.items)
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    street_address: str
+    city: str
+    state: str
+    country: str
+    zip_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreditCard:
+    # repr=False: a card number or CVV must never reach a log line through a repr.
+    number: str = field(repr=False)
+    cvv: str = field(repr=False)
+    expiration_year: int
+    expiration_month: int
+
+    @property
+    def last4(self) -> str:
+        return self.number[-4:]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderItem:
+    item: CartItem
+    cost: Money
+
+
+@dataclass(frozen=True, slots=True)
+class OrderResult:
+    order_id: str
+    shipping_tracking_id: str
+    shipping_cost: Money
+    shipping_address: Address
+    items: tuple[OrderItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Ad:
+    redirect_url: str
+    text: str

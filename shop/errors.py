@@ -1,0 +1,125 @@
+"""The one error hierarchy of the shop.
+
+Every domain error is a ShopError subclass with a *kind*; the KINDS table maps a kind to the HTTP
+status of the API, the gRPC status code and the storefront page status. Messages are written for
+the person who reads them (a customer on a page, an integrator in a JSON body) and are safe to show.
+
+Each subclass has a stable `code` (e.g. "product_not_found") that crosses the gRPC seam in the
+trailing metadata, so a remote client raises the same subclass the local service raised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import grpc
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    http_status: int
+    grpc_status: grpc.StatusCode
+    page_status: int
+    title: str
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("invalid", 400, grpc.StatusCode.INVALID_ARGUMENT, 422, "Invalid input"),
+        Kind("not_found", 404, grpc.StatusCode.NOT_FOUND, 404, "Not found"),
+        Kind("conflict", 409, grpc.StatusCode.ALREADY_EXISTS, 409, "Conflict"),
+        Kind("precondition", 422, grpc.StatusCode.FAILED_PRECONDITION, 422, "Cannot do that now"),
+        Kind("declined", 402, grpc.StatusCode.INVALID_ARGUMENT, 422, "Payment refused"),
+        Kind("unavailable", 503, grpc.StatusCode.UNAVAILABLE, 503, "Temporarily unavailable"),
+    )
+}
+_KIND_BY_GRPC_STATUS = {
+    grpc.StatusCode.INVALID_ARGUMENT: "invalid",
+    grpc.StatusCode.NOT_FOUND: "not_found",
+    grpc.StatusCode.ALREADY_EXISTS: "conflict",
+    grpc.StatusCode.FAILED_PRECONDITION: "precondition",
+    grpc.StatusCode.UNAVAILABLE: "unavailable",
+    grpc.StatusCode.DEADLINE_EXCEEDED: "unavailable",
+    grpc.StatusCode.RESOURCE_EXHAUSTED: "unavailable",
+}
+
+_BY_CODE: dict[str, type[ShopError]] = {}
+
+
+class ShopError(Exception):
+    kind: ClassVar[str] = "invalid"
+    code: ClassVar[str] = "error"
+    default_message: ClassVar[str] = "Something went wrong."
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.kind not in KINDS:
+            raise TypeError(f"{cls.__name__}.kind {cls.kind!r} is not one of {sorted(KINDS)}")
+        _BY_CODE[cls.code] = cls
+
+    def __init__(self, message: str | None = None, *, fields: dict[str, list[str]] | None = None):
+        self.message = message or self.default_message
+        # Per-field problems, e.g. {"quantity": ["Must be between 1 and 10."]}.
+        self.fields = fields or {}
+        super().__init__(self.message)
+
+    @property
+    def spec(self) -> Kind:
+        return KINDS[self.kind]
+
+
+class InvalidArgument(ShopError):
+    kind = "invalid"
+    code = "invalid"
+    default_message = "The request is not valid."
+
+
+class NotFound(ShopError):
+    kind = "not_found"
+    code = "not_found"
+    default_message = "Not found."
+
+
+class Conflict(ShopError):
+    kind = "conflict"
+    code = "conflict"
+    default_message = "This conflicts with an earlier request."
+
+
+class PreconditionFailed(ShopError):
+    kind = "precondition"
+    code = "precondition"
+    default_message = "This cannot be done now."
+
+
+class Declined(ShopError):
+    kind = "declined"
+    code = "declined"
+    default_message = "The payment was refused."
+
+
+class ServiceUnavailable(ShopError):
+    kind = "unavailable"
+    code = "unavailable"
+    default_message = "This part of the shop is temporarily unavailable. Please try again shortly."
+
+
+def error_from_grpc(status: grpc.StatusCode, details: str, code: str | None) -> ShopError | None:
+    """The domain error a remote service raised, or None for a status that is not a domain error."""
+    cls = _BY_CODE.get(code or "")
+    if cls is not None:
+        return cls(details or None)
+    kind = _KIND_BY_GRPC_STATUS.get(status)
+    if kind is None:
+        return None
+    base = {
+        "invalid": InvalidArgument,
+        "not_found": NotFound,
+        "conflict": Conflict,
+        "precondition": PreconditionFailed,
+        "unavailable": ServiceUnavailable,
+    }[kind]
+    return base(details or None)

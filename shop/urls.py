@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from shop import views
+
+api_v1 = [
+    path("", include("catalog.api")),
+    path("", include("currency.api")),
+    path("", include("cart.api")),
+    path("", include("payments.api")),
+    path("", include("shipping.api")),
+    path("", include("notifications.api")),
+    path("", include("checkout.api")),
+    path("", include("recommendations.api")),
+    path("", include("ads.api")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("_healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("", include("shop.storefront_urls")),
+]
+
+handler400 = "shop.views.bad_request"
+handler403 = "shop.views.permission_denied"
+handler404 = "shop.views.page_not_found"
+handler500 = "shop.views.server_error"
