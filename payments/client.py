@@ -1,14 +1,21 @@
-"""The Payment service's interface, as its consumers see it.
+"""The Payment service's interface, as its consumers see it, and its implementations.
 
-Implementations and `payment_client()` come with the payments issue, following currency/client.py.
+The local implementation calls payments/services.py (filled by the payments issue).
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from shop import registry
 from shop.dto import CreditCard
 from shop.money import Money
+from shop.rpc.client import RemoteClient
+from shop.rpc.convert import credit_card_to_pb, money_to_pb
+from shop.rpc.protos import hipstershop_pb2 as pb
+from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+
+from . import services
 
 
 class PaymentClient(Protocol):
@@ -19,3 +26,29 @@ class PaymentClient(Protocol):
     def void(self, transaction_id: str) -> None:
         """Gives the money back (compensation when a later checkout step fails)."""
         ...
+
+
+class LocalPaymentClient:
+    def charge(self, amount: Money, card: CreditCard, *, idempotency_key: str | None = None) -> str:
+        return services.payment_charge(amount=amount, card=card, idempotency_key=idempotency_key)
+
+    def void(self, transaction_id: str) -> None:
+        services.payment_void(transaction_id=transaction_id)
+
+
+class GrpcPaymentClient(RemoteClient):
+    stub_class = pb_grpc.PaymentServiceStub
+    service_label = "payment"
+
+    def charge(self, amount: Money, card: CreditCard, *, idempotency_key: str | None = None) -> str:
+        request = pb.ChargeRequest(amount=money_to_pb(amount), credit_card=credit_card_to_pb(card))
+        # hipstershop.ChargeRequest has no idempotency field: the key travels as metadata, and
+        # only a keyed charge may be retried safely.
+        metadata = (("idempotency-key", idempotency_key),) if idempotency_key else None
+        return self.call(
+            "Charge", request, idempotent=bool(idempotency_key), metadata=metadata
+        ).transaction_id
+
+
+def payment_client() -> PaymentClient:
+    return registry.pick("payments", local=LocalPaymentClient, remote=GrpcPaymentClient)

@@ -1,6 +1,6 @@
-"""The Shipping service's interface, as its consumers see it.
+"""The Shipping service's interface, as its consumers see it, and its implementations.
 
-Implementations and `shipping_client()` come with the shipping issue, following currency/client.py.
+The local implementation calls shipping/services.py (filled by the shipping issue).
 """
 
 from __future__ import annotations
@@ -8,8 +8,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from shop import registry
 from shop.dto import Address, CartItem
 from shop.money import Money
+from shop.rpc.client import RemoteClient
+from shop.rpc.convert import address_to_pb, cart_item_to_pb, money_from_pb
+from shop.rpc.protos import hipstershop_pb2 as pb
+from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+
+from . import services
 
 
 class ShippingClient(Protocol):
@@ -20,5 +27,41 @@ class ShippingClient(Protocol):
     def ship_order(
         self, address: Address, items: Sequence[CartItem], *, reference: str | None = None
     ) -> str:
-        """Creates the shipment and returns its tracking id."""
+        """Creates the shipment and returns its tracking id; the same reference ships once."""
         ...
+
+
+class LocalShippingClient:
+    def get_quote(self, address: Address, items: Sequence[CartItem]) -> Money:
+        return services.shipping_quote(address=address, items=tuple(items))
+
+    def ship_order(
+        self, address: Address, items: Sequence[CartItem], *, reference: str | None = None
+    ) -> str:
+        return services.shipment_create(address=address, items=tuple(items), reference=reference)
+
+
+class GrpcShippingClient(RemoteClient):
+    stub_class = pb_grpc.ShippingServiceStub
+    service_label = "shipping"
+
+    def get_quote(self, address: Address, items: Sequence[CartItem]) -> Money:
+        request = pb.GetQuoteRequest(
+            address=address_to_pb(address), items=[cart_item_to_pb(i) for i in items]
+        )
+        return money_from_pb(self.call("GetQuote", request, idempotent=True).cost_usd)
+
+    def ship_order(
+        self, address: Address, items: Sequence[CartItem], *, reference: str | None = None
+    ) -> str:
+        request = pb.ShipOrderRequest(
+            address=address_to_pb(address), items=[cart_item_to_pb(i) for i in items]
+        )
+        # The reference (the order id) travels as metadata; only then is a retry safe.
+        metadata = (("order-reference", reference),) if reference else None
+        response = self.call("ShipOrder", request, idempotent=bool(reference), metadata=metadata)
+        return response.tracking_id
+
+
+def shipping_client() -> ShippingClient:
+    return registry.pick("shipping", local=LocalShippingClient, remote=GrpcShippingClient)

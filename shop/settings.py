@@ -14,7 +14,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # A local .env (written by `make run`, never committed) may hold the embedded secret key.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Variables already in the environment win; ENV_FILE names another file.
+environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")

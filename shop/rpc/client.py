@@ -59,12 +59,20 @@ class RemoteClient:
         self.attempts = attempts if attempts is not None else settings.GRPC_RETRY_ATTEMPTS
         self.stub = self.stub_class(channel_for(address))
 
-    def call(self, method: str, request: Any, *, idempotent: bool, deadline: float | None = None):
+    def call(
+        self,
+        method: str,
+        request: Any,
+        *,
+        idempotent: bool,
+        deadline: float | None = None,
+        metadata: tuple[tuple[str, str], ...] | None = None,
+    ):
         rpc = getattr(self.stub, method)
         attempts = self.attempts if idempotent else 1
         for attempt in range(attempts):
             try:
-                return rpc(request, timeout=deadline or self.deadline)
+                return rpc(request, timeout=deadline or self.deadline, metadata=metadata)
             except grpc.RpcError as exc:
                 status = exc.code()
                 if status in RETRYABLE and attempt + 1 < attempts:

@@ -34,6 +34,7 @@ NAMES = ["SECRET_KEY", "DEBUG", "HTTPS_ONLY", "REDIS_URL", "CELERY_BROKER_URL", 
 def run(code: str, *args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in NAMES}
     clean["DJANGO_SETTINGS_MODULE"] = "shop.settings"
+    clean["ENV_FILE"] = os.devnull  # a developer's .env must not leak into these checks
     return subprocess.run(
         [sys.executable, *(["-c", code] if code else []), *args],
         env={**clean, **env},

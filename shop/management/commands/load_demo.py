@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from catalog.services import demo_catalog_load
 from currency.services import rates_load_initial
 
 
@@ -9,7 +10,10 @@ class Command(BaseCommand):
     help = "Load the demo catalog, ads and exchange rates (idempotent)."
 
     def handle(self, *args, **options) -> None:
-        loaders = [("exchange rates", rates_load_initial)]
+        loaders = [
+            ("exchange rates", rates_load_initial),
+            ("products", demo_catalog_load),
+        ]
         for label, loader in loaders:
             created = loader()
             self.stdout.write(f"{label}: {created} created")
