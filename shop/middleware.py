@@ -55,13 +55,24 @@ class CrossOriginProtectionMiddleware:
         )
 
 
+# Swagger UI (served from our own static files) styles its widgets with inline styles.
+API_DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        policy = (
+            API_DOCS_CONTENT_SECURITY_POLICY
+            if request.path.startswith("/api/v1/docs/")
+            else CONTENT_SECURITY_POLICY
+        )
+        response.headers.setdefault("Content-Security-Policy", policy)
         return response
 
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "shop",
     "catalog",
     "currency",
@@ -202,12 +203,28 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "shop.api.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "COERCE_DECIMAL_TO_STRING": True,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "shop.throttling.AnonReadThrottle",
+        "shop.throttling.AnonWriteThrottle",
+        "shop.throttling.TokenThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon_read": env.str("API_ANON_READ_RATE", default="600/minute"),
+        "anon_write": env.str("API_ANON_WRITE_RATE", default="60/minute"),
+        "user": env.str("API_TOKEN_RATE", default="3000/minute"),
+    },
+    # Client IPs come from X-Forwarded-For only behind this many trusted proxies (an ingress: 1).
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=None),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Boutique API",
     "DESCRIPTION": "The integrators' REST API of the Boutique shop.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from our own static files (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {
