@@ -4,9 +4,25 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.urls import include, path
+from rest_framework.response import Response
 from rest_framework.test import APIClient
+from rest_framework.views import APIView
 
-pytestmark = pytest.mark.django_db
+from shop.urls import urlpatterns as shop_urlpatterns
+
+
+class EchoView(APIView):
+    def get(self, request):
+        return Response({"ok": True})
+
+    def post(self, request):
+        return Response({"ok": True}, status=201)
+
+
+urlpatterns = [path("api/v1/test-echo/", EchoView.as_view()), path("", include(shop_urlpatterns))]
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 
 @pytest.fixture(autouse=True)
@@ -46,16 +62,15 @@ def test_anonymous_writes_are_throttled_with_retry_after(settings):
 
         AnonWriteThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
         api = APIClient()
-        statuses = [api.post("/api/v1/schema/", {}).status_code for _ in range(3)]
-        # The schema takes no POST (405), but every anonymous write counts against the budget.
-        assert statuses == [405, 405, 429]
-        response = api.post("/api/v1/schema/", {})
+        statuses = [api.post("/api/v1/test-echo/", {}).status_code for _ in range(3)]
+        assert statuses == [201, 201, 429]
+        response = api.post("/api/v1/test-echo/", {})
         assert response.status_code == 429
         assert int(response["Retry-After"]) > 0
         assert response["Content-Type"].startswith("application/problem+json")
         assert json.loads(response.content)["status"] == 429
         # Reads are not counted against the write budget.
-        assert api.get("/api/v1/schema/?format=json").status_code == 200
+        assert api.get("/api/v1/test-echo/").status_code == 200
     finally:
         settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
         api_settings.reload()
