@@ -1,0 +1,81 @@
+"""A production-shaped shop on loopback for load runs and benchmarks: PostgreSQL, Redis, the
+demo data and gunicorn. Everything is started here and stopped on exit."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from testing.servers import PostgresServer, RedisServer, free_port, wait_for_port
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+@dataclass
+class Stack:
+    url: str
+    env: dict[str, str]
+
+
+def shop_env(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "SECRET_KEY": "load-and-bench-only-" + "x" * 40,
+        "DEBUG": "false",
+        "HTTPS_ONLY": "false",
+        "ENV_FILE": os.devnull,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        # Celery tasks run in-process: the load run measures the web tier, not a worker fleet.
+        "CELERY_BROKER_URL": "",
+        "EMAIL_URL": "locmemmail://",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+@contextlib.contextmanager
+def shop_stack(*, workers: int = 2, threads: int = 4, **extra_env: str) -> Iterator[Stack]:
+    postgres = PostgresServer()
+    redis = RedisServer()
+    gunicorn = None
+    try:
+        _createdb(postgres)
+        env = shop_env(postgres.url, redis.url, **extra_env)
+        for command in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"],
+                        ["load_demo"]):  # fmt: skip
+            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True,
+                           stdout=subprocess.DEVNULL)  # fmt: skip
+        port = free_port()
+        # Kept after the run on purpose: the place to look when a load run reports failures.
+        log = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            prefix="boutique-gunicorn-", suffix=".log", delete=False
+        )
+        gunicorn = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "shop.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        wait_for_port(port, timeout=30)
+        yield Stack(url=f"http://127.0.0.1:{port}", env=env)
+    finally:
+        if gunicorn is not None:
+            gunicorn.terminate()
+            gunicorn.wait(15)
+        redis.stop()
+        postgres.stop()
+
+
+def _createdb(postgres: PostgresServer) -> None:
+    import psycopg
+
+    admin_url = postgres.url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute("CREATE DATABASE boutique")
