@@ -7,7 +7,7 @@ PORT ?= 8080
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q
 
-.PHONY: help install run test test-system-deps lint protos migrate clean
+.PHONY: help install run test test-system-deps lint protos migrate clean load bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -56,3 +56,10 @@ protos: install ## regenerate the gRPC stubs from shop/rpc/protos/hipstershop.pr
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+load: install test-system-deps ## the original's traffic mix against a local gunicorn + Redis + PostgreSQL
+	$(PY) -m loadgen.run --users 20 --seconds 30
+
+bench: install test-system-deps ## benchmark report (ratios) into BENCHMARKS.md
+	@command -v wrk >/dev/null || $(APT_INSTALL) wrk
+	$(PY) -m benchmarks.run
