@@ -48,12 +48,13 @@ def shop_stack(*, workers: int = 2, threads: int = 4, **extra_env: str) -> Itera
     gunicorn = None
     try:
         _createdb(postgres)
-        env = shop_env(postgres.url, redis.url, **extra_env)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        env = shop_env(postgres.url, redis.url, SITE_URL=url, **extra_env)
         for command in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"],
                         ["load_demo"]):  # fmt: skip
             subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True,
                            stdout=subprocess.DEVNULL)  # fmt: skip
-        port = free_port()
         # Kept after the run on purpose: the place to look when a load run reports failures.
         log = tempfile.NamedTemporaryFile(  # noqa: SIM115
             prefix="boutique-gunicorn-", suffix=".log", delete=False
@@ -64,7 +65,7 @@ def shop_stack(*, workers: int = 2, threads: int = 4, **extra_env: str) -> Itera
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         wait_for_port(port, timeout=30)
-        yield Stack(url=f"http://127.0.0.1:{port}", env=env)
+        yield Stack(url=url, env=env)
     finally:
         if gunicorn is not None:
             gunicorn.terminate()
