@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+
 from shop.dto import Product
 from shop.errors import NotFound
 from shop.prices import display_prices
