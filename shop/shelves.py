@@ -1,0 +1,95 @@
+"""What the storefront shows of products: one currency's view of a product and of a grid page.
+
+These values hold nothing about a visitor, so pages cache them per currency (shop.pagecache).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+
+from shop.dto import Product
+from shop.errors import NotFound
+from shop.prices import display_prices
+
+PAGE_SIZE = 12
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+
+
+@dataclass(frozen=True, slots=True)
+class ShownProduct:
+    id: str
+    name: str
+    description: str
+    picture: str
+    price: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Shelf:
+    """One page of a product grid."""
+
+    products: tuple[ShownProduct, ...]
+    number: int
+    num_pages: int
+    count: int
+
+    @property
+    def previous_number(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next_number(self) -> int | None:
+        return self.number + 1 if self.number < self.num_pages else None
+
+
+def category_title(slug: str) -> str:
+    return slug.replace("-", " ").replace("_", " ").title()
+
+
+def page_number(raw: str | None) -> int:
+    """The ?page= of a grid: absent means 1; anything but a positive integer is a 404."""
+    if raw is None:
+        return 1
+    if not PAGE_NUMBER.fullmatch(raw):
+        raise NotFound(f"There is no page {raw!r} here. Pages are numbered from 1.")
+    return int(raw)
+
+
+def shown_products(products: list[Product], currency: str) -> tuple[ShownProduct, ...]:
+    prices = display_prices((product.price_usd for product in products), currency)
+    return tuple(
+        ShownProduct(
+            id=product.id,
+            name=product.name,
+            description=product.description,
+            picture=product.picture,
+            price=prices[product.price_usd],
+            categories=product.categories,
+        )
+        for product in products
+    )
+
+
+def shelf(products: list[Product], *, number: int, currency: str) -> Shelf:
+    """Page `number` of `products`; prices converted only for the products on that page.
+
+    A page past the last is a 404 (page 1 of an empty list exists: "no products").
+    """
+    paginator = Paginator(products, PAGE_SIZE, allow_empty_first_page=True)
+    if number > paginator.num_pages:
+        raise NotFound(f"There is no page {number} here; the last page is {paginator.num_pages}.")
+    page = paginator.page(number)
+    return Shelf(
+        products=shown_products(list(page.object_list), currency),
+        number=number,
+        num_pages=paginator.num_pages,
+        count=paginator.count,
+    )
+
+
+def categories_of(products: list[Product]) -> tuple[str, ...]:
+    return tuple(sorted({slug for product in products for slug in product.categories}))

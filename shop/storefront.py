@@ -1,0 +1,164 @@
+"""The storefront's pages (the original's frontend): browse, search, switch currency, log out.
+
+Views translate and delegate: products come from the catalog client, prices from the currency
+client, the cart size from the cart client. What every visitor sees alike is cached per currency
+(shop.pagecache); the header's cart size is the visitor's own and never cached.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import logout as auth_logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST, require_safe
+
+from cart.client import cart_client
+from catalog.client import catalog_client
+from shop import pagecache
+from shop.decorators import storefront_form
+from shop.errors import InvalidArgument, NotFound, ShopError
+from shop.prices import CURRENCY_COOKIE, supported_currencies, visitor_currency
+from shop.session import known_visitor_id
+from shop.shelves import categories_of, category_title, page_number, shelf, shown_products
+
+logger = logging.getLogger(__name__)
+
+CURRENCY_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+MAX_QUERY_LENGTH = 100
+
+
+def cart_size(request: HttpRequest) -> int | None:
+    """Items in the visitor's cart; None (the header shows no count) when the cart service fails."""
+    user_id = known_visitor_id(request)
+    if user_id is None:
+        return 0
+    try:
+        return cart_client().get_cart(user_id).size
+    except ShopError as error:
+        logger.warning("Cart size left out of the header: %s", error)
+        return None
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict, *, currency: str, status: int = 200
+) -> HttpResponse:
+    """A storefront page with its header: the visitor's currency and cart size."""
+    header = {"currency": currency, "cart_size": cart_size(request)}
+    return render(request, template, {**header, **context}, status=status)
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    currency = visitor_currency(request)
+    number = page_number(request.GET.get("page"))
+
+    def compute():
+        products = catalog_client().list_products()
+        return shelf(products, number=number, currency=currency), categories_of(products)
+
+    grid, categories = pagecache.cached(("home", currency, number), compute)
+    context = {"shelf": grid, "categories": categories}
+    return render_page(request, "shop/home.html", context, currency=currency)
+
+
+@require_safe
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    currency = visitor_currency(request)
+    number = page_number(request.GET.get("page"))
+
+    def compute():
+        products = [p for p in catalog_client().list_products() if slug in p.categories]
+        if not products:
+            raise NotFound(f"There is no category {slug!r} in the shop.")
+        return shelf(products, number=number, currency=currency)
+
+    grid = pagecache.cached(("category", currency, slug, number), compute)
+    context = {"shelf": grid, "heading": category_title(slug)}
+    return render_page(request, "shop/listing.html", context, currency=currency)
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    # Free text makes unbounded cache keys, so results are not cached; their prices are
+    # converted for the shown page only.
+    query = request.GET.get("q", "").strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        raise InvalidArgument(f"Please search with at most {MAX_QUERY_LENGTH} characters.")
+    currency = visitor_currency(request)
+    number = page_number(request.GET.get("page"))
+    products = catalog_client().search_products(query) if query else []
+    context = {
+        "shelf": shelf(products, number=number, currency=currency),
+        "query": query,
+        "heading": f"Results for “{query}”" if query else "Search",
+    }
+    return render_page(request, "shop/listing.html", context, currency=currency)
+
+
+@require_safe
+def product_detail(request: HttpRequest, product_id: str) -> HttpResponse:
+    currency = visitor_currency(request)
+
+    def compute():
+        return shown_products([catalog_client().get_product(product_id)], currency)[0]
+
+    product = pagecache.cached(("product", currency, product_id), compute)
+    context = {"product": product, "quantities": range(1, 11)}
+    return render_page(request, "shop/product.html", context, currency=currency)
+
+
+@storefront_form
+@require_POST
+def set_currency(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("currency_code", "").strip().upper()
+    if not code:
+        raise InvalidArgument(
+            "Please choose a currency.", fields={"currency_code": ["This field is required."]}
+        )
+    if code not in supported_currencies():
+        raise InvalidArgument(
+            f"The shop cannot show prices in {code!r}. Please choose another currency.",
+            fields={"currency_code": [f"{code!r} is not a supported currency code."]},
+        )
+    response = redirect(back_to_shop_page(request))
+    response.set_cookie(
+        CURRENCY_COOKIE,
+        code,
+        max_age=CURRENCY_COOKIE_MAX_AGE,
+        secure=settings.HTTPS_ONLY,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def back_to_shop_page(request: HttpRequest) -> str:
+    """The path of the Referer when it is a page of this shop, else the home page.
+
+    The result is checked again as a redirect target, so a Referer like
+    `https://shop//evil.example/` cannot turn into a protocol-relative redirect.
+    """
+    referer = request.headers.get("Referer", "")
+    allowed = {"allowed_hosts": {request.get_host()}, "require_https": request.is_secure()}
+    if not referer or not url_has_allowed_host_and_scheme(referer, **allowed):
+        return "/"
+    parts = urlsplit(referer)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, **allowed):
+        return "/"
+    return target
+
+
+@require_GET
+def logout(request: HttpRequest) -> HttpResponse:
+    """Ends the session (the cart's user id with it) and clears every cookie of the shop."""
+    auth_logout(request)
+    response = redirect("/")
+    for name in request.COOKIES:
+        response.delete_cookie(name, samesite="Lax")
+    return response
