@@ -20,16 +20,19 @@ SESSION_STORE_ERRORS = (ConnectionInterrupted, redis.ConnectionError, redis.Time
 
 def known_visitor_id(request: HttpRequest) -> str | None:
     """The session key if the visitor has a session; never creates one."""
+    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     try:
         # Loading the session drops a key that names no stored session (expired, made up).
         request.session.keys()
         key = request.session.session_key
-        cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if key is None and cookie:
             # Expired, or the session store is unreachable: `exists` raises only for the latter.
             request.session.exists(cookie)
         return key
     except SESSION_STORE_ERRORS as exc:
+        # SessionMiddleware deletes the cookie of a session that loaded empty, which would
+        # orphan the cart for good; an unloaded session for the same key it leaves alone.
+        request.session = type(request.session)(cookie)
         raise CartUnavailable() from exc
 
 
