@@ -76,7 +76,9 @@ def test_unknown_product_is_a_404_page_and_no_change(any_store, client):
 def test_update_and_remove_lines(any_store, client):
     add(client, SUNGLASSES, "2")
     add(client, MUG, "1")
-    assert client.post("/cart/update", {"product_id": SUNGLASSES, "quantity": "7"}).status_code == 302
+    assert (
+        client.post("/cart/update", {"product_id": SUNGLASSES, "quantity": "7"}).status_code == 302
+    )
     lines = {line.product_id: line.quantity for line in client.get("/cart").context["cart"].lines}
     assert lines == {SUNGLASSES: 7, MUG: 1}
     client.post("/cart/update", {"product_id": MUG, "quantity": "0"})

@@ -80,9 +80,11 @@ def test_the_password_is_honoured(settings, redis_settings_template, caplog):
             server.url.replace(":correct horse@", ""),
         ):
             point_at_redis(settings, redis_settings_template, wrong)
-            with caplog.at_level(logging.ERROR, logger="cart.stores"):
-                with pytest.raises(CartUnavailable, match="temporarily unavailable"):
-                    cart_get(user_id="alice")
+            with (
+                caplog.at_level(logging.ERROR, logger="cart.stores"),
+                pytest.raises(CartUnavailable, match="temporarily unavailable"),
+            ):
+                cart_get(user_id="alice")
             assert "Redis refused the credentials in REDIS_URL" in caplog.text
             caplog.clear()
     finally:
