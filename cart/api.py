@@ -1,3 +1,52 @@
-"""REST endpoints of the cart service (thin: validate, call services, serialize)."""
+"""REST endpoints of the cart service (thin: validate, call services, serialize).
 
-urlpatterns: list = []
+`carts/` hands out an unguessable id; holding it is the permission to use that cart.
+"""
+
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import services
+from .serializers import CartItemSerializer, CartSerializer, cart_data
+
+
+class CartListView(APIView):
+    @extend_schema(request=None, responses={201: CartSerializer}, summary="Create a cart")
+    def post(self, request):
+        return Response(cart_data(services.cart_create()), status=status.HTTP_201_CREATED)
+
+
+class CartDetailView(APIView):
+    @extend_schema(responses={200: CartSerializer}, summary="Read a cart")
+    def get(self, request, cart_id: str):
+        return Response(cart_data(services.cart_get_registered(cart_id=cart_id)))
+
+    @extend_schema(responses={204: None}, summary="Empty a cart")
+    def delete(self, request, cart_id: str):
+        services.cart_get_registered(cart_id=cart_id)
+        services.cart_empty(user_id=cart_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CartItemsView(APIView):
+    @extend_schema(
+        request=CartItemSerializer,
+        responses={200: CartSerializer},
+        summary="Add to a cart (adds to the quantity already there)",
+    )
+    def post(self, request, cart_id: str):
+        services.cart_get_registered(cart_id=cart_id)
+        item = CartItemSerializer(data=request.data)
+        item.is_valid(raise_exception=True)
+        services.cart_add_item(user_id=cart_id, **item.validated_data)
+        return Response(cart_data(services.cart_get(user_id=cart_id)))
+
+
+urlpatterns = [
+    path("carts/", CartListView.as_view(), name="cart-list"),
+    path("carts/<str:cart_id>/", CartDetailView.as_view(), name="cart-detail"),
+    path("carts/<str:cart_id>/items/", CartItemsView.as_view(), name="cart-items"),
+]

@@ -1,6 +1,8 @@
 """The Cart service's interface, as its consumers see it, and its implementations.
 
-The local implementation calls cart/services.py (filled by the cart issue).
+The original CartService has no per-line change; `set_quantity` and `remove_item` travel over
+our extension service boutique.CartLineService (shop/rpc/protos/boutique_cart.proto), served
+next to hipstershop.CartService by the same server.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from shop import registry
 from shop.dto import Cart
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import cart_item_from_pb
+from shop.rpc.protos import boutique_cart_pb2 as cart_pb
+from shop.rpc.protos import boutique_cart_pb2_grpc as cart_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
@@ -19,7 +23,8 @@ from . import services
 
 class CartClient(Protocol):
     def add_item(self, user_id: str, product_id: str, quantity: int) -> None:
-        """Adds to the quantity already in the cart; quantity < 1 or an unknown product refused."""
+        """Adds to the quantity already in the cart; quantity outside 1-10 or an unknown
+        product refused, as is growing a line past 99."""
         ...
 
     def get_cart(self, user_id: str) -> Cart:
@@ -27,6 +32,12 @@ class CartClient(Protocol):
         ...
 
     def empty_cart(self, user_id: str) -> None: ...
+
+    def set_quantity(self, user_id: str, product_id: str, quantity: int) -> None:
+        """Sets a line's quantity (0-99); 0 removes the line."""
+        ...
+
+    def remove_item(self, user_id: str, product_id: str) -> None: ...
 
 
 class LocalCartClient:
@@ -39,10 +50,25 @@ class LocalCartClient:
     def empty_cart(self, user_id: str) -> None:
         services.cart_empty(user_id=user_id)
 
+    def set_quantity(self, user_id: str, product_id: str, quantity: int) -> None:
+        services.cart_set_quantity(user_id=user_id, product_id=product_id, quantity=quantity)
+
+    def remove_item(self, user_id: str, product_id: str) -> None:
+        services.cart_remove_item(user_id=user_id, product_id=product_id)
+
+
+class _GrpcCartLineClient(RemoteClient):
+    stub_class = cart_pb_grpc.CartLineServiceStub
+    service_label = "cart"
+
 
 class GrpcCartClient(RemoteClient):
     stub_class = pb_grpc.CartServiceStub
     service_label = "cart"
+
+    def __init__(self, address: str, **options):
+        super().__init__(address, **options)
+        self.lines = _GrpcCartLineClient(address, **options)
 
     def add_item(self, user_id: str, product_id: str, quantity: int) -> None:
         # Not idempotent: a retried AddItem could add twice.
@@ -55,6 +81,15 @@ class GrpcCartClient(RemoteClient):
 
     def empty_cart(self, user_id: str) -> None:
         self.call("EmptyCart", pb.EmptyCartRequest(user_id=user_id), idempotent=True)
+
+    def set_quantity(self, user_id: str, product_id: str, quantity: int) -> None:
+        item = pb.CartItem(product_id=product_id, quantity=quantity)
+        request = cart_pb.SetQuantityRequest(user_id=user_id, item=item)
+        self.lines.call("SetQuantity", request, idempotent=True)
+
+    def remove_item(self, user_id: str, product_id: str) -> None:
+        request = cart_pb.RemoveItemRequest(user_id=user_id, product_id=product_id)
+        self.lines.call("RemoveItem", request, idempotent=True)
 
 
 def cart_client() -> CartClient:

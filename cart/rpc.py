@@ -1,17 +1,50 @@
-"""gRPC shim of the Cart service (hipstershop.CartService): translate and delegate to services.py.
+"""gRPC shim of the Cart service: hipstershop.CartService (the original's protocol) and our
+extension boutique.CartLineService (per-line changes). Translate and delegate to services.py."""
 
-Until its issue lands, the generated base class answers UNIMPLEMENTED for every RPC.
-"""
-
+from shop.rpc.convert import cart_item_to_pb
+from shop.rpc.protos import boutique_cart_pb2_grpc as cart_pb_grpc
+from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 from shop.rpc.server import Servicer
 
+from . import services
+
 SERVICE_NAME = "hipstershop.CartService"
+EXTRA_SERVICE_NAMES = ("boutique.CartLineService",)
 
 
 class CartServicer(Servicer, pb_grpc.CartServiceServicer):
-    pass
+    def AddItem(self, request, context):
+        services.cart_add_item(
+            user_id=request.user_id,
+            product_id=request.item.product_id,
+            quantity=request.item.quantity,
+        )
+        return pb.Empty()
+
+    def GetCart(self, request, context):
+        cart = services.cart_get(user_id=request.user_id)
+        return pb.Cart(user_id=cart.user_id, items=[cart_item_to_pb(i) for i in cart.items])
+
+    def EmptyCart(self, request, context):
+        services.cart_empty(user_id=request.user_id)
+        return pb.Empty()
+
+
+class CartLineServicer(Servicer, cart_pb_grpc.CartLineServiceServicer):
+    def SetQuantity(self, request, context):
+        services.cart_set_quantity(
+            user_id=request.user_id,
+            product_id=request.item.product_id,
+            quantity=request.item.quantity,
+        )
+        return pb.Empty()
+
+    def RemoveItem(self, request, context):
+        services.cart_remove_item(user_id=request.user_id, product_id=request.product_id)
+        return pb.Empty()
 
 
 def add_to_server(server) -> None:
     pb_grpc.add_CartServiceServicer_to_server(CartServicer(), server)
+    cart_pb_grpc.add_CartLineServiceServicer_to_server(CartLineServicer(), server)

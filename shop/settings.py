@@ -235,3 +235,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Cart (cart/stores.py): a cart not written to for this long is forgotten (Redis EXPIRE; the
+# embedded store hides it at once and the daily task deletes it).
+CART_IDLE_SECONDS = env.int("CART_IDLE_SECONDS", default=30 * 24 * 3600)
+CELERY_BEAT_SCHEDULE["cart-purge-idle"] = {"task": "cart.tasks.purge_idle_carts", "schedule": 86400}
+if REDIS_URL:
+    # During a Redis outage the cache misses instead of failing every page, so browsing keeps
+    # working; sessions get their own alias that still raises, so an unreadable session is never
+    # silently replaced by a new one (which would orphan the visitor's cart).
+    CACHES["sessions"] = {**CACHES["default"], "OPTIONS": dict(CACHES["default"]["OPTIONS"])}
+    CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] = True
+    SESSION_CACHE_ALIAS = "sessions"

@@ -1,4 +1,5 @@
-"""Generates the Python stubs of hipstershop.proto.
+"""Generates the Python stubs of every .proto in shop/rpc/protos/ (hipstershop.proto and our
+extensions, e.g. boutique_cart.proto).
 
 `make protos` runs it; a test checks that the committed stubs are current.
 """
@@ -9,12 +10,18 @@ from pathlib import Path
 from grpc_tools import protoc
 
 ROOT = Path(__file__).resolve().parents[2]
-PROTO = Path("shop/rpc/protos/hipstershop.proto")
+PROTOS_DIR = Path("shop/rpc/protos")
+PROTO = PROTOS_DIR / "hipstershop.proto"
+
+
+def proto_files() -> list[Path]:
+    """The .proto files, relative to ROOT (the import root their `import` lines use)."""
+    return sorted(path.relative_to(ROOT) for path in (ROOT / PROTOS_DIR).glob("*.proto"))
 
 
 def generate(out_dir: Path = ROOT) -> None:
-    """Writes shop/rpc/protos/hipstershop_pb2{,_grpc}.py(i) under out_dir."""
-    (out_dir / PROTO.parent).mkdir(parents=True, exist_ok=True)
+    """Writes shop/rpc/protos/<name>_pb2{,_grpc}.py(i) for every .proto under out_dir."""
+    (out_dir / PROTOS_DIR).mkdir(parents=True, exist_ok=True)
     include = Path(protoc.__file__).parent / "_proto"
     status = protoc.main(
         [
@@ -24,7 +31,7 @@ def generate(out_dir: Path = ROOT) -> None:
             f"--python_out={out_dir}",
             f"--pyi_out={out_dir}",
             f"--grpc_python_out={out_dir}",
-            str(ROOT / PROTO),
+            *(str(ROOT / proto) for proto in proto_files()),
         ]
     )
     if status != 0:

@@ -96,6 +96,9 @@ def build_server(
     for app in apps:
         modules[app].add_to_server(server)
         names.append(modules[app].SERVICE_NAME)
+        # Our extensions of the original protocol served by the same app (e.g. per-line cart
+        # changes), so health and reflection report them too.
+        names.extend(getattr(modules[app], "EXTRA_SERVICE_NAMES", ()))
     for name in ["", *names]:
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     reflection.enable_server_reflection(
