@@ -6,6 +6,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from . import selectors, services
@@ -17,10 +18,16 @@ from .serializers import (
 )
 
 
+class AnonymousQuoteThrottle(AnonRateThrottle):
+    # Quotes are public; a generous limit per client address keeps a script from hammering them.
+    rate = "120/min"
+
+
 class QuoteView(APIView):
     """The shipping cost of some items (USD); the address is optional."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [AnonymousQuoteThrottle]
 
     @extend_schema(request=QuoteRequestSerializer, responses=QuoteSerializer)
     def post(self, request):

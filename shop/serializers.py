@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shop.errors import ShopError
 from shop.money import Money
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            "currency": {"type": "string", "example": "USD"},
+            "amount": {"type": "string", "format": "decimal", "example": "8.99"},
+        },
+        "required": ["currency", "amount"],
+    }
+)
 class MoneyField(serializers.Field):
     """Money in JSON: {"currency": "USD", "amount": "8.99"}, the amount a decimal string.
 
@@ -16,7 +27,8 @@ class MoneyField(serializers.Field):
     """
 
     default_error_messages = {
-        "shape": 'Expected {"currency": "USD", "amount": "8.99"}.',
+        # Braces doubled: DRF formats these messages.
+        "shape": 'Expected {{"currency": "USD", "amount": "8.99"}}.',
         "float": 'Send the amount as a decimal string, e.g. "8.99", never as a JSON number.',
     }
 

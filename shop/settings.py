@@ -218,3 +218,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Payments: the processor that moves the money (a name in payments.gateways.GATEWAYS), and how
+# long a request waits for an earlier one with the same Idempotency-Key before answering 409.
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="simulated")
+PAYMENT_IDEMPOTENCY_WAIT_SECONDS = env.float("PAYMENT_IDEMPOTENCY_WAIT_SECONDS", default=10.0)
