@@ -1,7 +1,4 @@
-"""The Payment service's interface, as its consumers see it, and its implementations.
-
-The local implementation calls payments/services.py (filled by the payments issue).
-"""
+"""The Payment service's interface, as its consumers see it, and its implementations."""
 
 from __future__ import annotations
 
@@ -12,6 +9,8 @@ from shop.dto import CreditCard
 from shop.money import Money
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import credit_card_to_pb, money_to_pb
+from shop.rpc.protos import boutique_payments_pb2 as admin_pb
+from shop.rpc.protos import boutique_payments_pb2_grpc as admin_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
@@ -36,9 +35,20 @@ class LocalPaymentClient:
         services.payment_void(transaction_id=transaction_id)
 
 
+class _GrpcPaymentAdminClient(RemoteClient):
+    """boutique.PaymentAdminService, served next to hipstershop.PaymentService."""
+
+    stub_class = admin_pb_grpc.PaymentAdminServiceStub
+    service_label = "payment"
+
+
 class GrpcPaymentClient(RemoteClient):
     stub_class = pb_grpc.PaymentServiceStub
     service_label = "payment"
+
+    def __init__(self, address: str, **options) -> None:
+        super().__init__(address, **options)
+        self.admin = _GrpcPaymentAdminClient(address, **options)
 
     def charge(self, amount: Money, card: CreditCard, *, idempotency_key: str | None = None) -> str:
         request = pb.ChargeRequest(amount=money_to_pb(amount), credit_card=credit_card_to_pb(card))
@@ -48,6 +58,11 @@ class GrpcPaymentClient(RemoteClient):
         return self.call(
             "Charge", request, idempotent=bool(idempotency_key), metadata=metadata
         ).transaction_id
+
+    def void(self, transaction_id: str) -> None:
+        # Voiding twice changes nothing, so a lost answer may be retried.
+        request = admin_pb.VoidRequest(transaction_id=transaction_id)
+        self.admin.call("Void", request, idempotent=True)
 
 
 def payment_client() -> PaymentClient:

@@ -1,1 +1,66 @@
-"""Stored data of the payments service."""
+"""Stored data of the payments service: one row per charge attempt that reached the processor.
+
+The full card number and the CVV are never stored: brand and last four digits only.
+"""
+
+import uuid
+
+from django.db import models
+
+from shop.money import Money
+
+from .cards import BRAND_NAMES
+
+
+class ChargeStatus(models.TextChoices):
+    # Claimed, the processor is being asked (seconds); never shown through the API.
+    PENDING = "pending", "pending"
+    CAPTURED = "captured", "captured"
+    DECLINED = "declined", "declined"
+    VOIDED = "voided", "voided"
+    REFUNDED = "refunded", "refunded"
+
+
+class Charge(models.Model):
+    Status = ChargeStatus
+
+    # The transaction id given to the caller.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Nano precision, like the wire: a converted amount is charged exactly as asked.
+    amount = models.DecimalField(max_digits=24, decimal_places=9)
+    currency = models.CharField(max_length=3)
+    brand = models.CharField(max_length=20)
+    last4 = models.CharField("last four digits", max_length=4)
+    status = models.CharField(
+        max_length=10, choices=ChargeStatus.choices, default=ChargeStatus.PENDING
+    )
+    decline_reason = models.CharField(max_length=200, blank=True)
+    gateway = models.CharField(max_length=40)
+    gateway_reference = models.CharField(max_length=100, blank=True)
+    # The caller's Idempotency-Key (REST header, gRPC metadata, checkout's order reference).
+    idempotency_key = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["last4"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="charge_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ChargeStatus.values),
+                name="charge_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.money.format()} {self.get_brand_display()} ending {self.last4} ({self.status})"
+        )
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+    def get_brand_display(self) -> str:
+        return BRAND_NAMES.get(self.brand, self.brand)

@@ -1,18 +1,50 @@
-"""gRPC shim of the Payment service (hipstershop.PaymentService):
-translate and delegate to services.py.
-
-Until its issue lands, the generated base class answers UNIMPLEMENTED for every RPC.
+"""gRPC shims of the Payment service: hipstershop.PaymentService (the original's Charge) and
+boutique.PaymentAdminService (Void and Refund, which the original lacks). Translate and delegate.
 """
 
+import dataclasses
+
+from shop.rpc.convert import credit_card_from_pb, money_from_pb
+from shop.rpc.protos import boutique_payments_pb2 as admin_pb
+from shop.rpc.protos import boutique_payments_pb2_grpc as admin_pb_grpc
+from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 from shop.rpc.server import Servicer
 
+from . import services
+
 SERVICE_NAME = "hipstershop.PaymentService"
+ADMIN_SERVICE_NAME = "boutique.PaymentAdminService"
+IDEMPOTENCY_KEY_METADATA = "idempotency-key"
+
+
+def _metadata(context, key: str) -> str | None:
+    return dict(context.invocation_metadata() or ()).get(key)
 
 
 class PaymentServicer(Servicer, pb_grpc.PaymentServiceServicer):
-    pass
+    def Charge(self, request, context):
+        card = credit_card_from_pb(request.credit_card)
+        # The wire's CVV is an int32: "012" arrives as 12, so restore the leading zeros.
+        card = dataclasses.replace(card, cvv=card.cvv.zfill(3) if card.cvv else "")
+        transaction_id = services.payment_charge(
+            amount=money_from_pb(request.amount),
+            card=card,
+            idempotency_key=_metadata(context, IDEMPOTENCY_KEY_METADATA),
+        )
+        return pb.ChargeResponse(transaction_id=transaction_id)
+
+
+class PaymentAdminServicer(Servicer, admin_pb_grpc.PaymentAdminServiceServicer):
+    def Void(self, request, context):
+        charge = services.charge_void(charge_id=request.transaction_id)
+        return admin_pb.ChargeStatus(transaction_id=str(charge.id), status=charge.status)
+
+    def Refund(self, request, context):
+        charge = services.charge_refund(charge_id=request.transaction_id)
+        return admin_pb.ChargeStatus(transaction_id=str(charge.id), status=charge.status)
 
 
 def add_to_server(server) -> None:
     pb_grpc.add_PaymentServiceServicer_to_server(PaymentServicer(), server)
+    admin_pb_grpc.add_PaymentAdminServiceServicer_to_server(PaymentAdminServicer(), server)

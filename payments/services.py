@@ -1,1 +1,251 @@
-"""Operations of the payments service: all its business rules live here."""
+"""Operations of the payments service: all its business rules live here.
+
+A charge is claimed (a `pending` row holding the idempotency key) in a short transaction, the
+processor is asked outside any transaction, then the row is settled as `captured` or `declined`.
+The unique key makes a concurrent duplicate fail its claim; it then waits for the first attempt
+to settle and returns that result. So one key moves money at most once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shop.dto import CreditCard
+from shop.errors import Conflict, Declined, InvalidArgument, NotFound, PreconditionFailed
+from shop.money import Money
+
+from .cards import card_check
+from .gateways import GatewayResult, gateway
+from .models import Charge
+
+logger = logging.getLogger(__name__)
+
+Status = Charge.Status
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+SETTLE_POLL_SECONDS = 0.05
+
+
+class ChargeNotFound(NotFound):
+    code = "charge_not_found"
+    default_message = "There is no charge with this transaction id."
+
+
+class ChargeAmountInvalid(InvalidArgument):
+    code = "charge_amount_invalid"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message, fields={"amount": [message or "The amount is not valid."]})
+
+
+class CardDeclined(Declined):
+    code = "card_declined"
+    default_message = "Your card was declined."
+
+
+class IdempotencyKeyInvalid(InvalidArgument):
+    code = "idempotency_key_invalid"
+    default_message = f"An Idempotency-Key has at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters."
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    default_message = (
+        "This Idempotency-Key was already used for a different payment (another amount or card). "
+        "Use a new key for a new payment."
+    )
+
+
+class ChargeInProgress(Conflict):
+    code = "charge_in_progress"
+    default_message = (
+        "A payment with this Idempotency-Key is still being processed. Try again in a moment."
+    )
+
+
+class ChargeStateInvalid(PreconditionFailed):
+    code = "charge_state_invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeOutcome:
+    charge: Charge
+    # False when an earlier request with the same idempotency key made this charge.
+    created: bool
+
+
+def payment_charge(*, amount: Money, card: CreditCard, idempotency_key: str | None = None) -> str:
+    """The seam's Charge: the transaction id (the charge's UUID)."""
+    outcome = charge_create(amount=amount, card=card, idempotency_key=idempotency_key)
+    return str(outcome.charge.id)
+
+
+def charge_create(
+    *,
+    amount: Money,
+    card: CreditCard,
+    idempotency_key: str | None = None,
+    today: date | None = None,
+) -> ChargeOutcome:
+    """Charges the card once per idempotency key; a declined charge raises CardDeclined (and is
+    stored, so staff see it); a replay of the key returns (or raises) what the first one did."""
+    key = _clean_key(idempotency_key)
+    if key:
+        earlier = _settled_charge(key)
+        if earlier is not None:
+            return _replay(earlier, amount=amount, card=card)
+    if amount.amount <= 0:
+        raise ChargeAmountInvalid("The amount to charge must be greater than zero.")
+    checked = card_check(card, today=today or timezone.localdate())
+    processor = gateway()
+    try:
+        charge = _charge_claim(
+            amount=amount, brand=checked.brand, last4=checked.last4, key=key, gateway=processor.name
+        )
+    except IntegrityError:
+        earlier = _settled_charge(key)
+        if earlier is None:  # the first attempt failed at the processor and let go of the key
+            raise ChargeInProgress() from None
+        return _replay(earlier, amount=amount, card=card)
+    try:
+        result = processor.charge(amount=amount, card=card, idempotency_key=key or str(charge.id))
+    except Exception:
+        # No answer from the processor: let go of the key so a retry asks again (with the same
+        # key, so a real processor still moves the money at most once).
+        Charge.objects.filter(pk=charge.pk, status=Status.PENDING).delete()
+        raise
+    charge = _charge_settle(charge=charge, result=result)
+    if charge.status == Status.DECLINED:
+        logger.warning("Charge %s declined: %s ending %s", charge.id, charge.brand, charge.last4)
+        raise CardDeclined(charge.decline_reason or None)
+    logger.info(
+        "Charge %s captured: %s, %s ending %s", charge.id, amount, charge.brand, charge.last4
+    )
+    return ChargeOutcome(charge=charge, created=True)
+
+
+def payment_void(*, transaction_id: str) -> None:
+    """The seam's Void (checkout's compensation)."""
+    charge_void(charge_id=transaction_id)
+
+
+def charge_void(*, charge_id: str) -> Charge:
+    """Cancels a captured charge. Voiding a voided charge again changes nothing, so a
+    compensation may be retried safely."""
+    charge = charge_get(charge_id=charge_id)
+    if charge.status == Status.VOIDED:
+        return charge
+    _require_captured(charge, action="void")
+    gateway(charge.gateway).void(
+        reference=charge.gateway_reference, idempotency_key=f"{charge.id}:void"
+    )
+    return _transition(charge, to=Status.VOIDED, action="void")
+
+
+def charge_refund(*, charge_id: str) -> Charge:
+    """Gives the whole captured amount back (staff refunds)."""
+    charge = charge_get(charge_id=charge_id)
+    _require_captured(charge, action="refund")
+    gateway(charge.gateway).refund(
+        reference=charge.gateway_reference,
+        amount=charge.money,
+        idempotency_key=f"{charge.id}:refund",
+    )
+    return _transition(charge, to=Status.REFUNDED, action="refund")
+
+
+def charge_get(*, charge_id: str) -> Charge:
+    try:
+        return Charge.objects.get(pk=uuid.UUID(str(charge_id)))
+    except (ValueError, Charge.DoesNotExist):
+        raise ChargeNotFound(f"There is no charge with transaction id {charge_id!r}.") from None
+
+
+# --- internals ---------------------------------------------------------------------------
+
+
+def _clean_key(key: str | None) -> str | None:
+    key = (key or "").strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise IdempotencyKeyInvalid()
+    return key or None
+
+
+@transaction.atomic
+def _charge_claim(
+    *, amount: Money, brand: str, last4: str, key: str | None, gateway: str
+) -> Charge:
+    return Charge.objects.create(
+        amount=amount.amount,
+        currency=amount.currency,
+        brand=brand,
+        last4=last4,
+        idempotency_key=key,
+        gateway=gateway,
+        status=Status.PENDING,
+    )
+
+
+@transaction.atomic
+def _charge_settle(*, charge: Charge, result: GatewayResult) -> Charge:
+    charge.status = Status.CAPTURED if result.approved else Status.DECLINED
+    charge.gateway_reference = result.reference
+    charge.decline_reason = result.decline_reason[:200]
+    charge.save(update_fields=["status", "gateway_reference", "decline_reason", "updated"])
+    return charge
+
+
+def _settled_charge(key: str) -> Charge | None:
+    """The charge holding this key once it is settled (waiting while it is pending), or None."""
+    deadline = time.monotonic() + getattr(settings, "PAYMENT_IDEMPOTENCY_WAIT_SECONDS", 10.0)
+    while True:
+        charge = Charge.objects.filter(idempotency_key=key).first()
+        if charge is None or charge.status != Status.PENDING:
+            return charge
+        if time.monotonic() >= deadline:
+            raise ChargeInProgress()
+        time.sleep(SETTLE_POLL_SECONDS)
+
+
+def _replay(charge: Charge, *, amount: Money, card: CreditCard) -> ChargeOutcome:
+    digits = "".join(char for char in card.number or "" if char.isdigit())
+    if charge.money != amount or charge.last4 != digits[-4:]:
+        raise IdempotencyKeyReused()
+    if charge.status == Status.DECLINED:
+        raise CardDeclined(charge.decline_reason or None)
+    return ChargeOutcome(charge=charge, created=False)
+
+
+_REFUSALS = {
+    Status.PENDING: "This charge is still being processed; try again in a moment.",
+    Status.DECLINED: "This charge was declined, so no money was taken; nothing to {action}.",
+    Status.VOIDED: "This charge was voided, so no money was taken; nothing to {action}.",
+    Status.REFUNDED: "This charge was already refunded; it cannot be {done}.",
+}
+_DONE = {"void": "voided", "refund": "refunded"}
+
+
+def _require_captured(charge: Charge, *, action: str) -> None:
+    if charge.status != Status.CAPTURED:
+        message = _REFUSALS[Status(charge.status)].format(action=action, done=_DONE[action])
+        raise ChargeStateInvalid(message)
+
+
+@transaction.atomic
+def _transition(charge: Charge, *, to: str, action: str) -> Charge:
+    """captured -> `to`, unless a concurrent request changed the charge first."""
+    changed = Charge.objects.filter(pk=charge.pk, status=Status.CAPTURED).update(
+        status=to, updated=timezone.now()
+    )
+    charge.refresh_from_db()
+    if not changed and charge.status != to:
+        _require_captured(charge, action=action)
+    logger.info("Charge %s %s", charge.id, charge.status)
+    return charge

@@ -1,3 +1,74 @@
 """REST endpoints of the shipping service (thin: validate, call services, serialize)."""
 
-urlpatterns: list = []
+from django.urls import include, path
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from . import selectors, services
+from .serializers import (
+    QuoteRequestSerializer,
+    QuoteSerializer,
+    ShipmentCreateSerializer,
+    ShipmentSerializer,
+)
+
+
+class AnonymousQuoteThrottle(AnonRateThrottle):
+    # Quotes are public; a generous limit per client address keeps a script from hammering them.
+    rate = "120/min"
+
+
+class QuoteView(APIView):
+    """The shipping cost of some items (USD); the address is optional."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonymousQuoteThrottle]
+
+    @extend_schema(request=QuoteRequestSerializer, responses=QuoteSerializer)
+    def post(self, request):
+        payload = QuoteRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        cost = services.shipping_quote(
+            address=payload.validated_data["address"], items=tuple(payload.validated_data["items"])
+        )
+        return Response(QuoteSerializer({"cost": cost}).data)
+
+
+class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+    serializer_class = ShipmentSerializer
+    lookup_field = "tracking_id"
+
+    def get_queryset(self):
+        return selectors.shipment_list()
+
+    @extend_schema(
+        request=ShipmentCreateSerializer,
+        responses={201: ShipmentSerializer, 200: ShipmentSerializer},
+    )
+    def create(self, request):
+        """Ships; a reference seen before returns its shipment (200) instead of a new one."""
+        payload = ShipmentCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        outcome = services.shipment_ship(
+            address=payload.validated_data["address"],
+            items=tuple(payload.validated_data["items"]),
+            reference=payload.validated_data.get("reference"),
+        )
+        return Response(
+            ShipmentSerializer(outcome.shipment).data, status=201 if outcome.created else 200
+        )
+
+
+router = SimpleRouter()
+router.register("shipping/shipments", ShipmentViewSet, basename="shipment")
+
+urlpatterns = [
+    path("shipping/quotes/", QuoteView.as_view(), name="shipping-quote"),
+    path("", include(router.urls)),
+]

@@ -1,7 +1,4 @@
-"""The Shipping service's interface, as its consumers see it, and its implementations.
-
-The local implementation calls shipping/services.py (filled by the shipping issue).
-"""
+"""The Shipping service's interface, as its consumers see it, and its implementations."""
 
 from __future__ import annotations
 

@@ -1,17 +1,31 @@
-"""gRPC shim of the Shipping service (hipstershop.ShippingService):
-translate and delegate to services.py.
+"""gRPC shim of the Shipping service (hipstershop.ShippingService): translate and delegate."""
 
-Until its issue lands, the generated base class answers UNIMPLEMENTED for every RPC.
-"""
-
+from shop.rpc.convert import address_from_pb, cart_item_from_pb, money_to_pb
+from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 from shop.rpc.server import Servicer
 
+from . import services
+
 SERVICE_NAME = "hipstershop.ShippingService"
+ORDER_REFERENCE_METADATA = "order-reference"
 
 
 class ShippingServicer(Servicer, pb_grpc.ShippingServiceServicer):
-    pass
+    def GetQuote(self, request, context):
+        cost = services.shipping_quote(
+            address=address_from_pb(request.address),
+            items=tuple(cart_item_from_pb(item) for item in request.items),
+        )
+        return pb.GetQuoteResponse(cost_usd=money_to_pb(cost))
+
+    def ShipOrder(self, request, context):
+        tracking_id = services.shipment_create(
+            address=address_from_pb(request.address),
+            items=tuple(cart_item_from_pb(item) for item in request.items),
+            reference=dict(context.invocation_metadata() or ()).get(ORDER_REFERENCE_METADATA),
+        )
+        return pb.ShipOrderResponse(tracking_id=tracking_id)
 
 
 def add_to_server(server) -> None:

@@ -1,1 +1,220 @@
 """Operations of the shipping service: all its business rules live here."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import secrets
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from catalog.client import catalog_client
+from shop.dto import Address, CartItem
+from shop.errors import Conflict, InvalidArgument, NotFound, PreconditionFailed
+from shop.money import Money, money_sum
+
+from .models import DEFAULT_FLAT_RATE, Shipment, ShippingRate
+
+logger = logging.getLogger(__name__)
+
+Status = Shipment.Status
+FREE = Money(Decimal("0.00"), "USD")
+REFERENCE_MAX_LENGTH = 100
+TRACKING_ID_ATTEMPTS = 5
+# Letters, digits, inner spaces and hyphens: 94043, SW1A 1AA, 75008, 1010-01, K1A 0B1.
+_POSTAL_CODE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9 -]*[A-Za-z0-9])?$")
+# field -> (what the customer calls it, max length, required)
+_ADDRESS_FIELDS = {
+    "street_address": ("street address", 255, True),
+    "city": ("city", 100, True),
+    "state": ("state", 100, False),
+    "country": ("country", 100, True),
+    "zip_code": ("postal code", 16, True),
+}
+
+
+class AddressInvalid(InvalidArgument):
+    code = "address_invalid"
+
+
+class ShipmentItemsInvalid(InvalidArgument):
+    code = "shipment_items_invalid"
+
+
+class ShipmentReferenceInvalid(InvalidArgument):
+    code = "shipment_reference_invalid"
+
+
+class ShipmentReferenceReused(Conflict):
+    code = "shipment_reference_reused"
+    default_message = (
+        "This order reference was already shipped to another address or with other items."
+    )
+
+
+class ShipmentNotFound(NotFound):
+    code = "shipment_not_found"
+
+
+class ShipmentStatusInvalid(PreconditionFailed):
+    code = "shipment_status_invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentOutcome:
+    shipment: Shipment
+    # False when an earlier request with the same reference made this shipment.
+    created: bool
+
+
+# --- quotes ------------------------------------------------------------------------------
+
+
+def shipping_rate_current() -> ShippingRate:
+    """The staff-edited rate (the migration creates its row; the default stands in without it)."""
+    return ShippingRate.objects.filter(pk=1).first() or ShippingRate(flat_rate=DEFAULT_FLAT_RATE)
+
+
+def shipping_quote(*, address: Address | None, items: tuple[CartItem, ...]) -> Money:
+    """0.00 USD for no items, free from the threshold on, else the flat rate (8.99 USD by
+    default). The address is optional — the cart page quotes before one is entered — but a
+    given one must be valid."""
+    if address is not None and any(dataclasses.astuple(address)):
+        address_validate(address=address)
+    items = _items_validate(items)
+    if not items:
+        return FREE
+    rate = shipping_rate_current()
+    threshold = rate.free_shipping_threshold
+    if threshold is not None and _items_value(items) >= Money(threshold, "USD"):
+        return FREE
+    return rate.flat
+
+
+def _items_value(items: tuple[CartItem, ...]) -> Money:
+    catalog = catalog_client()
+    prices = [catalog.get_product(item.product_id).price_usd * item.quantity for item in items]
+    return money_sum(prices, "USD")
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def address_validate(*, address: Address) -> Address:
+    """The address with surrounding spaces removed, or AddressInvalid naming every problem."""
+    cleaned = {name: (getattr(address, name) or "").strip() for name in _ADDRESS_FIELDS}
+    errors: dict[str, list[str]] = {}
+    for name, (label, max_length, required) in _ADDRESS_FIELDS.items():
+        value = cleaned[name]
+        if required and not value:
+            errors[name] = [f"Enter the {label}."]
+        elif len(value) > max_length:
+            errors[name] = [f"The {label} can be at most {max_length} characters long."]
+    zip_code = cleaned["zip_code"]
+    if "zip_code" not in errors and not _POSTAL_CODE.match(zip_code):
+        errors["zip_code"] = ["A postal code has only letters, digits, spaces and hyphens."]
+    if errors:
+        problems = " ".join(messages[0] for messages in errors.values())
+        raise AddressInvalid(f"Please check the shipping address. {problems}", fields=errors)
+    return Address(**cleaned)
+
+
+def _items_validate(items: tuple[CartItem, ...]) -> tuple[CartItem, ...]:
+    problems = []
+    for position, item in enumerate(items, start=1):
+        if not (item.product_id or "").strip():
+            problems.append(f"Item {position} has no product id.")
+        if not isinstance(item.quantity, int) or item.quantity < 1:
+            problems.append(f"Item {position}: the quantity must be at least 1.")
+    if problems:
+        raise ShipmentItemsInvalid(" ".join(problems), fields={"items": problems})
+    return tuple(items)
+
+
+# --- shipments ---------------------------------------------------------------------------
+
+
+def tracking_id_new() -> str:
+    """The original's shape: two capital letters, dash, digits, dash, digits."""
+    letters = "".join(secrets.choice(string.ascii_uppercase) for _ in range(2))
+    return f"{letters}-{secrets.randbelow(10**7):07d}-{secrets.randbelow(10**7):07d}"
+
+
+def shipment_create(
+    *, address: Address, items: tuple[CartItem, ...], reference: str | None = None
+) -> str:
+    """The seam's ShipOrder: the tracking id; the same reference ships once."""
+    return shipment_ship(address=address, items=items, reference=reference).shipment.tracking_id
+
+
+def shipment_ship(
+    *,
+    address: Address,
+    items: tuple[CartItem, ...],
+    reference: str | None = None,
+    new_tracking_id: Callable[[], str] = tracking_id_new,
+) -> ShipmentOutcome:
+    """Stores a shipment under a fresh unique tracking id (drawn again on the rare collision).
+    A reference seen before returns that shipment, so a retried ShipOrder ships once."""
+    address = address_validate(address=address)
+    items = _items_validate(items)
+    if not items:
+        raise ShipmentItemsInvalid(
+            "A shipment needs at least one item.", fields={"items": ["Add at least one item."]}
+        )
+    reference = (reference or "").strip() or None
+    if reference and len(reference) > REFERENCE_MAX_LENGTH:
+        raise ShipmentReferenceInvalid(
+            f"An order reference has at most {REFERENCE_MAX_LENGTH} characters."
+        )
+    stored_items = [{"product_id": item.product_id, "quantity": item.quantity} for item in items]
+    for _attempt in range(TRACKING_ID_ATTEMPTS):
+        if reference and (earlier := Shipment.objects.filter(reference=reference).first()):
+            return _replay(earlier, address=address, items=stored_items)
+        try:
+            with transaction.atomic():
+                shipment = Shipment.objects.create(
+                    tracking_id=new_tracking_id(),
+                    reference=reference,
+                    items=stored_items,
+                    **dataclasses.asdict(address),
+                )
+        except IntegrityError:
+            continue  # the reference arrived concurrently (replayed above) or the id was taken
+        logger.info("Shipment %s created for %s", shipment.tracking_id, reference or "-")
+        return ShipmentOutcome(shipment=shipment, created=True)
+    raise IntegrityError(f"No free tracking id after {TRACKING_ID_ATTEMPTS} attempts.")
+
+
+def _replay(shipment: Shipment, *, address: Address, items: list[dict]) -> ShipmentOutcome:
+    stored = Address(**{name: getattr(shipment, name) for name in _ADDRESS_FIELDS})
+    if stored != address or shipment.items != items:
+        raise ShipmentReferenceReused()
+    return ShipmentOutcome(shipment=shipment, created=False)
+
+
+_NEXT = {Status.CREATED: Status.SHIPPED, Status.SHIPPED: Status.DELIVERED}
+_STAMP = {Status.SHIPPED: "shipped_at", Status.DELIVERED: "delivered_at"}
+
+
+@transaction.atomic
+def shipment_advance(*, tracking_id: str, to: str) -> Shipment:
+    """created -> shipped -> delivered, one step at a time."""
+    shipment = Shipment.objects.select_for_update().filter(tracking_id=tracking_id).first()
+    if shipment is None:
+        raise ShipmentNotFound(f"There is no shipment with tracking id {tracking_id!r}.")
+    if _NEXT.get(Status(shipment.status)) != to:
+        raise ShipmentStatusInvalid(
+            f"Shipment {tracking_id} is {shipment.status}; it cannot be marked {to}."
+        )
+    shipment.status = to
+    setattr(shipment, _STAMP[Status(to)], timezone.now())
+    shipment.save(update_fields=["status", _STAMP[Status(to)], "updated"])
+    logger.info("Shipment %s %s", tracking_id, to)
+    return shipment

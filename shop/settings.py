@@ -247,3 +247,8 @@ if REDIS_URL:
     CACHES["sessions"] = {**CACHES["default"], "OPTIONS": dict(CACHES["default"]["OPTIONS"])}
     CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] = True
     SESSION_CACHE_ALIAS = "sessions"
+
+# Payments: the processor that moves the money (a name in payments.gateways.GATEWAYS), and how
+# long a request waits for an earlier one with the same Idempotency-Key before answering 409.
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="simulated")
+PAYMENT_IDEMPOTENCY_WAIT_SECONDS = env.float("PAYMENT_IDEMPOTENCY_WAIT_SECONDS", default=10.0)

@@ -167,7 +167,7 @@ def test_generated_stubs_are_up_to_date(tmp_path):
     committed = codegen.ROOT / codegen.PROTOS_DIR
     names = sorted(p.name for p in generated.glob("*_pb2*"))
     stems = [proto.stem for proto in codegen.proto_files()]
-    assert {"hipstershop", "boutique_cart"} <= set(stems)
+    assert {"hipstershop", "boutique_cart", "boutique_payments"} <= set(stems)
     expected = [f"{stem}{suffix}" for stem in stems for suffix in ("_pb2.py", "_pb2.pyi")]
     expected += [f"{stem}_pb2_grpc.py" for stem in stems]
     assert names == sorted(expected)

@@ -1,0 +1,149 @@
+import dataclasses
+import itertools
+import re
+from decimal import Decimal
+
+import pytest
+
+from shipping.models import Shipment, ShippingRate
+from shipping.services import (
+    AddressInvalid,
+    ShipmentItemsInvalid,
+    ShipmentNotFound,
+    ShipmentReferenceReused,
+    ShipmentStatusInvalid,
+    address_validate,
+    shipment_advance,
+    shipment_create,
+    shipment_ship,
+    shipping_quote,
+    tracking_id_new,
+)
+from shipping.tests.conftest import HOME, ITEMS
+from shop.dto import Address, CartItem
+from shop.money import Money
+
+pytestmark = pytest.mark.django_db
+
+TRACKING_ID = re.compile(r"^[A-Z]{2}-\d+-\d+$")
+
+
+def usd(amount: str) -> Money:
+    return Money(Decimal(amount), "USD")
+
+
+def test_the_originals_quotes_by_default():
+    assert shipping_quote(address=HOME, items=()) == usd("0.00")
+    assert shipping_quote(address=HOME, items=ITEMS) == usd("8.99")
+
+
+def test_a_quote_needs_no_address_as_on_the_cart_page():
+    empty = Address("", "", "", "", "")
+    assert shipping_quote(address=empty, items=ITEMS) == usd("8.99")
+    assert shipping_quote(address=None, items=ITEMS) == usd("8.99")
+
+
+def test_staff_edit_the_rate_and_a_free_shipping_threshold(catalog):
+    ShippingRate.objects.filter(pk=1).update(flat_rate=Decimal("5.00"))
+    assert shipping_quote(address=HOME, items=ITEMS) == usd("5.00")
+    # ITEMS are worth 2 x 19.99 + 8.99 = 48.97
+    ShippingRate.objects.filter(pk=1).update(free_shipping_threshold=Decimal("48.97"))
+    assert shipping_quote(address=HOME, items=ITEMS) == usd("0.00")
+    ShippingRate.objects.filter(pk=1).update(free_shipping_threshold=Decimal("48.98"))
+    assert shipping_quote(address=HOME, items=ITEMS) == usd("5.00")
+
+
+def test_every_address_problem_gets_its_own_message():
+    bad = Address(street_address=" ", city="x" * 101, state="", country="", zip_code="")
+    with pytest.raises(AddressInvalid) as excinfo:
+        address_validate(address=bad)
+    assert excinfo.value.fields == {
+        "street_address": ["Enter the street address."],
+        "city": ["The city can be at most 100 characters long."],
+        "country": ["Enter the country."],
+        "zip_code": ["Enter the postal code."],
+    }
+    assert excinfo.value.message.startswith("Please check the shipping address. Enter the street")
+
+
+@pytest.mark.parametrize("zip_code", ["94043", "SW1A 1AA", "K1A 0B1", "1010-01", "D02"])
+def test_alphanumeric_postal_codes_are_accepted(zip_code):
+    cleaned = address_validate(address=dataclasses.replace(HOME, zip_code=f" {zip_code} "))
+    assert cleaned.zip_code == zip_code
+
+
+@pytest.mark.parametrize("zip_code", ["94043!", "-123", "1" * 17])
+def test_a_malformed_postal_code_is_refused(zip_code):
+    with pytest.raises(AddressInvalid) as excinfo:
+        address_validate(address=dataclasses.replace(HOME, zip_code=zip_code))
+    assert list(excinfo.value.fields) == ["zip_code"]
+
+
+def test_a_quantity_below_one_is_refused():
+    with pytest.raises(ShipmentItemsInvalid, match="Item 2: the quantity must be at least 1"):
+        shipping_quote(address=None, items=(CartItem("A", 1), CartItem("B", 0)))
+
+
+def test_tracking_ids_have_the_originals_shape():
+    for _ in range(50):
+        assert TRACKING_ID.match(tracking_id_new())
+
+
+def test_a_shipment_is_stored_with_address_items_and_status():
+    tracking_id = shipment_create(address=HOME, items=ITEMS, reference="order-1")
+    shipment = Shipment.objects.get()
+    assert shipment.tracking_id == tracking_id and TRACKING_ID.match(tracking_id)
+    assert (shipment.city, shipment.zip_code, shipment.status) == (
+        "Mountain View",
+        "94043",
+        "created",
+    )
+    assert shipment.items == [
+        {"product_id": "OLJCESPC7Z", "quantity": 2},
+        {"product_id": "6E92ZMYYFZ", "quantity": 1},
+    ]
+
+
+def test_the_same_reference_ships_once():
+    first = shipment_ship(address=HOME, items=ITEMS, reference="order-1")
+    again = shipment_ship(address=HOME, items=ITEMS, reference="order-1")
+    assert first.created and not again.created
+    assert again.shipment.pk == first.shipment.pk and Shipment.objects.count() == 1
+    with pytest.raises(ShipmentReferenceReused):
+        shipment_ship(address=HOME, items=ITEMS[:1], reference="order-1")
+
+
+def test_without_a_reference_every_call_is_a_new_shipment():
+    assert shipment_create(address=HOME, items=ITEMS) != shipment_create(address=HOME, items=ITEMS)
+
+
+def test_a_taken_tracking_id_is_drawn_again():
+    taken = shipment_create(address=HOME, items=ITEMS)
+    ids = itertools.chain([taken, taken], iter(tracking_id_new, None))
+    outcome = shipment_ship(address=HOME, items=ITEMS, new_tracking_id=lambda: next(ids))
+    assert outcome.created and outcome.shipment.tracking_id != taken
+    assert Shipment.objects.count() == 2
+
+
+def test_nothing_to_ship_is_refused():
+    with pytest.raises(ShipmentItemsInvalid, match="at least one item"):
+        shipment_create(address=HOME, items=())
+
+
+def test_an_invalid_address_ships_nothing():
+    with pytest.raises(AddressInvalid):
+        shipment_create(address=dataclasses.replace(HOME, city=""), items=ITEMS)
+    assert not Shipment.objects.exists()
+
+
+def test_status_moves_created_shipped_delivered_only():
+    tracking_id = shipment_create(address=HOME, items=ITEMS)
+    with pytest.raises(ShipmentStatusInvalid, match="is created; it cannot be marked delivered"):
+        shipment_advance(tracking_id=tracking_id, to="delivered")
+    assert shipment_advance(tracking_id=tracking_id, to="shipped").shipped_at
+    delivered = shipment_advance(tracking_id=tracking_id, to="delivered")
+    assert delivered.status == "delivered" and delivered.delivered_at
+    with pytest.raises(ShipmentStatusInvalid):
+        shipment_advance(tracking_id=tracking_id, to="shipped")
+    with pytest.raises(ShipmentNotFound):
+        shipment_advance(tracking_id="XX-1-1", to="shipped")
