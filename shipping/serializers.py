@@ -1,6 +1,7 @@
 """JSON shapes of the shipping API. Field rules (required, lengths) live in services.py, which
 answers with a message per field; these only check types."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from shop.dto import Address, CartItem
@@ -20,6 +21,7 @@ class AddressSerializer(serializers.Serializer):
         return Address(**super().to_internal_value(data))
 
 
+@extend_schema_serializer(component_name="ShippingItem")
 class CartItemSerializer(serializers.Serializer):
     product_id = serializers.CharField()
     quantity = serializers.IntegerField()
