@@ -218,3 +218,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Currency: exchange rates refreshed from a feed in the ECB's eurofxref-daily.xml format.
+CURRENCY_FEED_URL = env.str(
+    "CURRENCY_FEED_URL", default="https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
+)
+CELERY_BEAT_SCHEDULE["currency-rates-refresh"] = {
+    "task": "currency.tasks.rates_refresh",
+    # The ECB publishes once a working day around 16:00 CET; every 4 hours picks it up soon.
+    "schedule": env.float("CURRENCY_REFRESH_SECONDS", default=4 * 60 * 60),
+}
