@@ -219,6 +219,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# The catalog's trigram search indexes need PostgreSQL's index-expression support registered
+# (OpClass); on SQLite the app does nothing.
+INSTALLED_APPS.append("django.contrib.postgres")
+
 # Currency: exchange rates refreshed from a feed in the ECB's eurofxref-daily.xml format.
 CURRENCY_FEED_URL = env.str(
     "CURRENCY_FEED_URL", default="https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
