@@ -31,7 +31,7 @@ class MoneyField(serializers.Field):
     full (no exponent), read back into shop.money.Money without ever passing through a float."""
 
     default_error_messages = {
-        "not_object": 'Money must be an object such as {"currency": "USD", "amount": "19.99"}.',
+        "not_object": 'Money must be an object such as {{"currency": "USD", "amount": "19.99"}}.',
         "currency": 'currency must be a three-letter ISO 4217 code in capitals, such as "USD".',
         "float": 'Send the amount as a decimal string, such as "19.99", not as a JSON number: '
         "a binary float cannot hold most prices exactly.",
