@@ -58,3 +58,17 @@ def test_a_negative_price_is_refused_in_the_form(admin_client, demo):
 def test_categories_list_counts_active_products(admin_client, demo):
     page = admin_client.get("/admin/catalog/category/").content.decode()
     assert "Kitchen" in page and "Active products" in page
+
+
+def test_a_product_is_added_with_a_generated_id(admin_client, demo):
+    form = admin_client.get("/admin/catalog/product/add/")
+    assert form.status_code == 200
+    generated_id = form.context["adminform"].form["id"].value()
+    response = admin_client.post(
+        "/admin/catalog/product/add/",
+        {"id": generated_id, "name": "Tote Bag", "description": "Canvas.", "picture": "",
+         "price_amount": "12.50", "categories": ["accessories"], "is_active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Product.objects.get(pk=generated_id).name == "Tote Bag"
+    assert len(generated_id) == 10
