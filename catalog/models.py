@@ -3,7 +3,9 @@
 import secrets
 import string
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 
 ID_ALPHABET = string.ascii_uppercase + string.digits
 ID_LENGTH = 10
@@ -41,6 +43,16 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [
+            # The listing order, so a page of a large catalog is an index range, not a sort.
+            models.Index(fields=["name", "id"], name="product_name_id"),
+            # Trigram indexes on exactly the expression Django's icontains compares on PostgreSQL
+            # (UPPER(column::text) LIKE UPPER('%query%')); migration 0002 creates them there only.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="product_name_trgm"),
+            GinIndex(
+                OpClass(Upper("description"), name="gin_trgm_ops"), name="product_description_trgm"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(price_amount__gte=0), name="price_not_negative"

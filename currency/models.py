@@ -7,9 +7,20 @@ class ExchangeRate(models.Model):
 
     code = models.CharField("currency", max_length=3, primary_key=True)
     rate_per_eur = models.DecimalField(max_digits=20, decimal_places=10)
+    pinned = models.BooleanField(
+        default=False,
+        help_text="Keep this rate as staff set it: the periodic feed refresh leaves it alone. "
+        "Editing a rate in the admin pins it; untick to hand it back to the feed.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Staff member who last changed the rate; empty when loaded or refreshed "
+        "automatically.",
     )
 
     class Meta:

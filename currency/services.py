@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from django.core.cache import cache
@@ -10,7 +12,10 @@ from django.db import transaction
 from shop.errors import InvalidArgument
 from shop.money import Money
 
+from .feed import FeedError, ecb_rates_parse, feed_fetch
 from .models import ExchangeRate
+
+logger = logging.getLogger(__name__)
 
 RATES_CACHE_KEY = "currency:rates:v1"
 RATES_CACHE_SECONDS = 300
@@ -32,6 +37,7 @@ class UnsupportedCurrency(InvalidArgument):
     code = "unsupported_currency"
 
     def __init__(self, currency: str):
+        self.currency = currency
         super().__init__(
             f"The currency {currency!r} is not supported.",
             fields={"currency": [f"{currency!r} is not a supported currency code."]},
@@ -80,3 +86,51 @@ def rates_load_initial() -> int:
     ExchangeRate.objects.bulk_create(missing)
     rates_changed()
     return len(missing)
+
+
+@dataclass(frozen=True, slots=True)
+class RatesUpdated:
+    changed: list[str]
+    added: list[str]
+    pinned: list[str]
+
+
+@transaction.atomic
+def rates_update(*, rates_per_eur: dict[str, Decimal]) -> RatesUpdated:
+    """Sets rates from a feed: changes the ones that differ, adds new currencies, and leaves
+    pinned rates (set by staff) and currencies the feed does not carry as they are."""
+    current = {rate.code: rate for rate in ExchangeRate.objects.select_for_update()}
+    changed, added, pinned = [], [], []
+    for code, value in sorted(rates_per_eur.items()):
+        if code == "EUR":
+            continue
+        rate = current.get(code)
+        if rate is None:
+            ExchangeRate.objects.create(code=code, rate_per_eur=value)
+            added.append(code)
+        elif rate.pinned:
+            pinned.append(code)
+        elif rate.rate_per_eur != value:
+            rate.rate_per_eur, rate.updated_by = value, None
+            rate.save(update_fields=["rate_per_eur", "updated_by", "updated_at"])
+            changed.append(code)
+    return RatesUpdated(changed=changed, added=added, pinned=pinned)
+
+
+def rates_refresh(*, feed_url: str) -> RatesUpdated | None:
+    """Fetches the ECB-format feed and applies it. When the feed cannot be fetched or read, the
+    last rates stay in force and a warning is logged; returns None then."""
+    try:
+        feed = ecb_rates_parse(feed_fetch(feed_url))
+    except FeedError as error:
+        logger.warning("Exchange rates not refreshed from %s: %s. Keeping the last rates.",
+                       feed_url, error)  # fmt: skip
+        return None
+    # The fetch is done before the transaction starts: no lock is held across the network.
+    result = rates_update(rates_per_eur=feed.rates)
+    logger.info(
+        "Exchange rates of %s from %s: %d changed, %d added, %d pinned by staff kept.",
+        feed.date or "an undated feed", feed_url, len(result.changed), len(result.added),
+        len(result.pinned),
+    )  # fmt: skip
+    return result

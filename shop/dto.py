@@ -79,3 +79,31 @@ class OrderResult:
 class Ad:
     redirect_url: str
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProductPage:
+    """One page of a product listing or search; `number` counts from 1."""
+
+    items: tuple[Product, ...]
+    number: int
+    per_page: int
+    count: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages

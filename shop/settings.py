@@ -252,3 +252,17 @@ if REDIS_URL:
 # long a request waits for an earlier one with the same Idempotency-Key before answering 409.
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="simulated")
 PAYMENT_IDEMPOTENCY_WAIT_SECONDS = env.float("PAYMENT_IDEMPOTENCY_WAIT_SECONDS", default=10.0)
+
+# The catalog's trigram search indexes need PostgreSQL's index-expression support registered
+# (OpClass); on SQLite the app does nothing.
+INSTALLED_APPS.append("django.contrib.postgres")
+
+# Currency: exchange rates refreshed from a feed in the ECB's eurofxref-daily.xml format.
+CURRENCY_FEED_URL = env.str(
+    "CURRENCY_FEED_URL", default="https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
+)
+CELERY_BEAT_SCHEDULE["currency-rates-refresh"] = {
+    "task": "currency.tasks.rates_refresh",
+    # The ECB publishes once a working day around 16:00 CET; every 4 hours picks it up soon.
+    "schedule": env.float("CURRENCY_REFRESH_SECONDS", default=4 * 60 * 60),
+}
