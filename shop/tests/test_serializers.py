@@ -9,7 +9,7 @@ from shop.serializers import MoneyField
 
 @pytest.mark.parametrize(
     "amount,written",
-    [("19.99", "19.99"), ("1E+2", "100"), ("-0.000000001", "-0.000000001"), ("5", "5")],
+    [("19.99", "19.99"), ("1E+2", "100.00"), ("-0.000000001", "-0.000000001"), ("5", "5.00")],
 )
 def test_money_is_written_as_a_plain_decimal_string(amount, written):
     assert MoneyField().to_representation(Money(Decimal(amount), "EUR")) == {
