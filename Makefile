@@ -10,7 +10,7 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q
 .PHONY: help install run test test-system-deps lint protos migrate clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 install: $(VENV)/.installed ## the .venv with every pinned dependency
 
@@ -56,3 +56,11 @@ protos: install ## regenerate the gRPC stubs from shop/rpc/protos/hipstershop.pr
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+.PHONY: k8s-validate
+k8s-validate: install ## render the Kubernetes manifests (kubectl kustomize) and check them against the API schemas
+	@command -v kubectl >/dev/null || { echo "kubectl not found: install it to render deploy/k8s"; exit 1; }
+	rendered=$$(mktemp) && kubectl kustomize deploy/k8s/base > $$rendered \
+		&& $(VENV)/bin/kubernetes-validate --strict --quiet -k 1.29.0 -k 1.37.0 $$rendered; \
+		status=$$?; rm -f $$rendered; exit $$status
+	$(PY) -m pytest -q shop/tests/test_deploy.py
