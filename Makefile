@@ -10,7 +10,7 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q
 .PHONY: help install run test test-system-deps lint protos migrate clean load bench
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 install: $(VENV)/.installed ## the .venv with every pinned dependency
 
@@ -63,3 +63,11 @@ load: install test-system-deps ## the original's traffic mix against a local gun
 bench: install test-system-deps ## benchmark report (ratios) into BENCHMARKS.md
 	@command -v wrk >/dev/null || $(APT_INSTALL) wrk
 	$(PY) -m benchmarks.run
+
+.PHONY: k8s-validate
+k8s-validate: install ## render the Kubernetes manifests (kubectl kustomize) and check them against the API schemas
+	@command -v kubectl >/dev/null || { echo "kubectl not found: install it to render deploy/k8s"; exit 1; }
+	rendered=$$(mktemp) && kubectl kustomize deploy/k8s/base > $$rendered \
+		&& $(VENV)/bin/kubernetes-validate --strict --quiet -k 1.29.0 -k 1.37.0 $$rendered; \
+		status=$$?; rm -f $$rendered; exit $$status
+	$(PY) -m pytest -q shop/tests/test_deploy.py
