@@ -218,3 +218,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Checkout and notifications (see docs/checkout-notifications.md).
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+EMAIL_RETRY_BASE_SECONDS = env.float("EMAIL_RETRY_BASE_SECONDS", default=30.0)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+CELERY_BEAT_SCHEDULE["checkout-orders-sweep"] = {
+    "task": "checkout.tasks.orders_sweep",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["notifications-requeue-stale"] = {
+    "task": "notifications.tasks.emails_requeue_stale",
+    "schedule": 300.0,
+}
