@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -88,10 +89,13 @@ class FakePayment:
         self.charges: list[FakeCharge] = []
         self.voids: list[str] = []
         self.down = False
+        # Seconds a charge takes, like a real gateway's round trip (widens races in tests).
+        self.latency = 0.0
 
     def charge(self, amount: Money, card: CreditCard, *, idempotency_key: str | None = None) -> str:
         if self.down:
             raise FakeServiceDown("The payment service is not answering right now.")
+        time.sleep(self.latency)
         number = card.number.replace(" ", "")
         if not number.isdigit() or not luhn_valid(number):
             raise FakeCardRefused("The credit card number is not valid.")
