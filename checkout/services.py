@@ -14,7 +14,6 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -402,7 +401,7 @@ def _order_mark_paid(*, order_id: str, tracking_id: str) -> Order:
     order.save(update_fields=["status", "tracking_id", "updated_at"])
     from . import tasks  # tasks.py imports this module
 
-    transaction.on_commit(partial(tasks.order_completed.delay, order_id), robust=True)
+    transaction.on_commit(lambda: tasks.order_completed.delay(order_id), robust=True)
     return order_get(order_id=order_id)
 
 

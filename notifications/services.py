@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -114,7 +113,7 @@ def _message_record(*, key: str, **fields) -> EmailMessage:
 def _queue_delivery(message_id: int) -> None:
     from . import tasks  # tasks.py imports this module
 
-    transaction.on_commit(partial(tasks.email_send.delay, message_id), robust=True)
+    transaction.on_commit(lambda: tasks.email_send.delay(message_id), robust=True)
 
 
 @transaction.atomic
