@@ -12,13 +12,6 @@ pytestmark = pytest.mark.django_db
 ORDER_URL = "http://shop.test/order/6b0a4f6c?token=abc"
 
 
-@pytest.fixture
-def catalog(db):
-    from catalog.services import demo_catalog_load
-
-    demo_catalog_load()
-
-
 def confirm(**overrides):
     arguments = dict(email="ada@example.com", order=sample_order(), order_url=ORDER_URL)
     return services.order_confirmation_send(**(arguments | overrides))
