@@ -1,1 +1,104 @@
-"""Stored data of the checkout service."""
+"""Stored data of the checkout service: orders and their line snapshots.
+
+Lines keep a snapshot (product id, name, unit price in the order's currency) rather than a foreign
+key into the catalog, so the catalog may live in another process and database, and a later price
+change never rewrites what a customer paid.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.db import models
+
+
+def new_access_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PAID = "paid", "Paid"
+        SHIPPED = "shipped", "Shipped"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The cart owner: the storefront visitor's session, a REST cart id or a gRPC user id.
+    user_id = models.CharField(max_length=200, db_index=True)
+    email = models.EmailField()
+    street_address = models.CharField(max_length=200)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100)
+    zip_code = models.CharField(max_length=20)
+    currency = models.CharField(max_length=3)
+    shipping_cost = models.DecimalField(max_digits=14, decimal_places=3)
+    total = models.DecimalField(max_digits=14, decimal_places=3)
+    charge_id = models.CharField(max_length=100, blank=True)
+    tracking_id = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    failure_reason = models.TextField(blank=True)
+    # The ShopError kind of the failure, so a concurrent duplicate submit gets the same answer.
+    failure_kind = models.CharField(max_length=20, blank=True)
+    access_token = models.CharField(max_length=64, default=new_access_token, editable=False)
+    # sha256 of the client's Idempotency-Key, or of the submission and cart contents (see
+    # services.order_place); at most one order per key is ever in flight.
+    idempotency_key = models.CharField(max_length=64, db_index=True)
+    # sha256 of what was submitted (without the card number or CVV): a replayed key with a
+    # different body is refused.
+    request_fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Set once the order emptied its cart: from then on, a cart with the same contents is a
+    # new purchase, not a repeat of this submission.
+    cart_emptied_at = models.DateTimeField(null=True, blank=True)
+    # Set once the post-order work (confirmation e-mail, signals) has run.
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=models.Q(status="pending"),
+                name="one_pending_order_per_key",
+            ),
+            models.CheckConstraint(condition=models.Q(total__gte=0), name="total_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order {self.id} ({self.status})"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, related_name="lines", on_delete=models.CASCADE)
+    product_id = models.CharField(max_length=40)
+    product_name = models.CharField(max_length=200)
+    quantity = models.PositiveIntegerField()
+    # In the order's currency, already rounded to its minor unit: what the customer was shown.
+    unit_price = models.DecimalField(max_digits=14, decimal_places=3)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_name}"
+
+
+class CheckoutLock(models.Model):
+    """One row per checkout key, locked with SELECT ... FOR UPDATE for the instant in which a
+    submission looks for an existing order and, finding none, records a pending one."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,17 +1,25 @@
-"""gRPC shim of the Checkout service (hipstershop.CheckoutService):
-translate and delegate to services.py.
+"""gRPC shim of the Checkout service (hipstershop.CheckoutService): translate and delegate."""
 
-Until its issue lands, the generated base class answers UNIMPLEMENTED for every RPC.
-"""
-
+from shop.rpc.convert import address_from_pb, credit_card_from_pb, order_result_to_pb
+from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 from shop.rpc.server import Servicer
+
+from . import services
 
 SERVICE_NAME = "hipstershop.CheckoutService"
 
 
 class CheckoutServicer(Servicer, pb_grpc.CheckoutServiceServicer):
-    pass
+    def PlaceOrder(self, request, context):
+        result = services.order_place(
+            user_id=request.user_id,
+            user_currency=request.user_currency,
+            address=address_from_pb(request.address),
+            email=request.email,
+            credit_card=credit_card_from_pb(request.credit_card),
+        )
+        return pb.PlaceOrderResponse(order=order_result_to_pb(result))
 
 
 def add_to_server(server) -> None:

@@ -16,26 +16,37 @@ from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
 from . import services
 
+ORDER_URL_METADATA_KEY = "order-url"
+
 
 class EmailClient(Protocol):
-    def send_order_confirmation(self, email: str, order: OrderResult) -> None:
-        """Queues the confirmation; delivery is the Email service's promise, retried there."""
+    def send_order_confirmation(
+        self, email: str, order: OrderResult, *, order_url: str | None = None
+    ) -> None:
+        """Queues the confirmation; delivery is the Email service's promise, retried there.
+        order_url: the customer's link to the order page, shown in the e-mail."""
         ...
 
 
 class LocalEmailClient:
-    def send_order_confirmation(self, email: str, order: OrderResult) -> None:
-        services.order_confirmation_send(email=email, order=order)
+    def send_order_confirmation(
+        self, email: str, order: OrderResult, *, order_url: str | None = None
+    ) -> None:
+        services.order_confirmation_send(email=email, order=order, order_url=order_url)
 
 
 class GrpcEmailClient(RemoteClient):
     stub_class = pb_grpc.EmailServiceStub
     service_label = "e-mail"
 
-    def send_order_confirmation(self, email: str, order: OrderResult) -> None:
+    def send_order_confirmation(
+        self, email: str, order: OrderResult, *, order_url: str | None = None
+    ) -> None:
         request = pb.SendOrderConfirmationRequest(email=email, order=order_result_to_pb(order))
+        # hipstershop.OrderResult has no link field: the link travels as metadata.
+        metadata = ((ORDER_URL_METADATA_KEY, order_url),) if order_url else None
         # Idempotent on the service side: one confirmation per order id.
-        self.call("SendOrderConfirmation", request, idempotent=True)
+        self.call("SendOrderConfirmation", request, idempotent=True, metadata=metadata)
 
 
 def email_client() -> EmailClient:

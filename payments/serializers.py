@@ -1,5 +1,6 @@
 """JSON shapes of the payments API. A charge never shows more of the card than brand and last4."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from shop.dto import CreditCard
@@ -17,6 +18,7 @@ class ChargeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(component_name="ChargeCard")
 class CreditCardSerializer(serializers.Serializer):
     # Lengths are generous on purpose: the card rules answer with the precise reason.
     number = serializers.CharField(max_length=40)

@@ -225,6 +225,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Each service has its own status field; name their enums after their resource.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "checkout.models.Order.Status",
+        "EmailStatusEnum": "notifications.models.EmailMessage.Status",
+        "ChargeStatusEnum": "payments.models.ChargeStatus",
+        "ShipmentStatusEnum": "shipping.models.ShipmentStatus",
+    },
 }
 
 LOGGING = {
@@ -265,4 +272,17 @@ CELERY_BEAT_SCHEDULE["currency-rates-refresh"] = {
     "task": "currency.tasks.rates_refresh",
     # The ECB publishes once a working day around 16:00 CET; every 4 hours picks it up soon.
     "schedule": env.float("CURRENCY_REFRESH_SECONDS", default=4 * 60 * 60),
+}
+
+# Checkout and notifications (see docs/checkout-notifications.md).
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+EMAIL_RETRY_BASE_SECONDS = env.float("EMAIL_RETRY_BASE_SECONDS", default=30.0)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+CELERY_BEAT_SCHEDULE["checkout-orders-sweep"] = {
+    "task": "checkout.tasks.orders_sweep",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["notifications-requeue-stale"] = {
+    "task": "notifications.tasks.emails_requeue_stale",
+    "schedule": 300.0,
 }

@@ -12,4 +12,5 @@ urlpatterns = [
     path("setCurrency", storefront.set_currency, name="set-currency"),
     path("logout", storefront.logout, name="logout"),
     path("", include("cart.urls")),
+    path("", include("checkout.urls")),
 ]

@@ -1,0 +1,31 @@
+"""Celery tasks of the checkout service (thin: each calls one service function)."""
+
+from datetime import timedelta
+
+from celery import shared_task
+
+from shop.errors import ServiceUnavailable
+from shop.rpc.client import backoff_delay
+
+from . import services
+
+MAX_ATTEMPTS = 8
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_ATTEMPTS - 1)
+def order_completed(self, order_id: str) -> None:
+    """Post-order work of a paid order (the confirmation e-mail; the hook for further signals).
+    Queued on commit; idempotent, so a redelivery or a sweep re-run changes nothing."""
+    try:
+        services.order_completed_process(order_id=order_id)
+    except ServiceUnavailable as exc:
+        countdown = backoff_delay(self.request.retries, 2.0, 600.0)
+        raise self.retry(exc=exc, countdown=countdown) from exc
+
+
+@shared_task(acks_late=True)
+def orders_sweep() -> None:
+    """Periodic: finishes what a crash or a broker outage interrupted."""
+    services.orders_pending_recover(older_than=timedelta(minutes=15))
+    for order_id in services.orders_incomplete(older_than=timedelta(minutes=5)):
+        order_completed.delay(order_id)

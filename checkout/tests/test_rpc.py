@@ -1,0 +1,75 @@
+"""gRPC CheckoutService.PlaceOrder over a real channel."""
+
+import grpc
+import pytest
+
+from checkout.client import GrpcCheckoutClient
+from checkout.models import Order
+from shop.rpc.protos import hipstershop_pb2 as pb
+from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+
+from .conftest import VISA
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def request(number=VISA, user_id="grpc-user"):
+    return pb.PlaceOrderRequest(
+        user_id=user_id,
+        user_currency="CAD",
+        email="ada@example.com",
+        address=pb.Address(street_address="1 Main St", city="Springfield", state="IL",
+                           country="United States", zip_code=62701),
+        credit_card=pb.CreditCardInfo(credit_card_number=number, credit_card_cvv=672,
+                                      credit_card_expiration_year=2039,
+                                      credit_card_expiration_month=1),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def stub(grpc_server):
+    return pb_grpc.CheckoutServiceStub(grpc.insecure_channel(grpc_server("checkout")))
+
+
+def test_place_order_returns_the_order_result(stub, fakes):
+    fakes.cart.add_item("grpc-user", "66VCHSJNUP", 2)
+    response = stub.PlaceOrder(request(), timeout=10)
+    order = Order.objects.get()
+    assert response.order.order_id == str(order.id)
+    assert response.order.shipping_tracking_id == order.tracking_id
+    assert response.order.shipping_address.zip_code == 62701
+    (item,) = response.order.items
+    # 18.99 USD in CAD = 25.41 shown (per unit, as the original's OrderItem.cost).
+    assert (item.item.quantity, item.cost.currency_code, item.cost.units, item.cost.nanos) == (
+        2, "CAD", 25, 410_000_000
+    )  # fmt: skip
+
+
+def test_an_empty_cart_is_failed_precondition(stub, fakes):
+    with pytest.raises(grpc.RpcError) as excinfo:
+        stub.PlaceOrder(request(), timeout=10)
+    assert excinfo.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+def test_a_bad_card_is_invalid_argument(stub, fakes):
+    fakes.cart.add_item("grpc-user", "66VCHSJNUP", 1)
+    with pytest.raises(grpc.RpcError) as excinfo:
+        stub.PlaceOrder(request(number="4432801561520453"), timeout=10)
+    assert excinfo.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_the_remote_client_gets_the_same_result_and_errors(grpc_server, fakes):
+    from checkout.services import CartEmpty
+    from shop.rpc.convert import address_from_pb, credit_card_from_pb
+
+    client = GrpcCheckoutClient(grpc_server("checkout"))
+    message = request(user_id="remote")
+    arguments = dict(user_id="remote", user_currency="CAD", email="ada@example.com",
+                     address=address_from_pb(message.address),
+                     credit_card=credit_card_from_pb(message.credit_card))  # fmt: skip
+    with pytest.raises(CartEmpty):
+        client.place_order(**arguments)
+    fakes.cart.add_item("remote", "66VCHSJNUP", 1)
+    result = client.place_order(**arguments)
+    assert result == client.place_order(**arguments)  # a retried call places no second order
+    assert Order.objects.get().tracking_id == result.shipping_tracking_id
