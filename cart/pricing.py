@@ -1,9 +1,10 @@
 """The storefront's view of a cart: each line priced in the visitor's currency, shipping, total.
 
 Only service clients are used, so this works whether the cart, catalog, currency and shipping
-services are in-process or remote. A shown price is converted, then rounded to the currency's
-minor unit; a line price is the shown unit price times the quantity, and the total is the sum of
-what is shown, so what the page shows adds up to what checkout charges.
+services are in-process or remote. A unit price is shown as on every storefront page
+(shop.prices.shown_price: converted, then rounded to the currency's minor unit); a line price
+is the shown unit price times the quantity, and the total is the sum of what is shown, so what
+the page shows adds up to what checkout charges.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalog.client import catalog_client
-from currency.client import currency_client
 from shipping.client import shipping_client
 from shop.dto import Address, Cart, Product
 from shop.errors import NotFound, ServiceUnavailable
 from shop.money import Money, money_sum
+from shop.prices import shown_price
 
 # The cart page quotes shipping before the customer has typed an address, as the original does
 # (it sends no address at all); checkout quotes again with the real one.
@@ -46,18 +47,12 @@ class PricedCart:
         return sum(line.quantity for line in self.lines)
 
 
-def _shown(money: Money, currency: str) -> Money:
-    if money.currency != currency:
-        money = currency_client().convert(money, currency)
-    return money.rounded()
-
-
 def _price_line(product_id: str, quantity: int, currency: str) -> PricedLine:
     try:
         product = catalog_client().get_product(product_id)
     except NotFound:
         return PricedLine(product_id, quantity, None, None, None)
-    unit_price = _shown(product.price_usd, currency)
+    unit_price = shown_price(product.price_usd, currency)
     return PricedLine(product_id, quantity, product, unit_price, unit_price * quantity)
 
 
@@ -68,7 +63,7 @@ def cart_priced(cart: Cart, currency: str) -> PricedCart:
     shipping: Money | None = Money.zero(currency)
     if sold:
         try:
-            shipping = _shown(shipping_client().get_quote(UNKNOWN_ADDRESS, sold), currency)
+            shipping = shown_price(shipping_client().get_quote(UNKNOWN_ADDRESS, sold), currency)
         except ServiceUnavailable:
             shipping = None
     total = subtotal + shipping if shipping is not None else subtotal

@@ -7,26 +7,26 @@ cart store unreachable 503 — here with Retry-After, since it clears by itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from currency.client import currency_client
 from shop.decorators import storefront_form
 from shop.errors import ServiceUnavailable
+from shop.prices import visitor_currency
+from shop.session import known_visitor_id, visitor_id
+from shop.storefront import render_page
 from shop.views import shop_error_page
 
 from .client import cart_client
 from .pricing import cart_priced
 from .services import MAX_ADD_QUANTITY, MAX_LINE_QUANTITY, InvalidQuantity
-from .visitor import known_visitor_id, visitor_id
 
-CURRENCY_COOKIE = "shop_currency"
-DEFAULT_CURRENCY = "USD"
 RETRY_AFTER_SECONDS = 5
 _WHOLE_NUMBER = re.compile(r"^\s*\d{1,9}\s*$")
 
@@ -49,13 +49,6 @@ def cart_view(view):
     return never_cache(_unavailable_is_503(view))
 
 
-def visitor_currency(request: HttpRequest) -> str:
-    code = request.COOKIES.get(CURRENCY_COOKIE, DEFAULT_CURRENCY)
-    if code != DEFAULT_CURRENCY and code not in currency_client().supported_currencies():
-        return DEFAULT_CURRENCY
-    return code
-
-
 def _form_quantity(request: HttpRequest, *, low: int, high: int) -> int:
     raw = request.POST.get("quantity", "")
     if not _WHOLE_NUMBER.match(raw):
@@ -76,13 +69,11 @@ def cart(request: HttpRequest) -> HttpResponse:
     this_year = date.today().year
     context = {
         "cart": priced,
-        "cart_size": priced.size if priced else 0,
-        "currency": currency,
         "line_quantities": range(0, MAX_LINE_QUANTITY + 1),
         "months": range(1, 13),
         "years": range(this_year, this_year + 5),
     }
-    return render(request, "cart/cart.html", context)
+    return render_page(request, "cart/cart.html", context, currency=currency)
 
 
 def _add(request: HttpRequest) -> HttpResponse:
@@ -92,32 +83,37 @@ def _add(request: HttpRequest) -> HttpResponse:
     return redirect("/cart")
 
 
+def _change_cart(
+    request: HttpRequest, change: Callable[[str], object], *, then: str = "/cart"
+) -> HttpResponse:
+    """Applies `change` to the visitor's cart; a visitor without a session has no cart to change."""
+    user_id = known_visitor_id(request)
+    if user_id:
+        change(user_id)
+    return redirect(then)
+
+
 @storefront_form
 @require_POST
 @cart_view
 def update(request: HttpRequest) -> HttpResponse:
     quantity = _form_quantity(request, low=0, high=MAX_LINE_QUANTITY)
-    user_id = known_visitor_id(request)
-    if user_id:
-        cart_client().set_quantity(user_id, request.POST.get("product_id", ""), quantity)
-    return redirect("/cart")
+    product_id = request.POST.get("product_id", "")
+    return _change_cart(
+        request, lambda user_id: cart_client().set_quantity(user_id, product_id, quantity)
+    )
 
 
 @storefront_form
 @require_POST
 @cart_view
 def remove(request: HttpRequest) -> HttpResponse:
-    user_id = known_visitor_id(request)
-    if user_id:
-        cart_client().remove_item(user_id, request.POST.get("product_id", ""))
-    return redirect("/cart")
+    product_id = request.POST.get("product_id", "")
+    return _change_cart(request, lambda user_id: cart_client().remove_item(user_id, product_id))
 
 
 @storefront_form
 @require_POST
 @cart_view
 def empty(request: HttpRequest) -> HttpResponse:
-    user_id = known_visitor_id(request)
-    if user_id:
-        cart_client().empty_cart(user_id)
-    return redirect("/")
+    return _change_cart(request, lambda user_id: cart_client().empty_cart(user_id), then="/")

@@ -17,6 +17,9 @@ from .errors import InvalidArgument
 NANOS_PER_UNIT = 1_000_000_000
 _NANO = Decimal("1e-9")
 _CODE = re.compile(r"^[A-Z]{3}$")
+# One format for every currency: grouped amount with the currency's own minor-unit digits, then
+# the symbol; the storefront's stylesheet keeps a price on one line.
+DISPLAY_PATTERN = "#,##0.00 ¤"
 
 
 class InvalidMoney(InvalidArgument):
@@ -119,9 +122,15 @@ class Money:
         quantum = Decimal(1).scaleb(-currency_digits(self.currency))
         return Money(self.amount.quantize(quantum, rounding=ROUND_HALF_UP), self.currency)
 
-    def format(self, locale: str = "en_US") -> str:
-        """Display form, e.g. $19.99, €17.68, ¥2,234."""
-        return format_currency(self.rounded().amount, self.currency, locale=locale)
+    def format(self) -> str:
+        """The shop's one display form: 17.68 €, 19.99 $, 2,235 ¥, 1,234.50 TRY."""
+        return format_currency(
+            self.rounded().amount,
+            self.currency,
+            format=DISPLAY_PATTERN,
+            locale="en_US",
+            currency_digits=True,
+        )
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"

@@ -1,10 +1,12 @@
-"""Prices in the visitor's currency: which currency it is, conversion and the display format."""
+"""Prices in the visitor's currency: which currency it is and the one conversion path.
+
+The display format is Money.format().
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from babel.numbers import format_currency
 from django.http import HttpRequest
 
 from currency.client import currency_client
@@ -15,20 +17,16 @@ CURRENCY_COOKIE = "shop_currency"
 DEFAULT_CURRENCY = "USD"
 # The original frontend's whitelist; /setCurrency accepts every code of the rate table.
 SELECTOR_CURRENCIES = ("USD", "EUR", "CAD", "JPY", "GBP", "TRY")
-# One format for every currency: grouped amount with the currency's own minor-unit digits, then
-# the symbol (17.68 €, 19.99 $, 2,527 ¥, 26.75 CA$, 1,234.50 TRY); the stylesheet keeps a price
-# on one line.
-DISPLAY_PATTERN = "#,##0.00 ¤"
 
 
-def format_price(money: Money) -> str:
-    return format_currency(
-        money.rounded().amount,
-        money.currency,
-        format=DISPLAY_PATTERN,
-        locale="en_US",
-        currency_digits=True,
-    )
+def shown_price(money: Money, currency: str) -> Money:
+    """`money` as a customer sees it in `currency`: converted, then rounded to the minor unit.
+
+    Every page shows this amount, so a line or total made of shown prices adds up on screen.
+    """
+    if money.currency != currency:
+        money = currency_client().convert(money, currency)
+    return money.rounded()
 
 
 def supported_currencies() -> frozenset[str]:
@@ -51,9 +49,4 @@ def display_prices(prices: Iterable[Money], currency: str) -> dict[Money, str]:
 
     Prices repeat across a catalog, so each distinct amount is converted once.
     """
-    client = currency_client()
-    shown = {}
-    for price in set(prices):
-        converted = price if price.currency == currency else client.convert(price, currency)
-        shown[price] = format_price(converted)
-    return shown
+    return {price: shown_price(price, currency).format() for price in set(prices)}

@@ -33,11 +33,13 @@ MAX_QUERY_LENGTH = 100
 
 
 def cart_size(request: HttpRequest) -> int | None:
-    """Items in the visitor's cart; None (the header shows no count) when the cart service fails."""
-    user_id = known_visitor_id(request)
-    if user_id is None:
-        return 0
+    """Items in the visitor's cart; None (the header shows no count) when the cart service or
+    the session store fails. Either way the session cookie stays (shop.session), so the cart is
+    the visitor's again once the outage is over."""
     try:
+        user_id = known_visitor_id(request)
+        if user_id is None:
+            return 0
         return cart_client().get_cart(user_id).size
     except ShopError as error:
         logger.warning("Cart size left out of the header: %s", error)

@@ -1,5 +1,6 @@
 """The cart's storefront pages: view, add, update, remove, empty, bad input, outages."""
 
+import os
 import re
 
 import pytest
@@ -26,8 +27,11 @@ def test_add_then_view_with_prices_shipping_and_total(any_store, client):
     assert "Sunglasses" in html and "Mug" in html
     assert "/static/catalog/products/OLJCESPC7Z.svg" in html
     # 2 x $19.99 + $8.99 + $8.99 shipping
-    assert "$19.99" in html and "$39.98" in html and "$8.99" in html and "$57.96" in html
+    assert "19.99 $" in html and "39.98 $" in html and "8.99 $" in html and "57.96 $" in html
     assert page.context["cart_size"] == 3
+    # The storefront's header, as on every page: search, currency selector, cart size.
+    assert 'role="search"' in html and 'action="/setCurrency"' in html
+    assert 'aria-label="3 items in your cart">3<' in html
     assert 'action="/cart/checkout"' in html and 'name="credit_card_cvv"' in html
     assert page["Cache-Control"].startswith("max-age=0")
 
@@ -37,13 +41,14 @@ def test_prices_in_the_visitors_currency_add_up(use_database, client):
     client.cookies["shop_currency"] = "EUR"
     html = client.get("/cart").content.decode()
     # 19.99 USD = 17.68 EUR shown; the line is 3 x 17.68; shipping 8.99 USD = 7.95 EUR.
-    assert "€17.68" in html and "€53.04" in html and "€7.95" in html and "€60.99" in html
+    assert "17.68 €" in html and "53.04 €" in html and "7.95 €" in html and "60.99 €" in html
+    assert '<option value="EUR" selected>' in html
 
 
 def test_an_unknown_currency_cookie_falls_back_to_usd(use_database, client):
     add(client)
     client.cookies["shop_currency"] = "XXX"
-    assert "$19.99" in client.get("/cart").content.decode()
+    assert "19.99 $" in client.get("/cart").content.decode()
 
 
 @pytest.mark.parametrize(
@@ -134,7 +139,7 @@ def test_a_product_no_longer_sold_is_shown_removable_and_not_counted(use_databas
     page = client.get("/cart")
     assert page.status_code == 200
     assert "no longer sold" in page.content.decode()
-    assert "$28.98" in page.content.decode()  # 19.99 + 8.99 shipping, the mug left out
+    assert "28.98 $" in page.content.decode()  # 19.99 + 8.99 shipping, the mug left out
     client.post("/cart/remove", {"product_id": MUG})
     assert client.get("/cart").context["cart"].size == 1
 
@@ -149,7 +154,7 @@ def test_shipping_outage_leaves_the_page_usable(use_database, client):
     add(client)
     with registry.override("shipping", DownShipping()):
         html = client.get("/cart").content.decode()
-    assert "calculated at checkout" in html and "$19.99 plus shipping" in re.sub(
+    assert "calculated at checkout" in html and "19.99 $ plus shipping" in re.sub(
         r"<[^>]+>", "", html
     )
 
@@ -201,3 +206,32 @@ def test_the_cart_is_the_visitors_again_after_an_outage(
     assert add(client, MUG, "1").status_code == 503
     point_at_redis(settings, redis_settings_template, use_redis.url)
     assert client.get("/cart").context["cart"].size == 2
+
+
+@pytest.mark.redis
+def test_during_a_redis_outage_browsing_goes_on_and_the_cart_survives(use_redis, client):
+    from django_redis import get_redis_connection
+
+    add(client, MUG, "2")
+    session_key = client.cookies["sessionid"].value
+    # A production Redis persists; the suite's server keeps nothing unless told to snapshot.
+    get_redis_connection("default").save()
+    use_redis.halt()
+    try:
+        for path in ("/", f"/product/{SUNGLASSES}"):
+            page = client.get(path)
+            assert page.status_code == 200
+            html = page.content.decode()
+            assert 'href="/cart">Cart</a>' in html and 'class="cart-size"' not in html
+            assert "sessionid" not in page.cookies  # neither deleted nor replaced
+        cart_page = client.get("/cart")
+        assert cart_page.status_code == 503 and "sessionid" not in cart_page.cookies
+    finally:
+        use_redis.start()
+        os.remove(os.path.join(use_redis.dir, "dump.rdb"))
+    assert client.cookies["sessionid"].value == session_key
+    assert 'aria-label="2 items in your cart">2<' in client.get("/").content.decode()
+    assert client.get(f"/product/{SUNGLASSES}").context["cart_size"] == 2
+    assert [
+        (line.product_id, line.quantity) for line in client.get("/cart").context["cart"].lines
+    ] == [(MUG, 2)]

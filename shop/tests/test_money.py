@@ -84,9 +84,13 @@ def test_rounding_uses_the_currency_minor_unit():
 
 
 def test_display_format_per_currency():
-    assert Money(Decimal("19.99"), "USD").format() == "$19.99"
-    assert Money(Decimal("2234.4"), "JPY").format() == "¥2,234"
-    assert Money(Decimal("17.675"), "EUR").format() == "€17.68"
+    # The shop's one format: grouped, rounded to the currency's minor unit, symbol after.
+    assert Money(Decimal("19.99"), "USD").format() == "19.99 $"
+    assert Money(Decimal("1234.5"), "USD").format() == "1,234.50 $"
+    assert Money(Decimal("2234.4"), "JPY").format() == "2,234 ¥"
+    assert Money(Decimal("17.675"), "EUR").format() == "17.68 €"
+    assert Money(Decimal("17.6824"), "EUR").format() == "17.68 €"
+    assert Money(Decimal("1.2345"), "BHD").format() == "1.235 BHD"
 
 
 def test_money_is_immutable():
