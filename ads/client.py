@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from shop import registry
-from shop.resilience import optional_client_options
 from shop.dto import Ad
+from shop.resilience import optional_client_options
 from shop.rpc.client import RemoteClient
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc

@@ -21,14 +21,13 @@ class Ad(models.Model):
     target = models.CharField(
         max_length=200,
         validators=[validate_target],
-        help_text="A product id (e.g. OLJCESPC7Z) or a path inside the shop (e.g. /cart).",
+        help_text="A product id (e.g. OLJCESPC7Z) or a shop path such as /cart.",
     )
     context_keys = models.CharField(
         max_length=500,
         blank=True,
         validators=[validate_context_keys],
-        help_text="Comma-separated categories (e.g. kitchen, decor) the ad is shown with. "
-        "An ad without keys is only shown when no ad matches the page.",
+        help_text="Comma-separated categories, e.g. kitchen, decor.",
     )
     active_from = models.DateTimeField(default=timezone.now)
     active_until = models.DateTimeField(null=True, blank=True, help_text="Empty: no end.")

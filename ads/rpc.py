@@ -12,9 +12,7 @@ SERVICE_NAME = "hipstershop.AdService"
 class AdServicer(Servicer, pb_grpc.AdServiceServicer):
     def GetAds(self, request, context):
         ads = services.ads_select(context_keys=tuple(request.context_keys))
-        return pb.AdResponse(
-            ads=[pb.Ad(redirect_url=ad.redirect_url, text=ad.text) for ad in ads]
-        )
+        return pb.AdResponse(ads=[pb.Ad(redirect_url=ad.redirect_url, text=ad.text) for ad in ads])
 
 
 def add_to_server(server) -> None:

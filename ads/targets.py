@@ -72,4 +72,6 @@ def check_product_exists(product_id: str) -> None:
     except NotFound as error:
         raise ValidationError({"target": error.message}) from error
     except ServiceUnavailable as error:
-        raise ValidationError({"target": f"Cannot check the product now: {error.message}"}) from error
+        raise ValidationError(
+            {"target": f"Cannot check the product now: {error.message}"}
+        ) from error

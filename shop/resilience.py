@@ -138,7 +138,9 @@ def _run_in_worker(call: Callable[[], T]) -> T:
         close_old_connections()
 
 
-def call_optional(service: str, call: Callable[[], T], *, deadline: float | None = None) -> T | None:
+def call_optional(
+    service: str, call: Callable[[], T], *, deadline: float | None = None
+) -> T | None:
     """The result of `call`, or None when the service's breaker is open, the call raised, or it
     did not finish within the deadline. Never raises."""
     guard = breaker(service)

@@ -95,15 +95,14 @@ def test_only_ads_inside_their_window_are_shown():
     AdFactory(name="future", context_keys="kitchen", active_from=now + timedelta(days=1))
     current = AdFactory(name="current", context_keys="decor")
     for seed in range(10):
-        assert ad_ids(ads_select(context_keys=["kitchen"], rng=random.Random(seed))) == {
-            current.pk
-        }
+        assert ad_ids(ads_select(context_keys=["kitchen"], rng=random.Random(seed))) == {current.pk}
 
 
 def test_rotation_follows_the_weights_without_repeats():
     ads = [
-        LiveAd(id=i, text="", weight=w, context_keys=frozenset(), active_from=None,
-               active_until=None)  # fmt: skip
+        LiveAd(
+            id=i, text="", weight=w, context_keys=frozenset(), active_from=None, active_until=None
+        )  # fmt: skip
         for i, w in [(1, 1), (2, 3), (3, 6)]
     ]
     rng = random.Random(7)
