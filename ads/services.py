@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from redis.exceptions import RedisError
 
 from shop import dto
 from shop.errors import InvalidArgument, NotFound
@@ -148,12 +147,7 @@ def _count(counts: dict[tuple[str, int], int]) -> None:
     if not counts:
         return
     store = counter_store()
-    try:
-        store.add(counts)
-    except RedisError:
-        # Counts are statistics: losing a few while Redis is down must not cost the page its ad.
-        logger.warning("ad counters unavailable; %s count(s) lost", sum(counts.values()))
-        return
+    store.add(counts)
     if store.flush_due():
         ad_counters_flush(store=store)
 
