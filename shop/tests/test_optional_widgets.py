@@ -20,6 +20,9 @@ from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 from testing.servers import free_port
 
+# Pool threads keep Django connection hygiene, so the database must be reachable.
+pytestmark = pytest.mark.django_db
+
 FAILURES = 3
 WIDGETS = {
     "ads": "{% load ads %}{% ad_banner keys %}",

@@ -8,6 +8,9 @@ from shop import resilience
 from shop.errors import InvalidArgument, ServiceUnavailable
 from shop.resilience import CLOSED, HALF_OPEN, OPEN, CircuitBreaker, call_optional
 
+# Pool threads keep Django connection hygiene, so the database must be reachable.
+pytestmark = pytest.mark.django_db
+
 
 class Clock:
     def __init__(self):
