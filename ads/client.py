@@ -1,6 +1,7 @@
 """The Ad service's interface, as its consumers see it, and its implementations.
 
-The local implementation calls ads/services.py (filled by the ads issue).
+Ads are optional on every page: consumers call through `shop.resilience.call_optional`, and the
+gRPC client has the optional services' short deadline and no retries.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Protocol
 
 from shop import registry
 from shop.dto import Ad
+from shop.resilience import optional_client_options
 from shop.rpc.client import RemoteClient
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
@@ -40,4 +42,8 @@ class GrpcAdClient(RemoteClient):
 
 
 def ad_client() -> AdClient:
-    return registry.pick("ads", local=LocalAdClient, remote=GrpcAdClient)
+    return registry.pick(
+        "ads",
+        local=LocalAdClient,
+        remote=lambda address: GrpcAdClient(address, **optional_client_options()),
+    )

@@ -1,16 +1,18 @@
-"""gRPC shim of the Ad service (hipstershop.AdService): translate and delegate to services.py.
+"""gRPC shim of the Ad service (hipstershop.AdService): translate and delegate to services.py."""
 
-Until its issue lands, the generated base class answers UNIMPLEMENTED for every RPC.
-"""
-
+from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 from shop.rpc.server import Servicer
+
+from . import services
 
 SERVICE_NAME = "hipstershop.AdService"
 
 
 class AdServicer(Servicer, pb_grpc.AdServiceServicer):
-    pass
+    def GetAds(self, request, context):
+        ads = services.ads_select(context_keys=tuple(request.context_keys))
+        return pb.AdResponse(ads=[pb.Ad(redirect_url=ad.redirect_url, text=ad.text) for ad in ads])
 
 
 def add_to_server(server) -> None:

@@ -1,1 +1,211 @@
 """Operations of the ads service: all its business rules live here."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+
+from shop import dto
+from shop.errors import InvalidArgument, NotFound
+
+from .counters import CLICKS, IMPRESSIONS, KINDS, CounterStore, counter_store
+from .models import Ad
+from .targets import is_shop_path, parse_context_keys, target_url
+
+logger = logging.getLogger(__name__)
+
+MAX_ADS = 2
+MAX_CONTEXT_KEYS = 20
+MAX_CONTEXT_KEY_LENGTH = 100
+LIVE_ADS_CACHE_KEY = "ads:live:v1"
+# Staff edits invalidate the cache at once; the timeout only bounds how late an ad whose
+# window opens on its own is first shown.
+LIVE_ADS_CACHE_SECONDS = 60
+
+
+class InvalidContextKeys(InvalidArgument):
+    code = "invalid_context_keys"
+
+
+class AdNotFound(NotFound):
+    code = "ad_not_found"
+
+    def __init__(self, ad_id: int):
+        super().__init__(f"There is no ad with id {ad_id}.")
+
+
+@dataclass(frozen=True, slots=True)
+class LiveAd:
+    """What selection needs of an ad, small enough to cache for every page view."""
+
+    id: int
+    text: str
+    weight: int
+    context_keys: frozenset[str]
+    active_from: datetime
+    active_until: datetime | None
+
+    def is_active(self, now: datetime) -> bool:
+        return self.active_from <= now and (self.active_until is None or now < self.active_until)
+
+
+def context_keys_clean(context_keys: Sequence[str]) -> frozenset[str]:
+    if len(context_keys) > MAX_CONTEXT_KEYS:
+        raise InvalidContextKeys(f"Send at most {MAX_CONTEXT_KEYS} context keys.")
+    too_long = [key for key in context_keys if len(key) > MAX_CONTEXT_KEY_LENGTH]
+    if too_long:
+        raise InvalidContextKeys(
+            f"A context key is at most {MAX_CONTEXT_KEY_LENGTH} characters long."
+        )
+    return frozenset(key.strip().lower() for key in context_keys if key.strip())
+
+
+def live_ads() -> list[LiveAd]:
+    """Every ad that has not ended, from the cache (no database query on the hot path)."""
+    ads = cache.get(LIVE_ADS_CACHE_KEY)
+    if ads is None:
+        rows = Ad.objects.filter(
+            Q(active_until__isnull=True) | Q(active_until__gt=timezone.now())
+        ).order_by("pk")
+        ads = [
+            LiveAd(
+                id=row.pk,
+                text=row.text,
+                weight=row.weight,
+                context_keys=frozenset(parse_context_keys(row.context_keys)),
+                active_from=row.active_from,
+                active_until=row.active_until,
+            )
+            for row in rows
+        ]
+        cache.set(LIVE_ADS_CACHE_KEY, ads, LIVE_ADS_CACHE_SECONDS)
+    return ads
+
+
+def ads_changed() -> None:
+    """Drop the cached ads now and again after the commit (a reader may have re-cached the old
+    rows in between)."""
+    cache.delete(LIVE_ADS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(LIVE_ADS_CACHE_KEY))
+
+
+T = TypeVar("T", bound=LiveAd)
+
+
+def weighted_sample(ads: Sequence[T], *, k: int, rng: random.Random) -> list[T]:
+    """Up to k distinct ads, each draw weighted by the ads' weights among those left."""
+    pool = list(ads)
+    chosen: list[T] = []
+    while pool and len(chosen) < k:
+        (index,) = rng.choices(range(len(pool)), weights=[ad.weight for ad in pool])
+        chosen.append(pool.pop(index))
+    return chosen
+
+
+def click_url(ad_id: int) -> str:
+    return reverse("ad-click", args=[ad_id])
+
+
+def ads_select(*, context_keys: Sequence[str], rng: random.Random | None = None) -> list[dto.Ad]:
+    """Up to MAX_ADS active ads: weighted rotation among those matching any context key, or
+    among all active ads when none matches. Each returned ad counts one impression."""
+    keys = context_keys_clean(context_keys)
+    now = timezone.now()
+    active = [ad for ad in live_ads() if ad.is_active(now)]
+    matching = [ad for ad in active if ad.context_keys & keys]
+    chosen = weighted_sample(matching or active, k=MAX_ADS, rng=rng or random)
+    _count({(IMPRESSIONS, ad.id): 1 for ad in chosen})
+    # The wire's redirect_url is our click URL, so every click is counted (docs/ads-...md).
+    return [dto.Ad(redirect_url=click_url(ad.id), text=ad.text) for ad in chosen]
+
+
+def ad_click(*, ad_id: int) -> str:
+    """Counts a click on the ad and returns where to send the customer (inside the shop)."""
+    target = Ad.objects.filter(pk=ad_id).values_list("target", flat=True).first()
+    if target is None:
+        raise AdNotFound(ad_id)
+    _count({(CLICKS, ad_id): 1})
+    url = target_url(target)
+    if not is_shop_path(url):
+        # Only a row written around the model's validation gets here; never leave the shop.
+        logger.error("ad %s has a target outside the shop: %r", ad_id, target)
+        return "/"
+    return url
+
+
+def _count(counts: dict[tuple[str, int], int]) -> None:
+    if not counts:
+        return
+    store = counter_store()
+    store.add(counts)
+    if store.flush_due():
+        ad_counters_flush(store=store)
+
+
+def ad_counters_flush(*, store: CounterStore | None = None) -> int:
+    """Moves the pending impression and click counts into the database in one UPDATE; returns
+    how many were moved. On failure the counts go back to the store for the next flush."""
+    store = store or counter_store()
+    counts = store.drain()
+    if not counts:
+        return 0
+    ad_ids = sorted({ad_id for _kind, ad_id in counts})
+    increments = {
+        kind: F(kind)
+        + Case(
+            *[
+                When(pk=ad_id, then=Value(count))
+                for (counted_kind, ad_id), count in sorted(counts.items())
+                if counted_kind == kind
+            ],
+            default=Value(0),
+        )
+        for kind in KINDS
+        if any(counted_kind == kind for counted_kind, _ad_id in counts)
+    }
+    try:
+        with transaction.atomic():
+            Ad.objects.filter(pk__in=ad_ids).update(**increments)
+    except Exception:
+        store.add(counts)
+        raise
+    return sum(counts.values())
+
+
+# Our own wording for the original's ad categories; each points at a demo product.
+DEMO_ADS = [
+    ("Demo: tank top", "Summer in soft cotton: the Tank Top, cool on the hottest days.",
+     "66VCHSJNUP", "clothing, tops"),
+    ("Demo: watch", "Time, kept quietly: a brushed steel Watch you can read at a glance.",
+     "1YMWWN1N4O", "accessories"),
+    ("Demo: loafers", "Hand-stitched suede Loafers, at home in the office and on the weekend.",
+     "L9ECAV7KIM", "footwear"),
+    ("Demo: hairdryer", "Dry, style, go: a travel Hairdryer light enough for any bag.",
+     "2ZYFJ3GM2N", "hair, beauty"),
+    ("Demo: candle holder", "Warm light for long evenings, in a stoneware Candle Holder.",
+     "0PUK6V6EV0", "decor, home"),
+    ("Demo: glass jar", "Keep your coffee fresh in a Bamboo Glass Jar, airtight and handsome.",
+     "9SIQT8TOJO", "kitchen"),
+]  # fmt: skip
+
+
+@transaction.atomic
+def demo_ads_load() -> int:
+    """Creates the demo ads that are missing (by name); leaves existing ones alone."""
+    created = 0
+    for name, text, target, context_keys in DEMO_ADS:
+        _ad, was_created = Ad.objects.get_or_create(
+            name=name, defaults={"text": text, "target": target, "context_keys": context_keys}
+        )
+        created += was_created
+    return created

@@ -1,6 +1,8 @@
 """The Recommendation service's interface, as its consumers see it, and its implementations.
 
-The local implementation calls recommendations/selectors.py (filled by the recommendations issue).
+Recommendations are optional on every page: consumers call through
+`shop.resilience.call_optional`, and the gRPC client has the optional services' short deadline
+and no retries.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from shop import registry
+from shop.resilience import optional_client_options
 from shop.rpc.client import RemoteClient
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
@@ -39,5 +42,7 @@ class GrpcRecommendationClient(RemoteClient):
 
 def recommendation_client() -> RecommendationClient:
     return registry.pick(
-        "recommendations", local=LocalRecommendationClient, remote=GrpcRecommendationClient
+        "recommendations",
+        local=LocalRecommendationClient,
+        remote=lambda address: GrpcRecommendationClient(address, **optional_client_options()),
     )

@@ -286,3 +286,14 @@ CELERY_BEAT_SCHEDULE["notifications-requeue-stale"] = {
     "task": "notifications.tasks.emails_requeue_stale",
     "schedule": 300.0,
 }
+
+# Ads and recommendations (docs/ads-recommendations.md): optional services on a page get a short
+# deadline and a circuit breaker; counters and the recommendation table are kept by Celery beat.
+OPTIONAL_SERVICE_DEADLINE_SECONDS = env.float("OPTIONAL_SERVICE_DEADLINE_SECONDS", default=0.1)
+CIRCUIT_BREAKER_FAILURES = env.int("CIRCUIT_BREAKER_FAILURES", default=5)
+CIRCUIT_BREAKER_COOLDOWN_SECONDS = env.float("CIRCUIT_BREAKER_COOLDOWN_SECONDS", default=30.0)
+CELERY_BEAT_SCHEDULE["ads-counters-flush"] = {"task": "ads.tasks.counters_flush", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["recommendations-rebuild"] = {
+    "task": "recommendations.tasks.rebuild",
+    "schedule": 600.0,
+}

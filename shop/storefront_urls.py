@@ -13,4 +13,5 @@ urlpatterns = [
     path("logout", storefront.logout, name="logout"),
     path("", include("cart.urls")),
     path("", include("checkout.urls")),
+    path("", include("ads.urls")),
 ]

@@ -4,6 +4,7 @@ import filecmp
 import os
 import subprocess
 import sys
+from concurrent import futures
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from shop.money import Money
 from shop.rpc import codegen
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+from shop.rpc.server import Servicer
 from testing.servers import free_port, wait_for_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -96,11 +98,21 @@ def test_malformed_money_is_invalid_argument(grpc_server, rates):
     assert excinfo.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
-def test_unfilled_service_answers_unimplemented_not_unknown(grpc_server):
-    stub = pb_grpc.AdServiceStub(grpc.insecure_channel(grpc_server("ads")))
-    with pytest.raises(grpc.RpcError) as excinfo:
-        stub.GetAds(pb.AdRequest(), timeout=5)
-    assert excinfo.value.code() == grpc.StatusCode.UNIMPLEMENTED
+def test_unfilled_service_answers_unimplemented_not_unknown():
+    class Unfilled(Servicer, pb_grpc.AdServiceServicer):
+        pass
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
+    pb_grpc.add_AdServiceServicer_to_server(Unfilled(), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        stub = pb_grpc.AdServiceStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
+        with pytest.raises(grpc.RpcError) as excinfo:
+            stub.GetAds(pb.AdRequest(), timeout=5)
+        assert excinfo.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    finally:
+        server.stop(grace=None)
 
 
 def test_remote_and_local_clients_agree(grpc_server, rates):

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from ads.services import demo_ads_load
 from catalog.services import demo_catalog_load
 from currency.services import rates_load_initial
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
         loaders = [
             ("exchange rates", rates_load_initial),
             ("products", demo_catalog_load),
+            ("ads", demo_ads_load),
         ]
         for label, loader in loaders:
             created = loader()

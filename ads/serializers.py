@@ -1,0 +1,30 @@
+from rest_framework import serializers
+
+
+class CommaSeparatedField(serializers.CharField):
+    """`?keys=a,b` -> ["a", "b"] (empty parts dropped)."""
+
+    def to_internal_value(self, data) -> list[str]:
+        text = super().to_internal_value(data)
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+
+class AdQuerySerializer(serializers.Serializer):
+    context_keys = CommaSeparatedField(
+        required=False,
+        allow_blank=True,
+        default=list,
+        max_length=2000,
+        help_text="Comma-separated categories of the page, e.g. kitchen,decor.",
+    )
+
+
+class AdSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    redirect_url = serializers.CharField(
+        help_text="The ad's click URL in this shop: counts the click, then redirects to the target."
+    )
+
+
+class AdResponseSerializer(serializers.Serializer):
+    ads = AdSerializer(many=True)

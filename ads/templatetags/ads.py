@@ -1,0 +1,23 @@
+"""`{% load ads %}{% ad_banner context_keys %}`: the page's ads, or nothing at all when the ad
+service fails, is slow or its circuit breaker is open (ads are optional on a page)."""
+
+from collections.abc import Iterable
+
+from django import template
+
+from ads.client import ad_client
+from ads.targets import is_shop_path
+from shop.resilience import call_optional
+
+register = template.Library()
+
+
+@register.inclusion_tag("ads/banner.html")
+def ad_banner(context_keys: Iterable[str] | str = ()) -> dict:
+    """`context_keys`: the page's product categories, as a list or a comma-separated string."""
+    if isinstance(context_keys, str):
+        context_keys = context_keys.split(",")
+    keys = tuple(key.strip() for key in context_keys if key and key.strip())
+    ads = call_optional("ads", lambda: ad_client().get_ads(keys))
+    # A remote ad service is trusted with text, not with links out of the shop.
+    return {"ads": [ad for ad in ads or [] if is_shop_path(ad.redirect_url)]}

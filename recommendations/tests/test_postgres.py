@@ -1,0 +1,22 @@
+"""On the production database: the table swap and the one-query lookup."""
+
+import pytest
+from django.db import connection
+
+from recommendations.selectors import recommendations_list
+from recommendations.services import purchase_record, recommendations_rebuild
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def test_rebuild_and_serve_on_postgresql(django_assert_num_queries):
+    from catalog.services import demo_catalog_load
+
+    assert connection.vendor == "postgresql"
+    demo_catalog_load()
+    purchase_record(order_id="o1", product_ids=("6E92ZMYYFZ", "1YMWWN1N4O"))
+    assert recommendations_rebuild() == 9
+    assert recommendations_rebuild() == 9  # the swap replaces, never duplicates
+    with django_assert_num_queries(1):
+        result = recommendations_list(product_ids=["6E92ZMYYFZ"])
+    assert result[0] == "1YMWWN1N4O" and len(result) == 5

@@ -1,0 +1,167 @@
+"""Ads and recommendations are optional on a page: when their service fails or is slow, the
+template tags render nothing without waiting for it, and after a few failures the circuit
+breaker stops calling it. In-process (fakes through registry.override) and over gRPC (a real
+server whose servicer is slow, and a closed port)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent import futures
+
+import grpc
+import pytest
+from django.template import Context, Template
+
+from shop import registry, resilience
+from shop.errors import ServiceUnavailable
+from shop.rpc.client import close_channels
+from shop.rpc.protos import hipstershop_pb2 as pb
+from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+from testing.servers import free_port
+
+# Pool threads keep Django connection hygiene, so the database must be reachable.
+pytestmark = pytest.mark.django_db
+
+FAILURES = 3
+WIDGETS = {
+    "ads": "{% load ads %}{% ad_banner keys %}",
+    "recommendations": "{% load recommendations %}{% recommendations keys %}",
+}
+
+
+def render(service: str) -> str:
+    return Template(WIDGETS[service]).render(Context({"keys": ["kitchen"]})).strip()
+
+
+def wait_until(condition, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.01)
+
+
+class Stuck:
+    """Answers nothing until released: a fake client and a gRPC servicer in one."""
+
+    def __init__(self):
+        self.release = threading.Event()
+        self.calls = 0
+        self.lock = threading.Lock()
+
+    def _hang(self):
+        with self.lock:
+            self.calls += 1
+        self.release.wait(10)
+
+    def get_ads(self, context_keys):
+        self._hang()
+        return []
+
+    def list_recommendations(self, user_id, product_ids):
+        self._hang()
+        return []
+
+    def GetAds(self, request, context):  # the gRPC method name
+        self._hang()
+        return pb.AdResponse()
+
+    def ListRecommendations(self, request, context):  # the gRPC method name
+        self._hang()
+        return pb.ListRecommendationsResponse()
+
+
+class Failing:
+    def __init__(self):
+        self.calls = 0
+
+    def get_ads(self, *args):
+        self.calls += 1
+        raise ServiceUnavailable()
+
+    list_recommendations = get_ads
+
+
+@pytest.fixture(autouse=True)
+def optional_settings(settings):
+    settings.OPTIONAL_SERVICE_DEADLINE_SECONDS = 0.2
+    settings.CIRCUIT_BREAKER_FAILURES = FAILURES
+    resilience.reset_breakers()
+    registry.reset()
+    yield
+    resilience.reset_breakers()
+    registry.reset()
+
+
+@pytest.fixture
+def stuck():
+    fake = Stuck()
+    yield fake
+    fake.release.set()
+
+
+@pytest.fixture
+def remote(settings):
+    """Points a service at a gRPC address (clients built afresh, with the optional deadline)."""
+
+    def point(service: str, address: str) -> None:
+        settings.SERVICE_ADDRS = {**settings.SERVICE_ADDRS, service: address}
+        registry.reset()
+
+    yield point
+    close_channels()
+
+
+@pytest.fixture
+def stuck_server(stuck):
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    pb_grpc.add_AdServiceServicer_to_server(stuck, server)
+    pb_grpc.add_RecommendationServiceServicer_to_server(stuck, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    yield f"127.0.0.1:{port}"
+    stuck.release.set()
+    server.stop(grace=None)
+
+
+def assert_breaker_stops_calling(service: str, fake) -> None:
+    for _ in range(FAILURES):
+        assert render(service) == ""
+    wait_until(lambda: fake.calls == FAILURES)
+    assert resilience.breaker(service).state == resilience.OPEN
+    for _ in range(5):
+        assert render(service) == ""
+    assert fake.calls == FAILURES
+
+
+@pytest.mark.parametrize("service", WIDGETS)
+def test_in_process_slow_service_renders_nothing_without_waiting(service, stuck):
+    with registry.override(service, stuck):
+        assert_breaker_stops_calling(service, stuck)
+    assert not stuck.release.is_set()  # every page was done while the calls still hung
+
+
+@pytest.mark.parametrize("service", WIDGETS)
+def test_in_process_failing_service_renders_nothing_and_trips_the_breaker(service):
+    failing = Failing()
+    with registry.override(service, failing):
+        assert_breaker_stops_calling(service, failing)
+
+
+@pytest.mark.parametrize("service", WIDGETS)
+def test_grpc_slow_servicer_renders_nothing_and_trips_the_breaker(
+    service, stuck, stuck_server, remote
+):
+    remote(service, stuck_server)
+    assert_breaker_stops_calling(service, stuck)
+    assert not stuck.release.is_set()  # every page was done before the servicer answered
+
+
+@pytest.mark.parametrize("service", WIDGETS)
+def test_grpc_closed_port_renders_nothing_and_trips_the_breaker(service, remote):
+    remote(service, f"127.0.0.1:{free_port()}")
+    for _ in range(FAILURES):
+        assert render(service) == ""
+    assert resilience.breaker(service).state == resilience.OPEN
+    assert render(service) == ""
