@@ -44,7 +44,7 @@ def test_checkout_shows_the_confirmation_in_the_chosen_currency(
     order = Order.objects.get()
     page = response.content.decode()
     assert str(order.id) in page and order.tracking_id in page and "Sunglasses" in page
-    assert "€17.68" in page and "€35.36" in page and "€7.95" in page and "€43.31" in page
+    assert "17.68 €" in page and "35.36 €" in page and "7.95 €" in page and "43.31 €" in page
     assert f"/order/{order.id}?token={order.access_token}" in page
     assert order.user_id == visitor and fakes.cart.get_cart(visitor).size == 0
     assert len(mail.outbox) == 1
