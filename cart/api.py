@@ -9,8 +9,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shop.serializers import CartItemSerializer
+
 from . import services
-from .serializers import CartItemSerializer, CartSerializer, cart_data
+from .serializers import CartSerializer, cart_data
 
 
 class CartListView(APIView):
@@ -41,7 +43,8 @@ class CartItemsView(APIView):
         services.cart_get_registered(cart_id=cart_id)
         item = CartItemSerializer(data=request.data)
         item.is_valid(raise_exception=True)
-        services.cart_add_item(user_id=cart_id, **item.validated_data)
+        line = item.validated_data
+        services.cart_add_item(user_id=cart_id, product_id=line.product_id, quantity=line.quantity)
         return Response(cart_data(services.cart_get(user_id=cart_id)))
 
 

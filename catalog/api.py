@@ -7,8 +7,6 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from shop.serializers import ProblemSerializer
-
 from . import selectors
 from .serializers import (
     CategorySerializer,
@@ -22,7 +20,7 @@ class ProductListView(APIView):
     @extend_schema(
         operation_id="products_list",
         parameters=[ProductQuerySerializer],
-        responses={200: ProductPageSerializer, 400: ProblemSerializer, 404: ProblemSerializer},
+        responses=ProductPageSerializer,
     )
     def get(self, request: Request) -> Response:
         query = ProductQuerySerializer(data=request.query_params)
@@ -53,7 +51,7 @@ def _previous_url(url: str, number: int) -> str:
 
 
 class ProductDetailView(APIView):
-    @extend_schema(responses={200: ProductSerializer, 404: ProblemSerializer})
+    @extend_schema(responses=ProductSerializer)
     def get(self, request: Request, product_id: str) -> Response:
         product = selectors.product_get(product_id=product_id)
         return Response(ProductSerializer(product, context={"request": request}).data)

@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shop.serializers import MoneyField, MoneySchema, ProblemSerializer
+from shop.serializers import MoneyField, MoneySchema
 
 from . import services
 from .serializers import ConversionSerializer, CurrencyListSerializer
@@ -21,7 +21,7 @@ class CurrencyListView(APIView):
 class ConvertView(APIView):
     @extend_schema(
         request=ConversionSerializer,
-        responses={200: MoneySchema, 400: ProblemSerializer},
+        responses=MoneySchema,
         description="Converts exactly (from -> EUR -> to, in Decimal); the amount is not rounded.",
     )
     def post(self, request: Request) -> Response:

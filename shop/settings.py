@@ -297,3 +297,16 @@ CELERY_BEAT_SCHEDULE["recommendations-rebuild"] = {
     "task": "recommendations.tasks.rebuild",
     "schedule": 600.0,
 }
+
+# The REST API as a whole (docs/api.md): JSON bodies only (anything else is a 415), the error
+# responses and examples in the schema, and each resource's own anonymous write budget.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]
+REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] |= {
+    "anon_orders": env.str("API_ANON_ORDER_RATE", default="30/minute"),
+    "anon_quotes": env.str("API_ANON_QUOTE_RATE", default="120/minute"),
+}
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "shop.api.add_problem_responses",
+]
