@@ -1,7 +1,7 @@
 """REST endpoints of the currency service (thin: validate, call services, serialize)."""
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,7 +13,14 @@ from .serializers import ConversionSerializer, CurrencyListSerializer
 
 
 class CurrencyListView(APIView):
-    @extend_schema(responses=CurrencyListSerializer)
+    @extend_schema(
+        responses=CurrencyListSerializer,
+        examples=[
+            OpenApiExample(
+                "Codes", value={"currency_codes": ["EUR", "JPY", "USD"]}, response_only=True
+            )
+        ],
+    )
     def get(self, request: Request) -> Response:
         return Response({"currency_codes": services.currency_codes()})
 
@@ -22,6 +29,16 @@ class ConvertView(APIView):
     @extend_schema(
         request=ConversionSerializer,
         responses=MoneySchema,
+        examples=[
+            OpenApiExample(
+                "Dollars to euros",
+                value={"from": {"currency": "USD", "amount": "19.99"}, "to": "EUR"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "In euros", value={"currency": "EUR", "amount": "17.6824"}, response_only=True
+            ),
+        ],
         description="Converts exactly (from -> EUR -> to, in Decimal); the amount is not rounded.",
     )
     def post(self, request: Request) -> Response:

@@ -50,4 +50,4 @@ class EmailMessageSerializer(serializers.Serializer):
     status = serializers.CharField()
     attempts = serializers.IntegerField()
     created_at = serializers.DateTimeField()
-    sent_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)

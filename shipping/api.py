@@ -1,12 +1,14 @@
 """REST endpoints of the shipping service (thin: validate, call services, serialize)."""
 
 from django.urls import include, path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
+
+from shop.serializers import EXAMPLE_ADDRESS, EXAMPLE_ITEMS
 
 from . import selectors, services
 from .serializers import (
@@ -16,6 +18,18 @@ from .serializers import (
     ShipmentSerializer,
 )
 
+EXAMPLE_SHIPMENT = {
+    "tracking_id": "TR-4F2K-93XQ",
+    "status": "created",
+    "reference": "order-1042",
+    "address": EXAMPLE_ADDRESS,
+    "items": EXAMPLE_ITEMS,
+    "created": "2026-11-25T17:00:00Z",
+    "updated": "2026-11-25T17:00:00Z",
+    "shipped_at": None,
+    "delivered_at": None,
+}
+
 
 class QuoteView(APIView):
     """The shipping cost of some items (USD); the address is optional."""
@@ -23,7 +37,20 @@ class QuoteView(APIView):
     permission_classes = [AllowAny]
     throttle_scope = "quotes"  # public and cheap: the generous `anon_quotes` budget
 
-    @extend_schema(request=QuoteRequestSerializer, responses=QuoteSerializer)
+    @extend_schema(
+        request=QuoteRequestSerializer,
+        responses=QuoteSerializer,
+        examples=[
+            OpenApiExample(
+                "Two items",
+                value={"address": EXAMPLE_ADDRESS, "items": EXAMPLE_ITEMS},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Cost", value={"cost": {"currency": "USD", "amount": "8.99"}}, response_only=True
+            ),
+        ],
+    )
     def post(self, request):
         payload = QuoteRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -46,8 +73,38 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return selectors.shipment_list()
 
     @extend_schema(
+        examples=[
+            OpenApiExample(
+                "A page",
+                value={"count": 1, "next": None, "previous": None, "results": [EXAMPLE_SHIPMENT]},
+                response_only=True,
+            )
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        examples=[OpenApiExample("A shipment", value=EXAMPLE_SHIPMENT, response_only=True)]
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
         request=ShipmentCreateSerializer,
         responses={201: ShipmentSerializer, 200: ShipmentSerializer},
+        examples=[
+            OpenApiExample(
+                "Ship an order",
+                value={
+                    "address": EXAMPLE_ADDRESS,
+                    "items": EXAMPLE_ITEMS,
+                    "reference": "order-1042",
+                },
+                request_only=True,
+            ),
+            OpenApiExample("Created", value=EXAMPLE_SHIPMENT, response_only=True),
+        ],
     )
     def create(self, request):
         """Ships; a reference seen before returns its shipment (200) instead of a new one."""

@@ -41,7 +41,7 @@ def problem_response(
 
 def _field_errors(data) -> dict:
     """The serializer's errors, shaped like the body: a field's messages as a list, a nested
-    object's as an object, a list of objects' as a list with one entry per item."""
+    object's as an object, a list of objects' as an object keyed by the failing items' indexes."""
     if isinstance(data, dict):
         return {key: _messages(value) for key, value in data.items()}
     return {"non_field_errors": _messages(data)}
@@ -64,9 +64,7 @@ def _summary(errors: dict, prefix: str = "") -> list[str]:
             lines += _summary(value, f"{name}.")
             continue
         for index, item in enumerate(value):
-            if isinstance(item, dict):
-                lines += _summary(item, f"{name}[{index}].")
-            elif isinstance(item, list):
+            if isinstance(item, dict | list):
                 lines += _summary({str(index): item}, f"{name}.")
             elif key == "non_field_errors" and not prefix:
                 lines.append(item)
@@ -172,8 +170,9 @@ _PROBLEM_SCHEMA = {
             "type": "object",
             "additionalProperties": True,
             "description": "Per-field problems, shaped like the body: a field -> a list of "
-            "messages; a nested object -> an object of its fields; a list of objects -> a list "
-            "with one entry per item (empty where the item is fine).",
+            "messages; a nested object -> an object of its fields; a list of objects -> an "
+            'object keyed by the index of each failing item, e.g. {"items": {"0": {"quantity": '
+            '["..."]}}}.',
         },
     },
     "required": ["type", "title", "status", "detail", "code"],

@@ -137,3 +137,20 @@ class CreditCardSerializer(serializers.Serializer):
 
     def to_internal_value(self, data) -> dto.CreditCard:
         return dto.CreditCard(**super().to_internal_value(data))
+
+
+# Values the schema's examples share, so every operation shows the same customer.
+EXAMPLE_ADDRESS = {
+    "street_address": "1600 Amphitheatre Parkway",
+    "city": "Mountain View",
+    "state": "CA",
+    "country": "United States",
+    "zip_code": "94043",
+}
+EXAMPLE_ITEMS = [{"product_id": "OLJCESPC7Z", "quantity": 2}]
+EXAMPLE_CARD = {
+    "number": "4432-8015-6152-0454",
+    "cvv": "672",
+    "expiration_month": 1,
+    "expiration_year": 2039,
+}

@@ -310,3 +310,7 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "shop.api.add_problem_responses",
 ]
+# Client IPs come from X-Forwarded-For only behind NUM_PROXIES trusted proxies (an ingress: 1);
+# with none configured DRF would believe any client's X-Forwarded-For and let it dodge the
+# per-IP throttles, so the default is 0: the peer address.
+REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0)
