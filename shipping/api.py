@@ -92,7 +92,8 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         request=ShipmentCreateSerializer,
-        responses={201: ShipmentSerializer, 200: ShipmentSerializer},
+        # 409: the reference was used before for another address or items.
+        responses={201: ShipmentSerializer, 200: ShipmentSerializer, 409: None},
         examples=[
             OpenApiExample(
                 "Ship an order",

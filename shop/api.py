@@ -189,7 +189,8 @@ _PROBLEMS = {
     403: ("Forbidden", "Authenticated, but not allowed to do this (e.g. not staff).",
           "permission_denied", "You do not have permission to perform this action."),
     404: ("NotFound", "No such resource.", "not_found", "Not found."),
-    409: ("Conflict", "The Idempotency-Key was used before with a different body.",
+    409: ("Conflict", "The Idempotency-Key (or a shipment's reference) "
+          "was used before with another body.",
           "idempotency_key_reused", "This Idempotency-Key was used for a different request."),
     415: ("UnsupportedMediaType", "The body is not `application/json`.",
           "unsupported_media_type", 'Unsupported media type "text/plain" in request.'),
@@ -237,8 +238,8 @@ def _error_statuses(method: str, operation: dict) -> set[int]:
         statuses |= {415, 422}
     elif method == "post":
         statuses.add(422)
-    if any(p["in"] == "path" for p in parameters):
-        statuses.add(404)
+    if any(p["in"] == "path" or p["name"] == "page" for p in parameters):
+        statuses.add(404)  # an unknown id, or a page past the last
     if {} not in operation.get("security", [{}]):
         statuses |= {401, 403}
     if any(p["in"] == "header" and p["name"] == "Idempotency-Key" for p in parameters):
