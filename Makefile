@@ -71,3 +71,8 @@ k8s-validate: install ## render the Kubernetes manifests (kubectl kustomize) and
 		&& $(VENV)/bin/kubernetes-validate --strict --quiet -k 1.29.0 -k 1.37.0 $$rendered; \
 		status=$$?; rm -f $$rendered; exit $$status
 	$(PY) -m pytest -q shop/tests/test_deploy.py
+
+.PHONY: schema
+schema: install ## regenerate docs/openapi.yaml, the REST API schema the tests hold the code to
+	SECRET_KEY=schema-only HTTPS_ONLY=false DEBUG=false \
+		$(PY) manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml

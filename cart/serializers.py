@@ -3,12 +3,7 @@
 from rest_framework import serializers
 
 from shop.dto import Cart
-
-
-class CartItemSerializer(serializers.Serializer):
-    product_id = serializers.CharField(max_length=128)
-    # The 1-10 rule is the service's (one message everywhere); here only "a whole number".
-    quantity = serializers.IntegerField()
+from shop.serializers import CartItemSerializer
 
 
 class CartSerializer(serializers.Serializer):

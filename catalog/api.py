@@ -1,13 +1,11 @@
 """REST endpoints of the catalog service (thin: validate, call selectors, serialize)."""
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
-
-from shop.serializers import ProblemSerializer
 
 from . import selectors
 from .serializers import (
@@ -17,12 +15,33 @@ from .serializers import (
     ProductSerializer,
 )
 
+EXAMPLE_PRODUCT = {
+    "id": "OLJCESPC7Z",
+    "name": "Sunglasses",
+    "description": "Add a modern touch to your outfits with these sleek aviator sunglasses.",
+    "picture": "https://shop.example/static/img/products/sunglasses.jpg",
+    "price": {"currency": "USD", "amount": "19.99"},
+    "categories": ["accessories"],
+}
+
 
 class ProductListView(APIView):
     @extend_schema(
         operation_id="products_list",
         parameters=[ProductQuerySerializer],
-        responses={200: ProductPageSerializer, 400: ProblemSerializer, 404: ProblemSerializer},
+        responses=ProductPageSerializer,
+        examples=[
+            OpenApiExample(
+                "A page",
+                value={
+                    "count": 9,
+                    "next": "https://shop.example/api/v1/products/?page=2",
+                    "previous": None,
+                    "results": [EXAMPLE_PRODUCT],
+                },
+                response_only=True,
+            )
+        ],  # fmt: skip
     )
     def get(self, request: Request) -> Response:
         query = ProductQuerySerializer(data=request.query_params)
@@ -53,14 +72,26 @@ def _previous_url(url: str, number: int) -> str:
 
 
 class ProductDetailView(APIView):
-    @extend_schema(responses={200: ProductSerializer, 404: ProblemSerializer})
+    @extend_schema(
+        responses=ProductSerializer,
+        examples=[OpenApiExample("A product", value=EXAMPLE_PRODUCT, response_only=True)],
+    )
     def get(self, request: Request, product_id: str) -> Response:
         product = selectors.product_get(product_id=product_id)
         return Response(ProductSerializer(product, context={"request": request}).data)
 
 
 class CategoryListView(APIView):
-    @extend_schema(responses=CategorySerializer(many=True))
+    @extend_schema(
+        responses=CategorySerializer(many=True),
+        examples=[
+            OpenApiExample(
+                "Categories",
+                value=[{"slug": "accessories", "name": "Accessories"}],
+                response_only=True,
+            )
+        ],
+    )
     def get(self, request: Request) -> Response:
         return Response(CategorySerializer(selectors.category_list(), many=True).data)
 

@@ -1,79 +1,120 @@
 """REST endpoints of the checkout service (thin: validate, call services, serialize)."""
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from shop import dto
-from shop.errors import InvalidArgument
+from shop.api import IDEMPOTENCY_KEY, idempotency_key
+from shop.serializers import EXAMPLE_ADDRESS, EXAMPLE_CARD
 
 from . import services
 from .models import Order
 from .serializers import OrderPlaceSerializer, OrderSerializer, PlacedOrderSerializer
 
-
-class OrderPlaceThrottle(AnonRateThrottle):
-    rate = "30/minute"
+EXAMPLE_ORDER = {
+    "id": "5f0c2b1e-8d4a-4b7e-9c3f-1a2b3c4d5e6f",
+    "status": "paid",
+    "email": "ada@example.com",
+    "currency": "EUR",
+    "items": [
+        {
+            "product_id": "OLJCESPC7Z",
+            "name": "Sunglasses",
+            "quantity": 2,
+            "unit_price": {"currency": "EUR", "amount": "17.68"},
+            "cost": {"currency": "EUR", "amount": "35.36"},
+        }
+    ],
+    "shipping_address": EXAMPLE_ADDRESS,
+    "shipping_cost": {"currency": "EUR", "amount": "7.95"},
+    "total": {"currency": "EUR", "amount": "43.31"},
+    "tracking_id": "TR-4F2K-93XQ",
+    "failure_reason": "",
+    "created": "2026-11-25T17:00:00Z",
+}
+ACCESS_URL = f"https://shop.example/orders/{EXAMPLE_ORDER['id']}/?token=q8Xv2mB7"
 
 
 class OrderListCreateView(generics.ListAPIView):
-    """GET: every order (token). POST: place the cart's order (anyone; `Idempotency-Key`)."""
+    """GET: every order (staff). POST: place the cart's order (anyone; `Idempotency-Key`)."""
 
     serializer_class = OrderSerializer
     queryset = Order.objects.prefetch_related("lines")
+    throttle_scope = "orders"  # anonymous placements: the `anon_orders` budget
 
     def get_permissions(self):
         if self.request.method == "POST":
             return [permissions.AllowAny()]
-        return [permissions.IsAuthenticated()]
+        return [permissions.IsAdminUser()]
 
-    def get_throttles(self):
-        return [OrderPlaceThrottle()] if self.request.method == "POST" else []
+    @extend_schema(
+        examples=[
+            OpenApiExample(
+                "A page",
+                value={"count": 1, "next": None, "previous": None, "results": [EXAMPLE_ORDER]},
+                response_only=True,
+            )
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=OrderPlaceSerializer,
         responses={201: PlacedOrderSerializer},
-        parameters=[OpenApiParameter("Idempotency-Key", location="header", required=False)],
-    )
+        parameters=[IDEMPOTENCY_KEY],
+        examples=[
+            OpenApiExample(
+                "Place an order",
+                value={"cart_id": "c_4mCq7rXk1bYzV0pT3wN9sH", "currency": "EUR",
+                       "email": "ada@example.com", "address": EXAMPLE_ADDRESS,
+                       "credit_card": EXAMPLE_CARD},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Paid", value=EXAMPLE_ORDER | {"access_url": ACCESS_URL}, response_only=True
+            ),
+        ],
+    )  # fmt: skip
     def post(self, request):
+        key = idempotency_key(request)
         serializer = OrderPlaceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if len(key) > 255:
-            raise InvalidArgument("The Idempotency-Key header is longer than 255 characters.")
-        card = data["credit_card"]
         result = services.order_place(
             user_id=data["cart_id"],
             user_currency=data["currency"],
             address=data["address"],
             email=data["email"],
-            credit_card=dto.CreditCard(
-                number=card["number"],
-                cvv=card["cvv"],
-                expiration_year=card["expiration_year"],
-                expiration_month=card["expiration_month"],
-            ),
-            idempotency_key=key or None,
+            credit_card=data["credit_card"],
+            idempotency_key=key,
         )
         order = services.order_get(order_id=result.order_id)
         return Response(PlacedOrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
 class OrderDetailView(APIView):
-    """One order: for a token holder, or for its customer with `?token=` (the access link)."""
+    """One order: for staff, or for whoever holds its access link (`?token=`); anyone else,
+    token holders included, gets a 404 that does not tell whether the order exists."""
 
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
         responses=OrderSerializer,
-        parameters=[OpenApiParameter("token", location="query", required=False)],
+        parameters=[
+            OpenApiParameter(
+                "token",
+                location="query",
+                required=False,
+                description="The order's access token, from `access_url` (not needed by staff).",
+            )
+        ],
+        examples=[OpenApiExample("An order", value=EXAMPLE_ORDER, response_only=True)],
     )
     def get(self, request, order_id):
-        if request.user.is_authenticated:
+        if request.user.is_staff:
             order = services.order_get(order_id=str(order_id))
         else:
             token = request.query_params.get("token", "")

@@ -2,8 +2,8 @@
 
 from rest_framework import serializers
 
-from notifications.serializers import AddressSerializer
 from shop.money import Money
+from shop.serializers import AddressSerializer, CreditCardSerializer
 
 from .models import Order
 from .services import order_url
@@ -12,13 +12,6 @@ from .services import order_url
 def money_json(amount, currency: str) -> dict:
     rounded = Money(amount, currency).rounded()
     return {"currency": currency, "amount": str(rounded.amount)}
-
-
-class CreditCardSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=30)
-    cvv = serializers.CharField(max_length=4)
-    expiration_month = serializers.IntegerField()
-    expiration_year = serializers.IntegerField()
 
 
 class OrderPlaceSerializer(serializers.Serializer):

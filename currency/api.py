@@ -1,19 +1,26 @@
 """REST endpoints of the currency service (thin: validate, call services, serialize)."""
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shop.serializers import MoneyField, MoneySchema, ProblemSerializer
+from shop.serializers import MoneyField, MoneySchema
 
 from . import services
 from .serializers import ConversionSerializer, CurrencyListSerializer
 
 
 class CurrencyListView(APIView):
-    @extend_schema(responses=CurrencyListSerializer)
+    @extend_schema(
+        responses=CurrencyListSerializer,
+        examples=[
+            OpenApiExample(
+                "Codes", value={"currency_codes": ["EUR", "JPY", "USD"]}, response_only=True
+            )
+        ],
+    )
     def get(self, request: Request) -> Response:
         return Response({"currency_codes": services.currency_codes()})
 
@@ -21,7 +28,17 @@ class CurrencyListView(APIView):
 class ConvertView(APIView):
     @extend_schema(
         request=ConversionSerializer,
-        responses={200: MoneySchema, 400: ProblemSerializer},
+        responses=MoneySchema,
+        examples=[
+            OpenApiExample(
+                "Dollars to euros",
+                value={"from": {"currency": "USD", "amount": "19.99"}, "to": "EUR"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "In euros", value={"currency": "EUR", "amount": "17.6824"}, response_only=True
+            ),
+        ],
         description="Converts exactly (from -> EUR -> to, in Decimal); the amount is not rounded.",
     )
     def post(self, request: Request) -> Response:

@@ -1,49 +1,20 @@
 """JSON shapes of the notifications API: an OrderResult as the wire table names its fields."""
 
-from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from shop import dto
-from shop.money import Money
-
-
-@extend_schema_serializer(component_name="ConfirmationMoney")
-class MoneySerializer(serializers.Serializer):
-    currency = serializers.RegexField(r"^[A-Z]{3}$")
-    amount = serializers.DecimalField(max_digits=20, decimal_places=9)
-
-    def to_internal_value(self, data) -> Money:
-        values = super().to_internal_value(data)
-        return Money(values["amount"], values["currency"])
-
-
-@extend_schema_serializer(component_name="ConfirmationAddress")
-class AddressSerializer(serializers.Serializer):
-    street_address = serializers.CharField(max_length=200)
-    city = serializers.CharField(max_length=100)
-    state = serializers.CharField(max_length=100, allow_blank=True, default="")
-    country = serializers.CharField(max_length=100)
-    zip_code = serializers.CharField(max_length=20)
-
-    def to_internal_value(self, data) -> dto.Address:
-        return dto.Address(**super().to_internal_value(data))
-
-
-@extend_schema_serializer(component_name="ConfirmationItem")
-class CartItemSerializer(serializers.Serializer):
-    product_id = serializers.CharField(max_length=40)
-    quantity = serializers.IntegerField(min_value=1)
+from shop.serializers import AddressSerializer, CartItemSerializer, MoneyField
 
 
 class OrderItemSerializer(serializers.Serializer):
     item = CartItemSerializer()
-    cost = MoneySerializer()
+    cost = MoneyField()
 
 
 class OrderResultSerializer(serializers.Serializer):
     order_id = serializers.CharField(max_length=64)
     shipping_tracking_id = serializers.CharField(max_length=100, allow_blank=True, default="")
-    shipping_cost = MoneySerializer()
+    shipping_cost = MoneyField()
     shipping_address = AddressSerializer()
     items = OrderItemSerializer(many=True, allow_empty=False)
 
@@ -61,8 +32,7 @@ class OrderResultSerializer(serializers.Serializer):
             shipping_cost=values["shipping_cost"],
             shipping_address=values["shipping_address"],
             items=tuple(
-                dto.OrderItem(item=dto.CartItem(**line["item"]), cost=line["cost"])
-                for line in values["items"]
+                dto.OrderItem(item=line["item"], cost=line["cost"]) for line in values["items"]
             ),
         )
 
@@ -80,4 +50,4 @@ class EmailMessageSerializer(serializers.Serializer):
     status = serializers.CharField()
     attempts = serializers.IntegerField()
     created_at = serializers.DateTimeField()
-    sent_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)

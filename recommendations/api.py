@@ -1,7 +1,7 @@
 """REST endpoints of the recommendations service (thin: validate, call services, serialize)."""
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,7 +14,15 @@ class RecommendationListView(APIView):
     authentication_classes: list = []
 
     @extend_schema(
-        parameters=[RecommendationQuerySerializer], responses=RecommendationResponseSerializer
+        parameters=[RecommendationQuerySerializer],
+        responses=RecommendationResponseSerializer,
+        examples=[
+            OpenApiExample(
+                "Alike products",
+                value={"product_ids": ["2ZYFJ3GM2N", "66VCHSJNUP", "1YMWWN1N4O"]},
+                response_only=True,
+            )
+        ],
     )
     def get(self, request: Request) -> Response:
         """Up to 5 product ids alike to the given ones, never one of them."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from shop import dto
 from shop.money import Money
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -64,17 +65,92 @@ class MoneyField(serializers.Field):
         return Money(Decimal(amount), currency)
 
 
-class ProblemSerializer(serializers.Serializer):
-    """An RFC 9457 problem (application/problem+json), as shop.api writes every error."""
+# The shapes several services share. One definition each, so an address, a cart line or a card is
+# checked by the same rules wherever it is sent, and the schema names each once.
 
-    type = serializers.URLField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    code = serializers.CharField(help_text="A stable code, e.g. product_not_found.")
-    errors = serializers.DictField(
-        required=False, help_text="Per-field problems: field name -> list of messages."
+# field -> (what the customer calls it, max length, required). The lengths are the smallest any
+# service stores (checkout's order columns), so whatever passes here can be kept by all of them.
+_ADDRESS_FIELDS = {
+    "street_address": ("street address", 200, True),
+    "city": ("city", 100, True),
+    "state": ("state", 100, False),
+    "country": ("country", 100, True),
+    "zip_code": ("postal code", 16, True),
+}
+
+
+def _address_field(label: str, max_length: int, required: bool) -> serializers.CharField:
+    missing = f"Enter the {label}."
+    return serializers.CharField(
+        max_length=max_length,
+        required=required,
+        allow_blank=not required,
+        default="" if not required else serializers.empty,
+        error_messages={
+            "required": missing,
+            "blank": missing,
+            "null": missing,
+            "max_length": f"The {label} can be at most {max_length} characters long.",
+        },
     )
 
-    class Meta:
-        ref_name = "Problem"
+
+@extend_schema_serializer(component_name="Address")
+class AddressSerializer(serializers.Serializer):
+    """A postal address; read into shop.dto.Address (zip_code is text: "SW1A 1AA")."""
+
+    def get_fields(self):
+        return {name: _address_field(*rule) for name, rule in _ADDRESS_FIELDS.items()}
+
+    def to_internal_value(self, data) -> dto.Address:
+        return dto.Address(**super().to_internal_value(data))
+
+    def to_representation(self, instance) -> dict[str, str]:
+        return {name: getattr(instance, name) for name in _ADDRESS_FIELDS}
+
+
+@extend_schema_serializer(component_name="CartItem")
+class CartItemSerializer(serializers.Serializer):
+    """One line of a cart: a product id and how many; read into shop.dto.CartItem."""
+
+    product_id = serializers.CharField(max_length=40, help_text="A catalog product id.")
+    # The upper bound (10 per product in a cart) is the cart service's rule, with its message.
+    quantity = serializers.IntegerField(
+        min_value=1, error_messages={"min_value": "The quantity must be at least 1."}
+    )
+
+    def to_internal_value(self, data) -> dto.CartItem:
+        return dto.CartItem(**super().to_internal_value(data))
+
+
+@extend_schema_serializer(component_name="CreditCard")
+class CreditCardSerializer(serializers.Serializer):
+    """A card to charge; read into shop.dto.CreditCard. Never written back in a response.
+    The lengths only bound the input: the card rules answer with the precise reason."""
+
+    number = serializers.CharField(
+        max_length=30, help_text="12 to 19 digits; spaces and hyphens are ignored."
+    )
+    cvv = serializers.CharField(max_length=4)
+    expiration_month = serializers.IntegerField()
+    expiration_year = serializers.IntegerField()
+
+    def to_internal_value(self, data) -> dto.CreditCard:
+        return dto.CreditCard(**super().to_internal_value(data))
+
+
+# Values the schema's examples share, so every operation shows the same customer.
+EXAMPLE_ADDRESS = {
+    "street_address": "1600 Amphitheatre Parkway",
+    "city": "Mountain View",
+    "state": "CA",
+    "country": "United States",
+    "zip_code": "94043",
+}
+EXAMPLE_ITEMS = [{"product_id": "OLJCESPC7Z", "quantity": 2}]
+EXAMPLE_CARD = {
+    "number": "4432-8015-6152-0454",
+    "cvv": "672",
+    "expiration_month": 1,
+    "expiration_year": 2039,
+}

@@ -297,3 +297,20 @@ CELERY_BEAT_SCHEDULE["recommendations-rebuild"] = {
     "task": "recommendations.tasks.rebuild",
     "schedule": 600.0,
 }
+
+# The REST API as a whole (docs/api.md): JSON bodies only (anything else is a 415), the error
+# responses and examples in the schema, and each resource's own anonymous write budget.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]
+REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] |= {
+    "anon_orders": env.str("API_ANON_ORDER_RATE", default="30/minute"),
+    "anon_quotes": env.str("API_ANON_QUOTE_RATE", default="120/minute"),
+}
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "shop.api.add_problem_responses",
+]
+# Client IPs come from X-Forwarded-For only behind NUM_PROXIES trusted proxies (an ingress: 1);
+# with none configured DRF would believe any client's X-Forwarded-For and let it dodge the
+# per-IP throttles, so the default is 0: the peer address.
+REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0)

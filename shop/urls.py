@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from shop import views
+from shop import api, views
 
 api_v1 = [
     path("", include("catalog.api")),
@@ -17,6 +17,8 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its init script as a file: our CSP forbids inline scripts.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Last: any other path under /api/v1/ is answered as a problem+json 404, not the HTML page.
+    re_path(r"", api.api_not_found),
 ]
 
 urlpatterns = [

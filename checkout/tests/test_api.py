@@ -26,11 +26,25 @@ def api():
     return APIClient()
 
 
+def token_client(name: str, *, is_staff: bool) -> APIClient:
+    client = APIClient()
+    user = User.objects.create_user(name, is_staff=is_staff)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
 @pytest.fixture
-def integrator(api):
-    user = User.objects.create_user("integrator")
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return api
+def staff():
+    return token_client("staff", is_staff=True)
+
+
+@pytest.fixture
+def integrator():
+    return token_client("integrator", is_staff=False)
+
+
+def place(client, body=BODY, key="k-default"):
+    return client.post("/api/v1/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
 
 
 def test_placing_with_a_key_twice_returns_the_same_order(api, fakes):
@@ -58,23 +72,34 @@ def test_the_same_key_with_another_body_is_a_409_problem(api, fakes):
 
 def test_invalid_bodies_and_an_empty_cart_are_clear_4xx(api, fakes):
     bad = BODY | {"email": "x", "address": {"city": "Springfield"}}
-    response = api.post("/api/v1/orders/", bad, format="json")
+    response = place(api, bad, key="k-bad")
     assert response.status_code == 400
     assert {"email", "address"} <= set(response.json()["errors"])
-    response = api.post("/api/v1/orders/", BODY, format="json")
+    assert set(response.json()["errors"]["address"]) == {"street_address", "country", "zip_code"}
+    response = place(api, key="k-empty")
     assert response.status_code == 422 and response.json()["code"] == "cart_empty"
     declined = BODY | {"credit_card": BODY["credit_card"] | {"number": "4432801561520453"}}
     fakes.cart.add_item("cart-123", "OLJCESPC7Z", 1)
-    response = api.post("/api/v1/orders/", declined, format="json")
+    response = place(api, declined, key="k-declined")
     assert response.status_code == 402 and "not valid" in response.json()["detail"]
 
 
-def test_listing_needs_a_token_and_reading_needs_a_token_or_the_link(api, integrator, fakes):
+def test_the_key_is_required_and_bounded(api, fakes):
     fakes.cart.add_item("cart-123", "OLJCESPC7Z", 1)
-    placed = APIClient().post("/api/v1/orders/", BODY, format="json").json()
+    missing = api.post("/api/v1/orders/", BODY, format="json")
+    assert missing.status_code == 400 and missing.json()["code"] == "idempotency_key_required"
+    too_long = place(api, key="k" * 256)
+    assert too_long.status_code == 400 and too_long.json()["code"] == "idempotency_key_invalid"
+    assert not Order.objects.exists()
+
+
+def test_listing_needs_staff_and_reading_needs_staff_or_the_link(staff, integrator, fakes):
+    fakes.cart.add_item("cart-123", "OLJCESPC7Z", 1)
+    placed = place(APIClient()).json()
     order = Order.objects.get()
     assert APIClient().get("/api/v1/orders/").status_code == 401
-    listing = integrator.get("/api/v1/orders/").json()
+    assert integrator.get("/api/v1/orders/").status_code == 403
+    listing = staff.get("/api/v1/orders/").json()
     assert listing["count"] == 1 and listing["results"][0]["id"] == placed["id"]
     detail = f"/api/v1/orders/{order.id}/"
     assert APIClient().get(detail).status_code == 404
@@ -82,4 +107,6 @@ def test_listing_needs_a_token_and_reading_needs_a_token_or_the_link(api, integr
     mine = APIClient().get(detail, {"token": order.access_token})
     assert mine.status_code == 200 and mine.json()["tracking_id"] == order.tracking_id
     assert "access_url" not in mine.json()
-    assert integrator.get(detail).status_code == 200
+    assert staff.get(detail).status_code == 200
+    # A token alone is no access link: a non-staff integrator sees what a stranger sees.
+    assert integrator.get(detail).status_code == 404

@@ -14,12 +14,18 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/payments/charges/"
 
 
-@pytest.fixture
-def api():
-    user = get_user_model().objects.create_user("integrator", password="not-used-here")
+def token_client(*, is_staff: bool) -> APIClient:
+    user = get_user_model().objects.create_user(
+        "staff" if is_staff else "integrator", password="not-used-here", is_staff=is_staff
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
+
+
+@pytest.fixture
+def api():
+    return token_client(is_staff=True)
 
 
 def body(number=VISA, *, amount="19.99", currency="USD", cvv=CVV, year=None):
@@ -41,11 +47,22 @@ def post(api, data, key="key-1"):
 
 def test_charges_need_a_token():
     response = APIClient().get(URL)
-    assert response.status_code == 401
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
     assert APIClient().post(URL, body(), format="json").status_code == 401
 
 
-def test_a_charge_is_created_once_and_replayed_with_200(api):
+def test_any_token_charges_but_reading_and_refunding_need_staff():
+    integrator = token_client(is_staff=False)
+    charge = post(integrator, body())
+    assert charge.status_code == 201
+    assert integrator.get(URL).status_code == 403
+    assert integrator.get(f"{URL}{charge.json()['id']}/").status_code == 403
+    refund = integrator.post(f"{URL}{charge.json()['id']}/refund/")
+    assert refund.status_code == 403 and refund["Content-Type"] == "application/problem+json"
+    assert Charge.objects.get().status == "captured"
+
+
+def test_a_charge_is_created_once_and_replayed_as_first_answered(api):
     first = post(api, body())
     assert first.status_code == 201, first.json()
     charge = first.json()
@@ -53,7 +70,7 @@ def test_a_charge_is_created_once_and_replayed_with_200(api):
     assert charge["status"] == "captured" and charge["last4"] == "1111"
     assert charge["amount"] == {"currency": "USD", "amount": "19.99"}
     replay = post(api, body())
-    assert replay.status_code == 200 and replay.json() == charge
+    assert replay.status_code == 201 and replay.json() == charge
     assert Charge.objects.count() == 1
 
 

@@ -15,12 +15,27 @@ SHIPMENTS = "/api/v1/shipping/shipments/"
 ITEMS = [{"product_id": "OLJCESPC7Z", "quantity": 2}]
 
 
-@pytest.fixture
-def api():
-    user = get_user_model().objects.create_user("warehouse", password="not-used-here")
+def token_client(*, is_staff: bool) -> APIClient:
+    user = get_user_model().objects.create_user(
+        "staff" if is_staff else "warehouse", password="not-used-here", is_staff=is_staff
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
+
+
+@pytest.fixture
+def api():
+    return token_client(is_staff=True)
+
+
+def test_any_token_ships_but_reading_shipments_needs_staff():
+    warehouse = token_client(is_staff=False)
+    body = {"address": dataclasses.asdict(HOME), "items": ITEMS}
+    created = warehouse.post(SHIPMENTS, body, format="json")
+    assert created.status_code == 201
+    assert warehouse.get(SHIPMENTS).status_code == 403
+    assert warehouse.get(f"{SHIPMENTS}{created.json()['tracking_id']}/").status_code == 403
 
 
 def test_anyone_gets_a_quote():
@@ -38,8 +53,7 @@ def test_a_quote_with_a_bad_address_or_quantity_is_400_per_field():
     response = APIClient().post(QUOTES, {"address": address, "items": ITEMS}, format="json")
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "city": ["Enter the city."],
-        "zip_code": ["Enter the postal code."],
+        "address": {"city": ["Enter the city."], "zip_code": ["Enter the postal code."]}
     }
     bad_quantity = [{"product_id": "OLJCESPC7Z", "quantity": 0}]
     response = APIClient().post(QUOTES, {"items": bad_quantity}, format="json")
@@ -71,5 +85,5 @@ def test_a_shipment_with_an_incomplete_address_is_400_and_not_stored(api):
     body = {"address": {"city": "Paris"}, "items": ITEMS}
     response = api.post(SHIPMENTS, body, format="json")
     assert response.status_code == 400
-    assert set(response.json()["errors"]) == {"street_address", "country", "zip_code"}
+    assert set(response.json()["errors"]["address"]) == {"street_address", "country", "zip_code"}
     assert not Shipment.objects.exists()
