@@ -7,12 +7,12 @@ from django.views.decorators.http import require_POST, require_safe
 from shop.decorators import storefront_form
 from shop.errors import ShopError
 from shop.money import Money
+from shop.prices import visitor_currency
+from shop.session import visitor_id
 
 from . import services
 from .forms import CheckoutForm
-from .session import visitor_id
 
-CURRENCY_COOKIE = "shop_currency"
 # Errors the customer can fix in the form are shown on it; others get their error page.
 FORM_ERROR_KINDS = {"invalid", "declined"}
 
@@ -26,7 +26,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     try:
         result = services.order_place(
             user_id=visitor_id(request),
-            user_currency=request.COOKIES.get(CURRENCY_COOKIE, "USD"),
+            user_currency=visitor_currency(request),
             address=form.address(),
             email=form.cleaned_data["email"],
             credit_card=form.credit_card(),

@@ -4,9 +4,10 @@ import pytest
 from django.core import mail
 
 from checkout.models import Order
-from checkout.session import visitor_id
+from shop import registry
 
 from .conftest import VISA
+from .fakes import FakePayment, FakeShipping
 
 pytestmark = pytest.mark.django_db
 
@@ -101,9 +102,15 @@ def test_the_order_page_needs_its_token(client, fakes, visitor):
     assert client.get(f"/order/{order.id}").status_code == 404
 
 
-def test_visitor_id_is_the_session_key(rf):
-    from django.contrib.sessions.backends.db import SessionStore
-
-    request = rf.get("/")
-    request.session = SessionStore()
-    assert visitor_id(request) == request.session.session_key != None  # noqa: E711
+def test_checkout_buys_the_cart_the_storefront_filled(client, catalog):
+    """The cart page and the checkout name the visitor alike (shop.session.visitor_id)."""
+    payment, shipping = FakePayment(), FakeShipping()
+    with registry.override("payments", payment), registry.override("shipping", shipping):
+        client.post("/cart", {"product_id": "OLJCESPC7Z", "quantity": "2"})
+        response = client.post("/cart/checkout", FORM)
+    assert response.status_code == 200
+    visitor = client.cookies["sessionid"].value
+    order = Order.objects.get()
+    assert order.user_id == visitor and [line.quantity for line in order.lines.all()] == [2]
+    assert len(payment.charges) == 1
+    assert "Your cart is empty." in client.get("/cart").content.decode()
