@@ -47,6 +47,7 @@ def test_checkout_shows_the_confirmation_in_the_chosen_currency(
     assert str(order.id) in page and order.tracking_id in page and "Sunglasses" in page
     assert "17.68 €" in page and "35.36 €" in page and "7.95 €" in page and "43.31 €" in page
     assert f"/order/{order.id}?token={order.access_token}" in page
+    assert 'class="search-form"' in page and 'aria-label="0 items in your cart"' in page
     assert order.user_id == visitor and fakes.cart.get_cart(visitor).size == 0
     assert len(mail.outbox) == 1
 
@@ -64,6 +65,8 @@ def test_invalid_input_shows_each_problem_with_the_form_refilled_but_never_the_c
     assert "This field is required." in page
     assert 'value="1600 Amphitheatre Parkway"' in page
     assert VISA not in page and 'value="672"' not in page
+    # The storefront's page: its header, with the visitor's cart size.
+    assert 'class="search-form"' in page and 'aria-label="1 item in your cart"' in page
     assert not Order.objects.exists() and fakes.cart.get_cart(visitor).size == 1
 
 
