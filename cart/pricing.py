@@ -46,6 +46,17 @@ class PricedCart:
     def size(self) -> int:
         return sum(line.quantity for line in self.lines)
 
+    @property
+    def product_ids(self) -> list[str]:
+        return [line.product_id for line in self.lines]
+
+    @property
+    def categories(self) -> list[str]:
+        """The categories of the products still sold (the ad banner's context keys)."""
+        return sorted(
+            {slug for line in self.lines if line.product for slug in line.product.categories}
+        )
+
 
 def _price_line(product_id: str, quantity: int, currency: str) -> PricedLine:
     try:

@@ -186,7 +186,7 @@ def test_product_page(client, shop_data, cart):
     options = [f'<option value="{n}">{n}</option>' for n in range(1, 11)]
     assert all(option in html for option in options)
     assert '<option value="11">' not in html
-    assert 'class="recommendations"' in html and 'class="ad-slot"' in html
+    assert 'class="recommendations-slot"' in html and 'class="ad-slot"' in html
     assert 'href="/category/kitchen"' in html
 
 
