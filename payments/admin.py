@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 
+from shop.admin import ReadOnlyModelAdmin
 from shop.errors import ShopError
 
 from . import services
@@ -9,21 +10,12 @@ from .models import Charge
 
 
 @admin.register(Charge)
-class ChargeAdmin(admin.ModelAdmin):
+class ChargeAdmin(ReadOnlyModelAdmin):
     list_display = ["id", "created", "status", "brand", "last4", "amount", "currency"]
     list_filter = ["status", "brand", "currency", "created"]
     search_fields = ["last4", "id", "idempotency_key"]
     date_hierarchy = "created"
     actions = ["refund"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.action(description="Refund the selected charges", permissions=["refund"])
     def refund(self, request, queryset) -> None:

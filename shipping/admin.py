@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 
+from shop.admin import ReadOnlyModelAdmin
 from shop.errors import ShopError
 
 from . import services
@@ -25,21 +26,12 @@ class ShippingRateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(ReadOnlyModelAdmin):
     list_display = ["tracking_id", "status", "reference", "city", "country", "created"]
     list_filter = ["status", "created"]
     search_fields = ["tracking_id", "reference"]
     date_hierarchy = "created"
     actions = ["mark_shipped", "mark_delivered"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_advance_permission(self, request) -> bool:
         return request.user.has_perm("shipping.change_shipment")

@@ -6,23 +6,10 @@ from django.core import mail
 from checkout.models import Order
 from shop import registry
 
-from .conftest import VISA
+from .conftest import FORM, VISA
 from .fakes import FakePayment, FakeShipping
 
 pytestmark = pytest.mark.django_db
-
-FORM = {
-    "email": "ada@example.com",
-    "street_address": "1600 Amphitheatre Parkway",
-    "zip_code": "94043",
-    "city": "Mountain View",
-    "state": "CA",
-    "country": "United States",
-    "credit_card_number": VISA,
-    "credit_card_expiration_month": "1",
-    "credit_card_expiration_year": "2039",
-    "credit_card_cvv": "672",
-}
 
 
 @pytest.fixture
