@@ -6,7 +6,7 @@ from shop.rpc.server import Servicer
 
 from . import services
 
-SERVICE_NAME = "hipstershop.AdService"
+SERVICE_NAMES = ("hipstershop.AdService",)
 
 
 class AdServicer(Servicer, pb_grpc.AdServiceServicer):

@@ -13,14 +13,10 @@ from dataclasses import dataclass
 
 from catalog.client import catalog_client
 from shipping.client import shipping_client
-from shop.dto import Address, Cart, Product
+from shop.dto import Cart, Product
 from shop.errors import NotFound, ServiceUnavailable
 from shop.money import Money, money_sum
 from shop.prices import shown_price
-
-# The cart page quotes shipping before the customer has typed an address, as the original does
-# (it sends no address at all); checkout quotes again with the real one.
-UNKNOWN_ADDRESS = Address(street_address="", city="", state="", country="", zip_code="")
 
 
 @dataclass(frozen=True)
@@ -46,6 +42,17 @@ class PricedCart:
     def size(self) -> int:
         return sum(line.quantity for line in self.lines)
 
+    @property
+    def product_ids(self) -> list[str]:
+        return [line.product_id for line in self.lines]
+
+    @property
+    def categories(self) -> list[str]:
+        """The categories of the products still sold (the ad banner's context keys)."""
+        return sorted(
+            {slug for line in self.lines if line.product for slug in line.product.categories}
+        )
+
 
 def _price_line(product_id: str, quantity: int, currency: str) -> PricedLine:
     try:
@@ -63,7 +70,8 @@ def cart_priced(cart: Cart, currency: str) -> PricedCart:
     shipping: Money | None = Money.zero(currency)
     if sold:
         try:
-            shipping = shown_price(shipping_client().get_quote(UNKNOWN_ADDRESS, sold), currency)
+            # No address yet (the original quotes the cart the same way); checkout quotes again.
+            shipping = shown_price(shipping_client().get_quote(None, sold), currency)
         except ServiceUnavailable:
             shipping = None
     total = subtotal + shipping if shipping is not None else subtotal

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse
@@ -66,13 +65,7 @@ def cart(request: HttpRequest) -> HttpResponse:
     items = cart_client().get_cart(user_id) if user_id else None
     currency = visitor_currency(request)
     priced = cart_priced(items, currency) if items and items.items else None
-    this_year = date.today().year
-    context = {
-        "cart": priced,
-        "line_quantities": range(0, MAX_LINE_QUANTITY + 1),
-        "months": range(1, 13),
-        "years": range(this_year, this_year + 5),
-    }
+    context = {"cart": priced, "line_quantities": range(0, MAX_LINE_QUANTITY + 1)}
     return render_page(request, "cart/cart.html", context, currency=currency)
 
 

@@ -8,7 +8,7 @@ from shop.rpc.server import Servicer
 
 from . import selectors
 
-SERVICE_NAME = "hipstershop.ProductCatalogService"
+SERVICE_NAMES = ("hipstershop.ProductCatalogService",)
 
 
 class ProductCatalogServicer(Servicer, pb_grpc.ProductCatalogServiceServicer):

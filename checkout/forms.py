@@ -5,25 +5,65 @@ from django.utils import timezone
 
 from shop import dto
 
+MONTHS = [(month, f"{month:02d}") for month in range(1, 13)]
+YEARS_OFFERED = 10
+
+
+def _text(autocomplete: str, **attrs) -> forms.TextInput:
+    return forms.TextInput(attrs={"autocomplete": autocomplete, **attrs})
+
 
 class CheckoutForm(forms.Form):
-    email = forms.EmailField(max_length=254)
-    street_address = forms.CharField(max_length=200)
-    zip_code = forms.CharField(max_length=20)
-    city = forms.CharField(max_length=100)
-    state = forms.CharField(max_length=100, required=False)
-    country = forms.CharField(max_length=100)
+    ADDRESS_FIELDS = ("email", "street_address", "zip_code", "city", "state", "country")
+
+    email = forms.EmailField(
+        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    street_address = forms.CharField(max_length=200, widget=_text("street-address"))
+    zip_code = forms.CharField(max_length=20, widget=_text("postal-code"))
+    city = forms.CharField(max_length=100, widget=_text("address-level2"))
+    state = forms.CharField(max_length=100, required=False, widget=_text("address-level1"))
+    country = forms.CharField(max_length=100, widget=_text("country-name"))
     # render_value=False: a refilled form never echoes the card number or the CVV.
     credit_card_number = forms.CharField(
-        max_length=30, widget=forms.PasswordInput(render_value=False)
+        label="Card number",
+        max_length=30,
+        widget=forms.PasswordInput(
+            render_value=False, attrs={"autocomplete": "cc-number", "inputmode": "numeric"}
+        ),
     )
-    credit_card_expiration_month = forms.IntegerField(min_value=1, max_value=12)
-    credit_card_expiration_year = forms.IntegerField(min_value=2000, max_value=2200)
+    credit_card_expiration_month = forms.IntegerField(
+        label="Expiry month",
+        min_value=1,
+        max_value=12,
+        widget=forms.Select(choices=MONTHS, attrs={"autocomplete": "cc-exp-month"}),
+    )
+    credit_card_expiration_year = forms.IntegerField(
+        label="Expiry year",
+        min_value=2000,
+        max_value=2200,
+        widget=forms.Select(attrs={"autocomplete": "cc-exp-year"}),
+    )
     credit_card_cvv = forms.RegexField(
         r"^\d{3,4}$",
+        label="CVV",
         error_messages={"invalid": "Enter the 3 or 4 digit security code."},
-        widget=forms.PasswordInput(render_value=False),
+        widget=forms.PasswordInput(
+            render_value=False, attrs={"autocomplete": "cc-csc", "inputmode": "numeric"}
+        ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.now().year
+        years = range(this_year, this_year + YEARS_OFFERED)
+        self.fields["credit_card_expiration_year"].widget.choices = [(y, y) for y in years]
+
+    def address_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.ADDRESS_FIELDS]
+
+    def payment_fields(self) -> list[forms.BoundField]:
+        return [field for field in self if field.name not in self.ADDRESS_FIELDS]
 
     def clean_credit_card_number(self) -> str:
         number = self.cleaned_data["credit_card_number"].replace(" ", "").replace("-", "")

@@ -7,7 +7,7 @@ from shop.rpc.server import Servicer
 
 from . import services
 
-SERVICE_NAME = "hipstershop.CheckoutService"
+SERVICE_NAMES = ("hipstershop.CheckoutService",)
 
 
 class CheckoutServicer(Servicer, pb_grpc.CheckoutServiceServicer):

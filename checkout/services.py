@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -50,6 +51,8 @@ logger = logging.getLogger(__name__)
 REPLAY_WINDOW = timedelta(minutes=10)
 # How long a duplicate submit waits for the first one to finish before answering "in progress".
 IN_FLIGHT_WAIT_SECONDS = 30.0
+# The recommendations service learns of each paid order through this task (by name).
+PURCHASE_RECORDED_TASK = "recommendations.tasks.purchase_recorded"
 
 TRANSITIONS: dict[str, set[str]] = {
     Order.Status.PENDING: {Order.Status.PAID, Order.Status.FAILED, Order.Status.CANCELLED},
@@ -472,15 +475,26 @@ def order_transition(*, order_id: str, to: str) -> Order:
 
 def order_completed_process(*, order_id: str) -> None:
     """The post-order work, run by a Celery task after the order commits: ask the Email service
-    for the confirmation (idempotent there, one per order id). Safe to run again."""
+    for the confirmation (idempotent there, one per order id) and tell the recommendations
+    service what was bought (idempotent there too). Safe to run again; until it has run to the
+    end, `completed_at` stays empty and orders_sweep runs it again."""
     order = order_get(order_id=order_id)
     if order.status not in SUCCEEDED:
         return
     email_client().send_order_confirmation(
         order.email, order_result(order), order_url=order_url(order)
     )
+    product_ids = sorted({line.product_id for line in order.lines.all()})
+    transaction.on_commit(lambda: _purchase_recorded_queue(order_id, product_ids))
     if order.completed_at is None:
         Order.objects.filter(pk=order.pk).update(completed_at=timezone.now())
+
+
+def _purchase_recorded_queue(order_id: str, product_ids: list[str]) -> None:
+    """Queues the recommendations service's task by its name: checkout imports nothing of that
+    app (not even its tasks module). A signature by name runs the registered task (eagerly in
+    the embedded shop), or is sent to the broker for a worker of a separately deployed service."""
+    current_app.signature(PURCHASE_RECORDED_TASK, args=(order_id, product_ids)).apply_async()
 
 
 def orders_pending_recover(*, older_than: timedelta) -> int:

@@ -1,18 +1,18 @@
 """Storefront pages of the checkout: placing the order and the customer's order page."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_POST, require_safe
 
 from shop.decorators import storefront_form
 from shop.errors import ShopError
 from shop.money import Money
+from shop.prices import visitor_currency
+from shop.session import visitor_id
+from shop.storefront import render_page
 
 from . import services
 from .forms import CheckoutForm
-from .session import visitor_id
 
-CURRENCY_COOKIE = "shop_currency"
 # Errors the customer can fix in the form are shown on it; others get their error page.
 FORM_ERROR_KINDS = {"invalid", "declined"}
 
@@ -26,7 +26,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     try:
         result = services.order_place(
             user_id=visitor_id(request),
-            user_currency=request.COOKIES.get(CURRENCY_COOKIE, "USD"),
+            user_currency=visitor_currency(request),
             address=form.address(),
             email=form.cleaned_data["email"],
             credit_card=form.credit_card(),
@@ -40,14 +40,15 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     form.add_error(field, problem)
         return _form_page(request, form, message=error.message, status=error.spec.page_status)
     order = services.order_get(order_id=result.order_id)
-    return render(request, "checkout/confirmation.html", _order_context(order))
+    return _order_page(request, "checkout/confirmation.html", order)
 
 
 def _form_page(
     request: HttpRequest, form: CheckoutForm, *, message: str, status: int = 422
 ) -> HttpResponse:
     context = {"form": form, "message": message}
-    return render(request, "checkout/checkout.html", context, status=status)
+    currency = visitor_currency(request)
+    return render_page(request, "checkout/checkout.html", context, currency=currency, status=status)
 
 
 @require_safe
@@ -55,12 +56,12 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
     order = services.order_get_for_customer(
         order_id=str(order_id), token=request.GET.get("token", "")
     )
-    return render(request, "checkout/order_detail.html", _order_context(order))
+    return _order_page(request, "checkout/order_detail.html", order)
 
 
-def _order_context(order) -> dict:
+def _order_page(request: HttpRequest, template: str, order) -> HttpResponse:
     lines = list(order.lines.all())
-    return {
+    context = {
         "order": order,
         "lines": [
             {
@@ -74,3 +75,4 @@ def _order_context(order) -> dict:
         "total": Money(order.total, order.currency).format(),
         "order_path": services.order_path(order),
     }
+    return render_page(request, template, context, currency=visitor_currency(request))

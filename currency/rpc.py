@@ -7,7 +7,7 @@ from shop.rpc.server import Servicer
 
 from . import services
 
-SERVICE_NAME = "hipstershop.CurrencyService"
+SERVICE_NAMES = ("hipstershop.CurrencyService",)
 
 
 class CurrencyServicer(Servicer, pb_grpc.CurrencyServiceServicer):

@@ -8,7 +8,7 @@ from shop.rpc.server import Servicer
 from . import services
 from .client import ORDER_URL_METADATA_KEY
 
-SERVICE_NAME = "hipstershop.EmailService"
+SERVICE_NAMES = ("hipstershop.EmailService",)
 
 
 class EmailServicer(Servicer, pb_grpc.EmailServiceServicer):

@@ -7,7 +7,7 @@ from shop.rpc.server import Servicer
 
 from . import selectors
 
-SERVICE_NAME = "hipstershop.RecommendationService"
+SERVICE_NAMES = ("hipstershop.RecommendationService",)
 
 
 class RecommendationServicer(Servicer, pb_grpc.RecommendationServiceServicer):

@@ -17,8 +17,9 @@ from . import services
 
 
 class ShippingClient(Protocol):
-    def get_quote(self, address: Address, items: Sequence[CartItem]) -> Money:
-        """The cost in USD."""
+    def get_quote(self, address: Address | None, items: Sequence[CartItem]) -> Money:
+        """The cost in USD. No address (None) before the customer has given one: the cart page
+        quotes first, as the original frontend does."""
         ...
 
     def ship_order(
@@ -29,7 +30,7 @@ class ShippingClient(Protocol):
 
 
 class LocalShippingClient:
-    def get_quote(self, address: Address, items: Sequence[CartItem]) -> Money:
+    def get_quote(self, address: Address | None, items: Sequence[CartItem]) -> Money:
         return services.shipping_quote(address=address, items=tuple(items))
 
     def ship_order(
@@ -42,9 +43,11 @@ class GrpcShippingClient(RemoteClient):
     stub_class = pb_grpc.ShippingServiceStub
     service_label = "shipping"
 
-    def get_quote(self, address: Address, items: Sequence[CartItem]) -> Money:
+    def get_quote(self, address: Address | None, items: Sequence[CartItem]) -> Money:
+        # No address: the field is left unset (the service reads an empty address as none).
         request = pb.GetQuoteRequest(
-            address=address_to_pb(address), items=[cart_item_to_pb(i) for i in items]
+            address=address_to_pb(address) if address is not None else None,
+            items=[cart_item_to_pb(i) for i in items],
         )
         return money_from_pb(self.call("GetQuote", request, idempotent=True).cost_usd)
 

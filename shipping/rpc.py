@@ -7,7 +7,7 @@ from shop.rpc.server import Servicer
 
 from . import services
 
-SERVICE_NAME = "hipstershop.ShippingService"
+SERVICE_NAMES = ("hipstershop.ShippingService",)
 ORDER_REFERENCE_METADATA = "order-reference"
 
 

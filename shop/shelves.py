@@ -8,9 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
-
-from shop.dto import Product
+from shop.dto import Product, ProductPage
 from shop.errors import NotFound
 from shop.prices import display_prices
 
@@ -74,22 +72,15 @@ def shown_products(products: list[Product], currency: str) -> tuple[ShownProduct
     )
 
 
-def shelf(products: list[Product], *, number: int, currency: str) -> Shelf:
-    """Page `number` of `products`; prices converted only for the products on that page.
-
-    A page past the last is a 404 (page 1 of an empty list exists: "no products").
-    """
-    paginator = Paginator(products, PAGE_SIZE, allow_empty_first_page=True)
-    if number > paginator.num_pages:
-        raise NotFound(f"There is no page {number} here; the last page is {paginator.num_pages}.")
-    page = paginator.page(number)
+def shelf(page: ProductPage, *, currency: str) -> Shelf:
+    """One page of the catalog's listing (the catalog pages; a page past the last is its 404),
+    with prices converted for the products on that page only."""
     return Shelf(
-        products=shown_products(list(page.object_list), currency),
-        number=number,
-        num_pages=paginator.num_pages,
-        count=paginator.count,
+        products=shown_products(list(page.items), currency),
+        number=page.number,
+        num_pages=page.num_pages,
+        count=page.count,
     )
 
 
-def categories_of(products: list[Product]) -> tuple[str, ...]:
-    return tuple(sorted({slug for product in products for slug in product.categories}))
+EMPTY_SHELF = Shelf(products=(), number=1, num_pages=1, count=0)

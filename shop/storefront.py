@@ -24,7 +24,14 @@ from shop.decorators import storefront_form
 from shop.errors import InvalidArgument, NotFound, ShopError
 from shop.prices import CURRENCY_COOKIE, supported_currencies, visitor_currency
 from shop.session import known_visitor_id
-from shop.shelves import categories_of, category_title, page_number, shelf, shown_products
+from shop.shelves import (
+    EMPTY_SHELF,
+    PAGE_SIZE,
+    category_title,
+    page_number,
+    shelf,
+    shown_products,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +67,10 @@ def home(request: HttpRequest) -> HttpResponse:
     number = page_number(request.GET.get("page"))
 
     def compute():
-        products = catalog_client().list_products()
-        return shelf(products, number=number, currency=currency), categories_of(products)
+        catalog = catalog_client()
+        products = catalog.product_page(page=number, per_page=PAGE_SIZE)
+        slugs = tuple(category.slug for category in catalog.categories())
+        return shelf(products, currency=currency), slugs
 
     grid, categories = pagecache.cached(("home", currency, number), compute)
     context = {"shelf": grid, "categories": categories}
@@ -74,10 +83,10 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     number = page_number(request.GET.get("page"))
 
     def compute():
-        products = [p for p in catalog_client().list_products() if slug in p.categories]
-        if not products:
+        products = catalog_client().product_page(category=slug, page=number, per_page=PAGE_SIZE)
+        if not products.count:
             raise NotFound(f"There is no category {slug!r} in the shop.")
-        return shelf(products, number=number, currency=currency)
+        return shelf(products, currency=currency)
 
     grid = pagecache.cached(("category", currency, slug, number), compute)
     context = {"shelf": grid, "heading": category_title(slug)}
@@ -93,9 +102,15 @@ def search(request: HttpRequest) -> HttpResponse:
         raise InvalidArgument(f"Please search with at most {MAX_QUERY_LENGTH} characters.")
     currency = visitor_currency(request)
     number = page_number(request.GET.get("page"))
-    products = catalog_client().search_products(query) if query else []
+    if query:
+        products = catalog_client().product_page(query=query, page=number, per_page=PAGE_SIZE)
+        grid = shelf(products, currency=currency)
+    elif number == 1:
+        grid = EMPTY_SHELF
+    else:
+        raise NotFound(f"There is no page {number} here; the last page is 1.")
     context = {
-        "shelf": shelf(products, number=number, currency=currency),
+        "shelf": grid,
         "query": query,
         "heading": f"Results for “{query}”" if query else "Search",
     }

@@ -33,6 +33,7 @@ def test_add_then_view_with_prices_shipping_and_total(any_store, client):
     assert 'role="search"' in html and 'action="/setCurrency"' in html
     assert 'aria-label="3 items in your cart">3<' in html
     assert 'action="/cart/checkout"' in html and 'name="credit_card_cvv"' in html
+    assert html.count('<form class="checkout-form"') == 1  # checkout's one form, included
     assert page["Cache-Control"].startswith("max-age=0")
 
 

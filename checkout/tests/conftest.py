@@ -10,6 +10,19 @@ from shop.dto import Address, CreditCard
 from .fakes import FakeCart, FakePayment, FakeShipping
 
 VISA = "4432801561520454"
+# The storefront checkout form, filled in as a customer would.
+FORM = {
+    "email": "ada@example.com",
+    "street_address": "1600 Amphitheatre Parkway",
+    "zip_code": "94043",
+    "city": "Mountain View",
+    "state": "CA",
+    "country": "United States",
+    "credit_card_number": VISA,
+    "credit_card_expiration_month": "1",
+    "credit_card_expiration_year": "2039",
+    "credit_card_cvv": "672",
+}
 
 
 @pytest.fixture

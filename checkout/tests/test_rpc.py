@@ -73,3 +73,26 @@ def test_the_remote_client_gets_the_same_result_and_errors(grpc_server, fakes):
     result = client.place_order(**arguments)
     assert result == client.place_order(**arguments)  # a retried call places no second order
     assert Order.objects.get().tracking_id == result.shipping_tracking_id
+
+
+def test_compensation_voids_the_charge_over_grpc(grpc_server, fakes, address, card):
+    """Shipping fails after the charge: checkout voids it through the remote payment service
+    (boutique.PaymentAdminService/Void), and the order records the failure."""
+    from checkout.services import order_place
+    from payments.client import GrpcPaymentClient
+    from payments.models import Charge  # the payment service's own record, checked for real
+    from shop import registry
+    from shop.errors import ServiceUnavailable
+
+    fakes.cart.add_item("grpc-user", "OLJCESPC7Z", 1)
+    fakes.shipping.ship_down = True
+    remote_payments = GrpcPaymentClient(grpc_server("payments"))
+    with registry.override("payments", remote_payments), pytest.raises(ServiceUnavailable):
+        order_place(user_id="grpc-user", user_currency="EUR", address=address,
+                    email="ada@example.com", credit_card=card)  # fmt: skip
+    (charge,) = Charge.objects.all()
+    assert charge.status == Charge.Status.VOIDED
+    order = Order.objects.get()
+    assert order.status == Order.Status.FAILED and order.charge_id == str(charge.id)
+    assert "could NOT be voided" not in order.failure_reason
+    assert fakes.cart.get_cart("grpc-user").size == 1

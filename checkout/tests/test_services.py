@@ -56,6 +56,34 @@ def test_places_the_order_with_shown_prices_and_follows_every_step(
     assert f"/order/{order.id}?token={order.access_token}" in email.body
 
 
+def test_a_paid_order_tells_the_recommendations_service_what_was_bought_once(
+    fakes, address, card, django_capture_on_commit_callbacks
+):
+    from recommendations.models import Basket  # the other side of the task, checked for real
+
+    fakes.cart.add_item(USER, "OLJCESPC7Z", 3)
+    fakes.cart.add_item(USER, "9SIQT8TOJO", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = place(address, card)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.order_completed_process(order_id=result.order_id)  # a redelivered task
+    (basket,) = Basket.objects.all()
+    assert basket.order_id == result.order_id
+    assert basket.product_ids == ["9SIQT8TOJO", "OLJCESPC7Z"]
+
+
+def test_a_failed_order_tells_the_recommendations_service_nothing(
+    fakes, address, card, django_capture_on_commit_callbacks
+):
+    from recommendations.models import Basket
+
+    fakes.cart.add_item(USER, "OLJCESPC7Z", 1)
+    fakes.shipping.ship_down = True
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ServiceUnavailable):
+        place(address, card)
+    assert not Basket.objects.exists()
+
+
 def test_an_empty_cart_is_refused_and_nothing_is_recorded(fakes, address, card):
     with pytest.raises(CartEmpty) as excinfo:
         place(address, card)

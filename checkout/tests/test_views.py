@@ -4,24 +4,12 @@ import pytest
 from django.core import mail
 
 from checkout.models import Order
-from checkout.session import visitor_id
+from shop import registry
 
-from .conftest import VISA
+from .conftest import FORM, VISA
+from .fakes import FakePayment, FakeShipping
 
 pytestmark = pytest.mark.django_db
-
-FORM = {
-    "email": "ada@example.com",
-    "street_address": "1600 Amphitheatre Parkway",
-    "zip_code": "94043",
-    "city": "Mountain View",
-    "state": "CA",
-    "country": "United States",
-    "credit_card_number": VISA,
-    "credit_card_expiration_month": "1",
-    "credit_card_expiration_year": "2039",
-    "credit_card_cvv": "672",
-}
 
 
 @pytest.fixture
@@ -46,6 +34,7 @@ def test_checkout_shows_the_confirmation_in_the_chosen_currency(
     assert str(order.id) in page and order.tracking_id in page and "Sunglasses" in page
     assert "17.68 €" in page and "35.36 €" in page and "7.95 €" in page and "43.31 €" in page
     assert f"/order/{order.id}?token={order.access_token}" in page
+    assert 'class="search-form"' in page and 'aria-label="0 items in your cart"' in page
     assert order.user_id == visitor and fakes.cart.get_cart(visitor).size == 0
     assert len(mail.outbox) == 1
 
@@ -63,6 +52,8 @@ def test_invalid_input_shows_each_problem_with_the_form_refilled_but_never_the_c
     assert "This field is required." in page
     assert 'value="1600 Amphitheatre Parkway"' in page
     assert VISA not in page and 'value="672"' not in page
+    # The storefront's page: its header, with the visitor's cart size.
+    assert 'class="search-form"' in page and 'aria-label="1 item in your cart"' in page
     assert not Order.objects.exists() and fakes.cart.get_cart(visitor).size == 1
 
 
@@ -101,9 +92,15 @@ def test_the_order_page_needs_its_token(client, fakes, visitor):
     assert client.get(f"/order/{order.id}").status_code == 404
 
 
-def test_visitor_id_is_the_session_key(rf):
-    from django.contrib.sessions.backends.db import SessionStore
-
-    request = rf.get("/")
-    request.session = SessionStore()
-    assert visitor_id(request) == request.session.session_key != None  # noqa: E711
+def test_checkout_buys_the_cart_the_storefront_filled(client, catalog):
+    """The cart page and the checkout name the visitor alike (shop.session.visitor_id)."""
+    payment, shipping = FakePayment(), FakeShipping()
+    with registry.override("payments", payment), registry.override("shipping", shipping):
+        client.post("/cart", {"product_id": "OLJCESPC7Z", "quantity": "2"})
+        response = client.post("/cart/checkout", FORM)
+    assert response.status_code == 200
+    visitor = client.cookies["sessionid"].value
+    order = Order.objects.get()
+    assert order.user_id == visitor and [line.quantity for line in order.lines.all()] == [2]
+    assert len(payment.charges) == 1
+    assert "Your cart is empty." in client.get("/cart").content.decode()

@@ -56,6 +56,8 @@ def test_a_missing_zip_is_invalid_argument_with_the_message(grpc_server):
 def test_the_remote_client_agrees_with_the_local_one(grpc_server):
     client = GrpcShippingClient(grpc_server("shipping"))
     assert client.get_quote(HOME, ITEMS) == Money(Decimal("8.99"), "USD")
+    # The cart page's quote: no address yet.
+    assert client.get_quote(None, ITEMS) == Money(Decimal("8.99"), "USD")
     tracking_id = client.ship_order(HOME, ITEMS, reference="order-1")
     assert client.ship_order(HOME, ITEMS, reference="order-1") == tracking_id
     with pytest.raises(AddressInvalid, match="Enter the city"):

@@ -53,7 +53,9 @@ class Servicer:
 
 
 def service_modules() -> dict[str, ModuleType]:
-    """App name -> its rpc module. Each rpc module has SERVICE_NAME and add_to_server(server)."""
+    """App name -> its rpc module. Each rpc module has add_to_server(server) and SERVICE_NAMES,
+    every gRPC service it adds (the original's first, then our extensions of the protocol), so
+    health and reflection report them all."""
     from ads import rpc as ads_rpc
     from cart import rpc as cart_rpc
     from catalog import rpc as catalog_rpc
@@ -95,10 +97,7 @@ def build_server(
     names = []
     for app in apps:
         modules[app].add_to_server(server)
-        names.append(modules[app].SERVICE_NAME)
-        # Our extensions of the original protocol served by the same app (e.g. per-line cart
-        # changes), so health and reflection report them too.
-        names.extend(getattr(modules[app], "EXTRA_SERVICE_NAMES", ()))
+        names.extend(modules[app].SERVICE_NAMES)
     for name in ["", *names]:
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     reflection.enable_server_reflection(

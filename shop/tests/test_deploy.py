@@ -139,7 +139,7 @@ def test_every_grpc_service_runs_on_its_port_with_grpc_probes(base, app):
     assert [p["containerPort"] for p in server["ports"]] == [port]
     assert server["readinessProbe"]["grpc"] == {
         "port": port,
-        "service": service_modules()[app].SERVICE_NAME,
+        "service": service_modules()[app].SERVICE_NAMES[0],
     }
     assert server["livenessProbe"]["grpc"] == {"port": port}
     service = service_for(base, deployment)

@@ -21,7 +21,7 @@ from shop.money import Money
 from shop.rpc import codegen
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
-from shop.rpc.server import Servicer
+from shop.rpc.server import Servicer, service_modules
 from testing.servers import free_port, wait_for_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,6 +65,43 @@ def test_reflection_lists_every_service(grpc_server):
     listed = {service.name for service in response.list_services_response.service}
     assert set(ALL_SERVICES) <= listed
     assert "grpc.health.v1.Health" in listed
+
+
+class RecordingServer:
+    """Stands in for grpc.Server to record the services an rpc module registers."""
+
+    def __init__(self):
+        self.services: list[str] = []
+
+    def add_generic_rpc_handlers(self, handlers):
+        self.services.extend(handler.service_name() for handler in handlers)
+
+    def add_registered_method_handlers(self, service_name, method_handlers):
+        pass
+
+
+@pytest.mark.parametrize("app", sorted(service_modules()))
+def test_each_app_names_every_service_it_serves(app):
+    """SERVICE_NAMES feeds health and reflection: it must be exactly what the app serves, the
+    original's service first (the readiness probe's)."""
+    module = service_modules()[app]
+    server = RecordingServer()
+    module.add_to_server(server)
+    assert server.services == list(module.SERVICE_NAMES)
+    assert module.SERVICE_NAMES[0].startswith("hipstershop.")
+
+
+def test_health_and_reflection_report_our_extensions_too(grpc_server):
+    address = grpc_server("cart", "payments")
+    health = health_pb2_grpc.HealthStub(grpc.insecure_channel(address))
+    for name in ["boutique.CartLineService", "boutique.PaymentAdminService"]:
+        response = health.Check(health_pb2.HealthCheckRequest(service=name), timeout=5)
+        assert response.status == health_pb2.HealthCheckResponse.SERVING
+    stub = reflection_pb2_grpc.ServerReflectionStub(grpc.insecure_channel(address))
+    request = reflection_pb2.ServerReflectionRequest(list_services="")
+    (response,) = list(stub.ServerReflectionInfo(iter([request]), timeout=5))
+    listed = {service.name for service in response.list_services_response.service}
+    assert {"boutique.CartLineService", "boutique.PaymentAdminService"} <= listed
 
 
 def test_convert_keeps_nano_precision_over_the_wire(grpc_server, rates):

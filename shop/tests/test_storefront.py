@@ -75,14 +75,14 @@ def cart():
         yield fake
 
 
-def add_products(count: int) -> None:
+def add_products(count: int, *, first: int = 0, category: str | None = None) -> None:
     """Generated products beyond the demo nine, for grids of more than one page.
 
     Test data only: the catalog has no service to create products yet (its seed_catalog command
     comes with the catalog issue), so the rows are written through the app registry.
     """
     product_model = apps.get_model("catalog", "Product")
-    product_model.objects.bulk_create(
+    products = product_model.objects.bulk_create(
         product_model(
             id=f"GEN{n:07d}",
             name=f"Generated item {n:03d}",
@@ -90,8 +90,12 @@ def add_products(count: int) -> None:
             picture="/static/catalog/products/OLJCESPC7Z.svg",
             price_amount=Decimal("10.00") + n,
         )
-        for n in range(count)
+        for n in range(first, first + count)
     )
+    if category:
+        slot = apps.get_model("catalog", "Category").objects.get(slug=category)
+        through = product_model.categories.through
+        through.objects.bulk_create(through(product=p, category=slot) for p in products)
 
 
 def choose_currency(client: Client, code: str) -> None:
@@ -186,7 +190,7 @@ def test_product_page(client, shop_data, cart):
     options = [f'<option value="{n}">{n}</option>' for n in range(1, 11)]
     assert all(option in html for option in options)
     assert '<option value="11">' not in html
-    assert 'class="recommendations"' in html and 'class="ad-slot"' in html
+    assert 'class="recommendations-slot"' in html and 'class="ad-slot"' in html
     assert 'href="/category/kitchen"' in html
 
 
@@ -413,21 +417,67 @@ def test_storefront_static_files_are_served(client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/?page=1", "/product/OLJCESPC7Z", "/category/accessories", "/search?q=a"]
+    ("path", "queries"),
+    [
+        # the catalog's page (count, rows, their categories) and its category list
+        ("/", 6),
+        ("/?page=1", 6),
+        ("/product/OLJCESPC7Z", 4),  # the product and its categories
+        ("/category/accessories", 5),  # the catalog's page
+        ("/search?q=a", 5),  # the catalog's page
+    ],
 )
 def test_pages_cost_the_same_queries_at_any_catalog_size(
-    shop_data, cart, django_assert_num_queries, path
+    shop_data, cart, django_assert_num_queries, path, queries
 ):
-    # A returning visitor (session) in euros; the cache is cold: rates (1), products and their
-    # categories (2), the session (1).
+    # A returning visitor (session) in euros; the cache is cold: the session (1), rates (1),
+    # then what the catalog needs for the page.
     client = Client()
     with_session(client)
     choose_currency(client, "EUR")
     for added in (0, 3 * PAGE_SIZE):
         add_products(added)
         cache.clear()
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(queries):
             assert client.get(path).status_code == 200
+
+
+class CountingCatalog:
+    """The real catalog, counting the products it hands the storefront (the work a page does
+    beyond its queries: rows fetched, prices converted)."""
+
+    def __init__(self):
+        from catalog.client import LocalCatalogClient
+
+        self.real = LocalCatalogClient()
+        self.products_returned = 0
+
+    def __getattr__(self, name):
+        method = getattr(self.real, name)
+
+        def counted(*args, **kwargs):
+            result = method(*args, **kwargs)
+            items = result.items if hasattr(result, "items") else result
+            self.products_returned += len(items) if isinstance(items, list | tuple) else 1
+            return result
+
+        return counted
+
+
+@pytest.mark.parametrize("path", ["/", "/?page=2", "/category/kitchen", "/search?q=item"])
+def test_grid_pages_handle_a_page_of_products_whatever_the_catalog_size(shop_data, cart, path):
+    """At 9 + 30 and at 9 + 300 products (all in the kitchen, all matching "item") a grid page
+    receives the same number of products from the catalog: one page, never the whole catalog."""
+    client = Client()
+    returned = []
+    for first, added in ((0, 30), (30, 270)):
+        add_products(added, first=first, category="kitchen")
+        cache.clear()
+        catalog = CountingCatalog()
+        with registry.override("catalog", catalog):
+            assert client.get(path).status_code == 200
+        returned.append(catalog.products_returned)
+    assert returned[0] == returned[1] <= PAGE_SIZE + 20
 
 
 def test_a_warm_page_asks_the_database_for_nothing_but_the_session(
