@@ -1,8 +1,9 @@
 """Catalog search latency at 1,000 and 100,000 products on a throwaway PostgreSQL cluster.
 
-    python benchmarks/search_latency.py [--sizes 1000,100000] [--repeat 20]
+    python benchmarks/search_latency.py [--sizes 1000,100000] [--repeat 20] [--database-url URL]
 
-Starts its own cluster (testing.servers), migrates, seeds generated products up to each size and
+Starts its own cluster (testing.servers) unless given a migrated database (`make bench` passes
+its shop's), migrates, seeds generated products up to each size and
 times one storefront/API page of search results (count + rows + categories, as
 catalog.selectors.product_page runs it), with the trigram indexes and with bitmap scans switched
 off (what the same query costs without them). Prints a Markdown table; removes the cluster.
@@ -76,8 +77,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,100000")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--database-url", help="an existing database instead of a new cluster")
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
+    if args.database_url:
+        bench_on(args.database_url, sizes, args.repeat)
+        return 0
 
     import psycopg
 
@@ -87,17 +92,21 @@ def main() -> int:
         admin = f"postgresql://postgres@127.0.0.1:{server.port}/postgres"
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute("CREATE DATABASE boutique")
-        os.environ.update(DATABASE_URL=server.url, DJANGO_SETTINGS_MODULE="shop.settings")
-        os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
-        import django
-        from django.db import connections
-
-        django.setup()
-        try:
-            bench(sizes, args.repeat)
-        finally:
-            connections.close_all()
+        bench_on(server.url, sizes, args.repeat)
     return 0
+
+
+def bench_on(database_url: str, sizes: list[int], repeat: int) -> None:
+    os.environ.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="shop.settings")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
+    import django
+    from django.db import connections
+
+    django.setup()
+    try:
+        bench(sizes, repeat)
+    finally:
+        connections.close_all()
 
 
 if __name__ == "__main__":

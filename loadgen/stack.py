@@ -35,7 +35,7 @@ def shop_env(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
         "REDIS_URL": redis_url,
         # Celery tasks run in-process: the load run measures the web tier, not a worker fleet.
         "CELERY_BROKER_URL": "",
-        "EMAIL_URL": "locmemmail://",
+        "EMAIL_URL": "memorymail://",
         "LOG_LEVEL": "WARNING",
         **extra,
     }

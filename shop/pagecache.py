@@ -28,10 +28,14 @@ WATCHED_RELATIONS = ("catalog.Product_categories",)
 
 
 def version() -> int:
-    # A fresh version starts at the clock, so a version key lost to eviction never resurrects
-    # entries written under an older number.
-    cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-    return cache.get(VERSION_KEY) or 0
+    # One round trip on every page; the add (a fresh version starts at the clock, so a version
+    # key lost to eviction never resurrects entries written under an older number) only when
+    # the key is missing.
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        current = cache.get(VERSION_KEY)
+    return current or 0
 
 
 def bump(**_signal_kwargs: object) -> None:
