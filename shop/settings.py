@@ -202,6 +202,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "shop.api.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies only: anything else is a 415 (docs/api.md).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
     "DEFAULT_THROTTLE_CLASSES": [
         "shop.throttling.AnonReadThrottle",
@@ -212,9 +215,14 @@ REST_FRAMEWORK = {
         "anon_read": env.str("API_ANON_READ_RATE", default="600/minute"),
         "anon_write": env.str("API_ANON_WRITE_RATE", default="60/minute"),
         "user": env.str("API_TOKEN_RATE", default="3000/minute"),
+        # Each resource's own anonymous write budget.
+        "anon_orders": env.str("API_ANON_ORDER_RATE", default="30/minute"),
+        "anon_quotes": env.str("API_ANON_QUOTE_RATE", default="120/minute"),
     },
-    # Client IPs come from X-Forwarded-For only behind this many trusted proxies (an ingress: 1).
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=None),
+    # Client IPs come from X-Forwarded-For only behind NUM_PROXIES trusted proxies (an ingress:
+    # 1); with none configured DRF would believe any client's X-Forwarded-For and let it dodge
+    # the per-IP throttles, so the default is 0: the peer address.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Boutique API",
@@ -298,19 +306,8 @@ CELERY_BEAT_SCHEDULE["recommendations-rebuild"] = {
     "schedule": 600.0,
 }
 
-# The REST API as a whole (docs/api.md): JSON bodies only (anything else is a 415), the error
-# responses and examples in the schema, and each resource's own anonymous write budget.
-REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]
-REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] |= {
-    "anon_orders": env.str("API_ANON_ORDER_RATE", default="30/minute"),
-    "anon_quotes": env.str("API_ANON_QUOTE_RATE", default="120/minute"),
-}
+# The REST API as a whole (docs/api.md): the error responses and examples in the schema.
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "shop.api.add_problem_responses",
 ]
-# Client IPs come from X-Forwarded-For only behind NUM_PROXIES trusted proxies (an ingress: 1);
-# with none configured DRF would believe any client's X-Forwarded-For and let it dodge the
-# per-IP throttles, so the default is 0: the peer address.
-REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0)
