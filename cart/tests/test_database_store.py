@@ -4,13 +4,13 @@ them, on the real embedded database (an SQLite file) and on PostgreSQL."""
 import os
 import subprocess
 import sys
-import threading
 
 import pytest
-from django.db import connection
 
-from cart.services import cart_add_item, cart_get
+from cart.services import cart_get
 from shop.dto import CartItem
+
+from .conftest import add_concurrently
 
 MUG = "6E92ZMYYFZ"
 
@@ -18,25 +18,13 @@ MUG = "6E92ZMYYFZ"
 # at once instead of waiting; the embedded shop uses a file. So this runs in a fresh process on
 # a fresh SQLite file, migrated as `make run` does.
 SQLITE_CONCURRENT_ADDS = """
-import threading
 from django.core.management import call_command
-from django.db import connection
 call_command("migrate", verbosity=0)
 from catalog.services import demo_catalog_load
-from cart.services import cart_add_item, cart_get
+from cart.services import cart_get
+from cart.tests.conftest import add_concurrently
 demo_catalog_load()
-start, errors = threading.Barrier(50), []
-def add_one():
-    try:
-        start.wait()
-        cart_add_item(user_id="crowd", product_id="6E92ZMYYFZ", quantity=1)
-    except Exception as exc:
-        errors.append(repr(exc))
-    finally:
-        connection.close()
-threads = [threading.Thread(target=add_one) for _ in range(50)]
-[t.start() for t in threads]
-[t.join() for t in threads]
+errors = [repr(exc) for exc in add_concurrently(50, user_id="crowd", product_id="6E92ZMYYFZ")]
 print(errors, cart_get(user_id="crowd").items[0].quantity)
 """
 
@@ -62,21 +50,5 @@ def test_50_concurrent_adds_on_the_embedded_sqlite_file_leave_exactly_50(tmp_pat
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_50_concurrent_adds_on_postgres_leave_exactly_50(use_database, catalog):
-    start, errors = threading.Barrier(50), []
-
-    def add_one():
-        try:
-            start.wait()
-            cart_add_item(user_id="crowd", product_id=MUG, quantity=1)
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=add_one) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert add_concurrently(50, user_id="crowd", product_id=MUG) == []
     assert cart_get(user_id="crowd").items == (CartItem(MUG, 50),)

@@ -5,17 +5,15 @@ import logging
 import os
 import subprocess
 import sys
-import threading
 
 import pytest
-from django.db import connection
 
 from cart.services import cart_add_item, cart_get
 from cart.stores import CartUnavailable
 from shop.dto import CartItem
 from testing.servers import RedisServer
 
-from .conftest import point_at_redis
+from .conftest import add_concurrently, point_at_redis
 
 pytestmark = [pytest.mark.redis, pytest.mark.usefixtures("catalog")]
 
@@ -24,24 +22,7 @@ MUG = "6E92ZMYYFZ"
 
 @pytest.mark.django_db(transaction=True)
 def test_50_concurrent_adds_of_one_leave_exactly_50(use_redis):
-    start = threading.Barrier(50)
-    errors = []
-
-    def add_one():
-        try:
-            start.wait()
-            cart_add_item(user_id="crowd", product_id=MUG, quantity=1)
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=add_one) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert add_concurrently(50, user_id="crowd", product_id=MUG) == []
     assert cart_get(user_id="crowd").items == (CartItem(MUG, 50),)
 
 

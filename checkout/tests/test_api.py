@@ -1,11 +1,10 @@
 """REST orders/: public placement with Idempotency-Key, token reads, the access link."""
 
 import pytest
-from django.contrib.auth.models import User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from checkout.models import Order
+from testing.api import token_client
 
 from .conftest import VISA
 
@@ -24,13 +23,6 @@ BODY = {
 @pytest.fixture
 def api():
     return APIClient()
-
-
-def token_client(name: str, *, is_staff: bool) -> APIClient:
-    client = APIClient()
-    user = User.objects.create_user(name, is_staff=is_staff)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 import grpc
 import pytest
-from django.contrib.auth.models import User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from notifications.client import GrpcEmailClient
@@ -11,6 +9,7 @@ from notifications.models import EmailMessage
 from shop.rpc.convert import order_result_to_pb
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+from testing.api import token_client
 
 from .conftest import sample_order
 
@@ -32,10 +31,7 @@ BODY = {
 
 @pytest.fixture
 def integrator(db):
-    api = APIClient()
-    user = User.objects.create_user("integrator")
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return api
+    return token_client(is_staff=False)
 
 
 @pytest.mark.django_db

@@ -2,25 +2,15 @@ import re
 from datetime import date
 
 import pytest
-from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from payments.models import Charge
 from payments.tests.conftest import CVV, VISA
+from testing.api import token_client
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/payments/charges/"
-
-
-def token_client(*, is_staff: bool) -> APIClient:
-    user = get_user_model().objects.create_user(
-        "staff" if is_staff else "integrator", password="not-used-here", is_staff=is_staff
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
 
 
 @pytest.fixture

@@ -1,27 +1,17 @@
 import dataclasses
 
 import pytest
-from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from shipping.models import Shipment
 from shipping.tests.conftest import HOME
+from testing.api import token_client
 
 pytestmark = pytest.mark.django_db
 
 QUOTES = "/api/v1/shipping/quotes/"
 SHIPMENTS = "/api/v1/shipping/shipments/"
 ITEMS = [{"product_id": "OLJCESPC7Z", "quantity": 2}]
-
-
-def token_client(*, is_staff: bool) -> APIClient:
-    user = get_user_model().objects.create_user(
-        "staff" if is_staff else "warehouse", password="not-used-here", is_staff=is_staff
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
 
 
 @pytest.fixture
