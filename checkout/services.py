@@ -521,8 +521,8 @@ def order_cancel(*, order_id: str) -> Order:
         reason = f"Cancelled by staff. The charge {order.charge_id} could NOT be voided."
         Order.objects.filter(pk=order.pk).update(failure_reason=reason)
         raise ServiceUnavailable(
-            f"The order is cancelled, but its charge {order.charge_id} could not be voided: "
-            "the payment service did not answer. Refund the charge by hand."
+            f"The order is cancelled, but its charge {order.charge_id} could not be voided "
+            "(the reason is in the log): refund the charge by hand."
         )
     return order
 
