@@ -1,53 +1,125 @@
+"""Orders in the admin: read-only records (only services change an order), moved along their
+life by actions, with links to their charge, shipment and e-mails; and the sales dashboard."""
+
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 
+from shop.admin import ReadOnlyAdmin, ReadOnlyTabularInline, admin_link
 from shop.errors import ShopError
+from shop.money import Money
 
-from . import services
+from . import selectors, services
 from .models import Order, OrderLine
 
+# The admin index links to the sales dashboard (see templates/checkout/admin/index.html).
+admin.site.index_template = "checkout/admin/index.html"
 
-class OrderLineInline(admin.TabularInline):
+
+def _money(amount, currency: str) -> str:
+    return Money(amount, currency).format()
+
+
+class OrderLineInline(ReadOnlyTabularInline):
     model = OrderLine
-    extra = 0
-    can_delete = False
-    readonly_fields = ["product_id", "product_name", "quantity", "unit_price"]
+    fields = readonly_fields = ["product_id", "product_name", "quantity", "price", "cost"]
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
+    @admin.display(description="unit price")
+    def price(self, line: OrderLine) -> str:
+        return _money(line.unit_price, line.order.currency)
+
+    @admin.display(description="line total")
+    def cost(self, line: OrderLine) -> str:
+        return _money(line.unit_price * line.quantity, line.order.currency)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order")
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    list_display = ["id", "email", "status", "currency", "total", "tracking_id", "created_at"]
-    list_filter = ["status", "currency"]
+class OrderAdmin(ReadOnlyAdmin):
+    list_display = ["id", "email", "status", "total_amount", "tracking_id", "created_at"]
+    list_filter = ["status", "currency", "created_at"]
     search_fields = ["id", "email", "tracking_id", "charge_id"]
     date_hierarchy = "created_at"
     inlines = [OrderLineInline]
-    exclude = ["access_token", "idempotency_key", "request_fingerprint"]
-    readonly_fields = [
-        field.name
-        for field in Order._meta.fields
-        if field.name not in ("access_token", "idempotency_key", "request_fingerprint")
+    fieldsets = [
+        (None, {"fields": ["id", "status", "email", "user_id", "created_at", "updated_at"]}),
+        ("Address", {"fields": ["street_address", "city", "state", "zip_code", "country"]}),
+        ("Money", {"fields": ["shipping_amount", "total_amount", "charge"]}),
+        ("Fulfilment", {"fields": ["shipment", "emails", "completed_at"]}),
+        ("Failure", {"fields": ["failure_reason"], "classes": ["collapse"]}),
     ]
-    actions = ["mark_shipped", "mark_delivered"]
+    actions = ["mark_shipped", "mark_delivered", "cancel", "refund"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
+    @admin.display(description="total", ordering="total")
+    def total_amount(self, order: Order) -> str:
+        return _money(order.total, order.currency)
 
-    def _move(self, request, queryset, to: str) -> None:
-        moved = 0
+    @admin.display(description="shipping")
+    def shipping_amount(self, order: Order) -> str:
+        return _money(order.shipping_cost, order.currency)
+
+    @admin.display(description="charge id")
+    def charge(self, order: Order) -> str:
+        if not order.charge_id:
+            return "-"
+        return admin_link("payments.charge", order.charge_id, pk=order.charge_id)
+
+    @admin.display(description="tracking id")
+    def shipment(self, order: Order) -> str:
+        if not order.tracking_id:
+            return "-"
+        return admin_link("shipping.shipment", order.tracking_id, tracking_id=order.tracking_id)
+
+    @admin.display(description="e-mails")
+    def emails(self, order: Order) -> str:
+        return admin_link(
+            "notifications.emailmessage", "E-mails sent for this order", order_id=str(order.pk)
+        )
+
+    # --- actions: each delegates to a service that enforces the transition table -------------
+
+    def has_move_permission(self, request) -> bool:
+        return request.user.has_perm("checkout.change_order")
+
+    def _apply(self, request, queryset, service, done: str, **kwargs) -> None:
+        changed = 0
         for order_id in queryset.values_list("pk", flat=True):
             try:
-                services.order_transition(order_id=str(order_id), to=to)
-                moved += 1
+                service(order_id=str(order_id), **kwargs)
+                changed += 1
             except ShopError as error:
-                self.message_user(request, f"{order_id}: {error.message}", messages.ERROR)
-        self.message_user(request, f"{moved} order(s) now {to}.", messages.SUCCESS)
+                self.message_user(request, f"Order {order_id}: {error.message}", messages.ERROR)
+        if changed:
+            self.message_user(request, f"{changed} order(s) {done}.", messages.SUCCESS)
 
-    @admin.action(description="Mark as shipped")
+    @admin.action(description="Mark as shipped", permissions=["move"])
     def mark_shipped(self, request, queryset) -> None:
-        self._move(request, queryset, Order.Status.SHIPPED)
+        self._apply(request, queryset, services.order_transition, "marked shipped", to="shipped")
 
-    @admin.action(description="Mark as delivered")
+    @admin.action(description="Mark as delivered", permissions=["move"])
     def mark_delivered(self, request, queryset) -> None:
-        self._move(request, queryset, Order.Status.DELIVERED)
+        self._apply(
+            request, queryset, services.order_transition, "marked delivered", to="delivered"
+        )
+
+    @admin.action(description="Cancel (interrupted checkouts only)", permissions=["move"])
+    def cancel(self, request, queryset) -> None:
+        self._apply(request, queryset, services.order_cancel, "cancelled")
+
+    @admin.action(description="Refund the customer", permissions=["move"])
+    def refund(self, request, queryset) -> None:
+        self._apply(request, queryset, services.order_refund, "refunded")
+
+
+def sales_dashboard(request):
+    """Staff only (wrapped by admin.site.admin_view in checkout/admin_urls.py)."""
+    if not request.user.has_perm("checkout.view_order"):
+        raise PermissionDenied
+    context = {
+        **admin.site.each_context(request),
+        "title": "Sales dashboard",
+        "summary": selectors.sales_summary(days=30),
+    }
+    return TemplateResponse(request, "checkout/admin/sales.html", context)

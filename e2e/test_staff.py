@@ -67,8 +67,8 @@ def test_staff_follows_an_order_to_its_lines_charge_shipment_and_email(page, sho
     expect(lines).to_contain_text(PRODUCT)
     expect(lines).to_contain_text("Sunglasses")
     order_id = re.search(r"/admin/checkout/order/([0-9a-f-]{36})/", page.url).group(1)
-    charge_id = readonly_value(page, "charge_id")
-    tracking_id = readonly_value(page, "tracking_id")
+    charge_id = readonly_value(page, "charge")
+    tracking_id = readonly_value(page, "shipment")
     assert charge_id not in ("", "-"), "the order shows its charge"
     assert re.fullmatch(r"[A-Z]{2}-\d{7}-\d{7}", tracking_id), "the order shows its shipment"
     page.camera.shot("order")

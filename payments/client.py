@@ -26,6 +26,11 @@ class PaymentClient(Protocol):
         """Gives the money back (compensation when a later checkout step fails)."""
         ...
 
+    def refund(self, transaction_id: str) -> None:
+        """Gives the whole captured amount back (staff refunds); refunding again changes
+        nothing."""
+        ...
+
 
 class LocalPaymentClient:
     def charge(self, amount: Money, card: CreditCard, *, idempotency_key: str | None = None) -> str:
@@ -33,6 +38,9 @@ class LocalPaymentClient:
 
     def void(self, transaction_id: str) -> None:
         services.payment_void(transaction_id=transaction_id)
+
+    def refund(self, transaction_id: str) -> None:
+        services.payment_refund(transaction_id=transaction_id)
 
 
 class _GrpcPaymentAdminClient(RemoteClient):
@@ -63,6 +71,11 @@ class GrpcPaymentClient(RemoteClient):
         # Voiding twice changes nothing, so a lost answer may be retried.
         request = admin_pb.VoidRequest(transaction_id=transaction_id)
         self.admin.call("Void", request, idempotent=True)
+
+    def refund(self, transaction_id: str) -> None:
+        # Refunding twice changes nothing (see services.payment_refund): safe to retry.
+        request = admin_pb.RefundRequest(transaction_id=transaction_id)
+        self.admin.call("Refund", request, idempotent=True)
 
 
 def payment_client() -> PaymentClient:

@@ -41,7 +41,7 @@ class PaymentAdminServicer(Servicer, admin_pb_grpc.PaymentAdminServiceServicer):
         return admin_pb.ChargeStatus(transaction_id=str(charge.id), status=charge.status)
 
     def Refund(self, request, context):
-        charge = services.charge_refund(charge_id=request.transaction_id)
+        charge = services.payment_refund(transaction_id=request.transaction_id)
         return admin_pb.ChargeStatus(transaction_id=str(charge.id), status=charge.status)
 
 

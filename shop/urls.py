@@ -24,6 +24,7 @@ api_v1 = [
 urlpatterns = [
     path("_healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("admin/sales/", include("checkout.admin_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("", include("shop.storefront_urls")),

@@ -64,6 +64,7 @@ class FakeCharge:
     last4: str
     idempotency_key: str | None
     voided: bool = False
+    refunded: bool = False
 
 
 def luhn_valid(number: str) -> bool:
@@ -127,10 +128,19 @@ class FakePayment:
                 charge.voided = True
                 self.voids.append(transaction_id)
 
+    def refund(self, transaction_id: str) -> None:
+        if self.down:
+            raise FakeServiceDown("The payment service is not answering right now.")
+        with self._lock:
+            charge = next((c for c in self.charges if c.transaction_id == transaction_id), None)
+            if charge is None:
+                raise NotFound(f"There is no charge {transaction_id}.")
+            charge.refunded = True
+
     @property
     def captured(self) -> list[FakeCharge]:
         with self._lock:
-            return [charge for charge in self.charges if not charge.voided]
+            return [c for c in self.charges if not c.voided and not c.refunded]
 
 
 class FakeShipping:

@@ -203,8 +203,10 @@ def test_status_moves_only_along_allowed_transitions(fakes, address, card):
     fakes.cart.add_item(USER, "L9ECAV7KIM", 1)
     order_id = place(address, card).order_id
     services.order_transition(order_id=order_id, to=Order.Status.SHIPPED)
-    with pytest.raises(InvalidTransition, match="shipped cannot become paid"):
+    with pytest.raises(InvalidTransition, match="set to paid directly"):
         services.order_transition(order_id=order_id, to=Order.Status.PAID)
+    with pytest.raises(InvalidTransition, match="is shipped, so it cannot become shipped"):
+        services.order_transition(order_id=order_id, to=Order.Status.SHIPPED)
     services.order_transition(order_id=order_id, to=Order.Status.DELIVERED)
     assert Order.objects.get().status == Order.Status.DELIVERED
 

@@ -81,6 +81,8 @@ def test_refund_over_grpc(grpc_server):
     admin = admin_pb_grpc.PaymentAdminServiceStub(grpc.insecure_channel(address))
     status = admin.Refund(admin_pb.RefundRequest(transaction_id=transaction_id), timeout=5)
     assert (status.transaction_id, status.status) == (transaction_id, "refunded")
+    GrpcPaymentClient(address).refund(transaction_id)  # a retried staff refund changes nothing
+    assert Charge.objects.get(pk=transaction_id).status == "refunded"
     with pytest.raises(grpc.RpcError) as excinfo:
         admin.Void(admin_pb.VoidRequest(transaction_id="nope"), timeout=5)
     assert excinfo.value.code() == grpc.StatusCode.NOT_FOUND
