@@ -314,3 +314,6 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 # with none configured DRF would believe any client's X-Forwarded-For and let it dodge the
 # per-IP throttles, so the default is 0: the peer address.
 REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0)
+# With Celery eager (no worker) a rebuild after orders runs in the checkout request: at most one
+# per this many seconds (docs/ads-recommendations.md).
+RECOMMENDATIONS_EAGER_REBUILD_SECONDS = env.int("RECOMMENDATIONS_EAGER_REBUILD_SECONDS", default=600)
