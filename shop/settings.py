@@ -316,4 +316,6 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0)
 # With Celery eager (no worker) a rebuild after orders runs in the checkout request: at most one
 # per this many seconds (docs/ads-recommendations.md).
-RECOMMENDATIONS_EAGER_REBUILD_SECONDS = env.int("RECOMMENDATIONS_EAGER_REBUILD_SECONDS", default=600)
+RECOMMENDATIONS_EAGER_REBUILD_SECONDS = env.int(
+    "RECOMMENDATIONS_EAGER_REBUILD_SECONDS", default=600
+)
