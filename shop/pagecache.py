@@ -1,19 +1,24 @@
 """A short-lived, versioned cache of what the storefront shows every visitor alike.
 
-Entries are product data already converted and formatted for one currency (a grid page, a
-product page, the list of currency codes): never anything about one visitor. Every key carries
-a version number; a staff edit of a product, a category or an exchange rate in this process bumps
-it, so the next page shows the edit at once. Writes that send no signal (bulk imports, another
+Entries are product data or rendered HTML already converted and formatted for one currency (a
+grid page, a product page, the list of currency codes): never anything about one visitor. Each
+entry is stored with the version it was computed under, and only an entry of the current version
+counts; a staff edit of a product, a category or an exchange rate in this process bumps the
+version (on save and again on commit, so a page read between the two cannot keep the old data),
+so the next page shows the edit at once. Writes that send no signal (bulk imports, another
 process in the microservices deployment) show within TIMEOUT seconds.
+
+A page reads the version and all its entries in one round trip (`read`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.db import transaction
 
 T = TypeVar("T")
 
@@ -26,11 +31,12 @@ WATCHED_MODELS = ("catalog.Product", "catalog.Category", "currency.ExchangeRate"
 # The auto-created model behind Product.categories: re-categorising sends only m2m_changed.
 WATCHED_RELATIONS = ("catalog.Product_categories",)
 
+Parts = tuple[Hashable, ...]
+
 
 def version() -> int:
-    # One round trip on every page; the add (a fresh version starts at the clock, so a version
-    # key lost to eviction never resurrects entries written under an older number) only when
-    # the key is missing.
+    # The add (a fresh version starts at the clock, so a version key lost to eviction never
+    # resurrects entries written under an older number) only when the key is missing.
     current = cache.get(VERSION_KEY)
     if current is None:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
@@ -38,31 +44,68 @@ def version() -> int:
     return current or 0
 
 
-def bump(**_signal_kwargs: object) -> None:
+def bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
-def cached(parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
-    """The value cached under `parts` for the current version, computing it on a miss.
+def entry_key(parts: Parts) -> str:
+    return "storefront:" + ":".join(str(part) for part in parts)
 
-    A compute that raises (an unknown product, a failing service) caches nothing.
-    """
-    key = "storefront:{}:{}".format(version(), ":".join(str(part) for part in parts))
-    value = cache.get(key)
-    if value is None:
+
+class Snapshot:
+    """The current version and the current entries found among those asked for."""
+
+    def __init__(self, current: int, found: dict[str, Any]):
+        self.version = current
+        self._found = found
+
+    def get(self, parts: Parts, compute: Callable[[], T]) -> T:
+        """The entry under `parts`, computed and stored on a miss. A compute that raises (an
+        unknown product, a failing service) stores nothing."""
+        key = entry_key(parts)
+        if key in self._found:
+            return self._found[key]
         value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value
+        cache.set(key, (self.version, value), TIMEOUT)
+        self._found[key] = value
+        return value
+
+
+def read(*entries: Parts) -> Snapshot:
+    """One round trip: the version and the entries under each of `entries` (of that version)."""
+    keys = [entry_key(parts) for parts in entries]
+    found = cache.get_many([VERSION_KEY, *keys])
+    current = found.pop(VERSION_KEY, None)
+    if current is None:
+        current = version()
+    fresh = {key: value[1] for key, value in found.items() if value[0] == current}
+    return Snapshot(current, fresh)
+
+
+def cached(parts: Parts, compute: Callable[[], T]) -> T:
+    """The value cached under `parts` for the current version, computing it on a miss."""
+    return read(parts).get(parts, compute)
+
+
+def storefront_data_changed(**_signal_kwargs: object) -> None:
+    bump()
+    transaction.on_commit(bump)
 
 
 def connect_signals() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     for model in WATCHED_MODELS:
-        post_save.connect(bump, sender=model, dispatch_uid=f"storefront-save-{model}")
-        post_delete.connect(bump, sender=model, dispatch_uid=f"storefront-delete-{model}")
+        post_save.connect(
+            storefront_data_changed, sender=model, dispatch_uid=f"storefront-save-{model}"
+        )
+        post_delete.connect(
+            storefront_data_changed, sender=model, dispatch_uid=f"storefront-delete-{model}"
+        )
     for relation in WATCHED_RELATIONS:
-        m2m_changed.connect(bump, sender=relation, dispatch_uid=f"storefront-m2m-{relation}")
+        m2m_changed.connect(
+            storefront_data_changed, sender=relation, dispatch_uid=f"storefront-m2m-{relation}"
+        )

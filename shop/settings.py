@@ -311,3 +311,9 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "shop.api.add_problem_responses",
 ]
+
+# With Celery eager (no worker) a rebuild after orders runs in the checkout request: at most one
+# per this many seconds (docs/ads-recommendations.md).
+RECOMMENDATIONS_EAGER_REBUILD_SECONDS = env.int(
+    "RECOMMENDATIONS_EAGER_REBUILD_SECONDS", default=600
+)

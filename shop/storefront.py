@@ -1,20 +1,25 @@
 """The storefront's pages (the original's frontend): browse, search, switch currency, log out.
 
 Views translate and delegate: products come from the catalog client, prices from the currency
-client, the cart size from the cart client. What every visitor sees alike is cached per currency
-(shop.pagecache); the header's cart size is the visitor's own and never cached.
+client, the cart size from the cart client. What every visitor sees alike (a grid page, a product)
+is cached rendered, per currency, as a Fragment (shop.pagecache); the header (the visitor's cart
+size and currency), the ads and the recommendations are rendered for each request.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import logout as auth_logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from cart.client import cart_client
@@ -22,7 +27,13 @@ from catalog.client import catalog_client
 from shop import pagecache
 from shop.decorators import storefront_form
 from shop.errors import InvalidArgument, NotFound, ShopError
-from shop.prices import CURRENCY_COOKIE, supported_currencies, visitor_currency
+from shop.prices import (
+    CURRENCIES_ENTRY,
+    CURRENCY_COOKIE,
+    requested_currency,
+    supported_currencies,
+    visitor_currency,
+)
 from shop.session import known_visitor_id
 from shop.shelves import (
     EMPTY_SHELF,
@@ -37,6 +48,9 @@ logger = logging.getLogger(__name__)
 
 CURRENCY_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 MAX_QUERY_LENGTH = 100
+QUANTITIES = range(1, 11)
+# Cached grids link their pages with ?page= alone, whatever else the first visitor's URL held.
+EMPTY_QUERY = QueryDict()
 
 
 def cart_size(request: HttpRequest) -> int | None:
@@ -61,36 +75,77 @@ def render_page(
     return render(request, template, {**header, **context}, status=status)
 
 
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """The rendered part of a page that every visitor sees alike in one currency, with what the
+    page around it needs: its title and the keys of the per-request widgets (ads,
+    recommendations), which are rendered for each visitor."""
+
+    html: SafeString
+    title: str = ""
+    context_keys: tuple[str, ...] = ()
+    product_ids: tuple[str, ...] = ()
+
+
+def fragment(template: str, context: dict, **page: object) -> Fragment:
+    # No request: the fragment must not depend on one (pagination links get `page_query`).
+    return Fragment(html=render_to_string(template, context), **page)
+
+
+def cached_fragment(
+    request: HttpRequest, parts: tuple, build: Callable[[str], Fragment]
+) -> tuple[str, Fragment]:
+    """The visitor's currency and the page's fragment in it, cached under `parts` + currency.
+
+    On a warm cache this is one round trip: the version, the fragment and the currency codes
+    that the cookie's choice is checked against."""
+    wanted = requested_currency(request)
+    snapshot = pagecache.read((*parts, wanted), CURRENCIES_ENTRY)
+    currency = visitor_currency(request, snapshot)
+    if currency != wanted:
+        snapshot = pagecache.read((*parts, currency))
+    return currency, snapshot.get((*parts, currency), lambda: build(currency))
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    currency = visitor_currency(request)
     number = page_number(request.GET.get("page"))
 
-    def compute():
+    def build(currency: str) -> Fragment:
         catalog = catalog_client()
         products = catalog.product_page(page=number, per_page=PAGE_SIZE)
         slugs = tuple(category.slug for category in catalog.categories())
-        return shelf(products, currency=currency), slugs
+        context = {
+            "shelf": shelf(products, currency=currency),
+            "categories": slugs,
+            "currency": currency,
+            "page_query": EMPTY_QUERY,
+        }
+        return fragment("shop/_home_content.html", context, context_keys=slugs)
 
-    grid, categories = pagecache.cached(("home", currency, number), compute)
-    context = {"shelf": grid, "categories": categories}
-    return render_page(request, "shop/home.html", context, currency=currency)
+    currency, page = cached_fragment(request, ("home", number), build)
+    return render_page(request, "shop/home.html", {"fragment": page}, currency=currency)
 
 
 @require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    currency = visitor_currency(request)
     number = page_number(request.GET.get("page"))
 
-    def compute():
+    def build(currency: str) -> Fragment:
         products = catalog_client().product_page(category=slug, page=number, per_page=PAGE_SIZE)
         if not products.count:
             raise NotFound(f"There is no category {slug!r} in the shop.")
-        return shelf(products, currency=currency)
+        heading = category_title(slug)
+        context = {
+            "shelf": shelf(products, currency=currency),
+            "heading": heading,
+            "currency": currency,
+            "page_query": EMPTY_QUERY,
+        }
+        return fragment("shop/_listing_content.html", context, title=heading)
 
-    grid = pagecache.cached(("category", currency, slug, number), compute)
-    context = {"shelf": grid, "heading": category_title(slug)}
-    return render_page(request, "shop/listing.html", context, currency=currency)
+    currency, page = cached_fragment(request, ("category", slug, number), build)
+    return render_page(request, "shop/listing.html", {"fragment": page}, currency=currency)
 
 
 @require_safe
@@ -109,24 +164,34 @@ def search(request: HttpRequest) -> HttpResponse:
         grid = EMPTY_SHELF
     else:
         raise NotFound(f"There is no page {number} here; the last page is 1.")
+    heading = f"Results for “{query}”" if query else "Search"
     context = {
         "shelf": grid,
         "query": query,
-        "heading": f"Results for “{query}”" if query else "Search",
+        "heading": heading,
+        "currency": currency,
+        "page_query": request.GET,
     }
+    page = fragment("shop/_listing_content.html", context, title=heading)
+    context = {"fragment": page, "query": query}
     return render_page(request, "shop/listing.html", context, currency=currency)
 
 
 @require_safe
 def product_detail(request: HttpRequest, product_id: str) -> HttpResponse:
-    currency = visitor_currency(request)
+    def build(currency: str) -> Fragment:
+        product = shown_products([catalog_client().get_product(product_id)], currency)[0]
+        context = {"product": product, "quantities": QUANTITIES}
+        return fragment(
+            "shop/_product_content.html",
+            context,
+            title=product.name,
+            context_keys=product.categories,
+            product_ids=(product.id,),
+        )
 
-    def compute():
-        return shown_products([catalog_client().get_product(product_id)], currency)[0]
-
-    product = pagecache.cached(("product", currency, product_id), compute)
-    context = {"product": product, "quantities": range(1, 11)}
-    return render_page(request, "shop/product.html", context, currency=currency)
+    currency, page = cached_fragment(request, ("product", product_id), build)
+    return render_page(request, "shop/product.html", {"fragment": page}, currency=currency)
 
 
 @storefront_form

@@ -2,7 +2,9 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
+from recommendations import services
 from recommendations.models import Basket, Neighbours
 from recommendations.selectors import InvalidProductIds, recommendations_list
 from recommendations.services import InvalidPurchase, purchase_record, recommendations_rebuild
@@ -192,3 +194,25 @@ def test_the_purchase_task_records_and_rebuilds(demo_catalog):
     purchase_recorded.delay("order-9", [MUG, SUNGLASSES])
     assert Basket.objects.filter(order_id="order-9").exists()
     assert recommendations_list(product_ids=[])[:2] == sorted([MUG, SUNGLASSES])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_orders_in_a_row_in_eager_mode_rebuild_once_per_interval(demo_catalog, monkeypatch):
+    # Eager, the rebuild runs inside the checkout request: with a big catalog that takes seconds,
+    # so a run of orders rebuilds once; the first order after the interval rebuilds again.
+    rebuilds = []
+
+    def counted_rebuild():
+        rebuilds.append(Basket.objects.count())
+        return recommendations_rebuild()
+
+    monkeypatch.setattr(services, "recommendations_rebuild", counted_rebuild)
+    for n in range(3):
+        purchase_recorded.delay(f"order-{n}", [MUG, SUNGLASSES])
+    assert rebuilds == [1]
+
+    cache.delete(services.EAGER_REBUILD_KEY)  # the interval is over
+    purchase_recorded.delay("order-3", [MUG])
+    assert rebuilds == [1, 4]
+    popular = Neighbours.objects.get(product_id=Neighbours.POPULAR).neighbours
+    assert popular[0] == [MUG, 4]

@@ -515,3 +515,57 @@ def test_recategorising_a_product_shows_at_once(client, shop_data, cart):
     mug = apps.get_model("catalog", "Product").objects.get(pk="6E92ZMYYFZ")
     mug.categories.add("decor")
     assert 'href="/product/6E92ZMYYFZ"' in client.get("/category/decor").content.decode()
+
+
+# --- rendered fragments --------------------------------------------------------------------
+
+
+def test_a_rendered_grid_is_reused_across_visitors_and_kept_per_currency(shop_data, cart):
+    catalog = CountingCatalog()
+    with registry.override("catalog", catalog):
+        dollars = [Client().get("/").content.decode() for _ in range(2)]
+        asked_for_dollars = catalog.products_returned
+        euro_visitors = [Client(), Client()]
+        for visitor in euro_visitors:
+            choose_currency(visitor, "EUR")
+        euros = [visitor.get("/").content.decode() for visitor in euro_visitors]
+    assert asked_for_dollars == catalog.products_returned / 2 > 0  # once per currency
+    assert dollars[0] == dollars[1] and euros[0] == euros[1]
+    assert "19.99 $" in dollars[0] and "17.68 €" not in dollars[0]
+    assert "17.68 €" in euros[0] and "19.99 $" not in euros[0]
+
+
+def test_a_cached_grid_links_its_pages_without_the_first_visitors_parameters(shop_data, cart):
+    add_products(PAGE_SIZE)
+    Client().get("/?page=1&utm_source=elsewhere")
+    html = Client().get("/?page=1").content.decode()
+    assert 'href="?page=2"' in html and "utm_source" not in html
+
+
+def test_staff_edits_show_at_once_on_cached_grids(
+    shop_data, cart, django_capture_on_commit_callbacks
+):
+    dollars, euros = Client(), Client()
+    choose_currency(euros, "EUR")
+    assert "19.99 $" in dollars.get("/").content.decode()
+    assert "17.68 €" in euros.get("/").content.decode()
+    product = apps.get_model("catalog", "Product").objects.get(pk="OLJCESPC7Z")
+    product.price_amount = Decimal("21.50")
+    with django_capture_on_commit_callbacks(execute=True):
+        product.save()
+    assert "21.50 $" in dollars.get("/").content.decode()
+    rate = apps.get_model("currency", "ExchangeRate").objects.get(code="USD")
+    rate.rate_per_eur = Decimal("1.25")
+    with django_capture_on_commit_callbacks(execute=True):  # the currency's own rate cache
+        rate.save()
+    assert "17.20 €" in euros.get("/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/product/OLJCESPC7Z", "/category/accessories"])
+def test_cached_pages_never_share_one_visitors_cart_size(shop_data, cart, path):
+    first, second, newcomer = Client(), Client(), Client()
+    cart.items[with_session(first)] = [CartItem("OLJCESPC7Z", 4)]
+    cart.items[with_session(second)] = [CartItem("OLJCESPC7Z", 1)]
+    assert 'aria-label="4 items in your cart">4<' in first.get(path).content.decode()
+    assert 'aria-label="1 item in your cart">1<' in second.get(path).content.decode()
+    assert 'aria-label="0 items in your cart">0<' in newcomer.get(path).content.decode()
