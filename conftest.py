@@ -21,6 +21,16 @@ def pytest_collection_modifyitems(config, items):
         items[:] = selected
 
 
+@pytest.fixture(autouse=True)
+def _fresh_ads_memory():
+    """The ads' in-process memory (live ads, buffered impressions) outlives a test's database."""
+    from ads.services import forget_process_state
+
+    forget_process_state()
+    yield
+    forget_process_state()
+
+
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
     server = RedisServer()

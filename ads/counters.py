@@ -1,7 +1,8 @@
 """Impression and click counters kept off the database on the hot path.
 
-Each shown ad and each click adds 1 to a counter in Redis (one HINCRBY, pipelined) when
-REDIS_URL is set, or to an in-process counter otherwise. `services.ad_counters_flush` drains them
+Each click adds 1 to a counter in Redis (one HINCRBY, pipelined) when REDIS_URL is set, or to an
+in-process counter otherwise; impressions, one per ad on every page view, first gather in an
+in-process buffer that hands them on once a second. `services.ad_counters_flush` drains them
 into the database in one UPDATE: periodically through Celery beat with Redis (every process adds
 to the same hash), and from the web process itself every FLUSH_INTERVAL seconds with in-process
 counters (only that process can see them, and the embedded shop runs no beat).
@@ -90,7 +91,35 @@ class LocalCounters:
             return bool(self._counts) and self._clock() - self._last_flush >= FLUSH_INTERVAL
 
 
+class ImpressionBuffer:
+    """Counts gathered in this process, handed on at most once per `interval` seconds."""
+
+    def __init__(self, interval: float = 1.0, clock=time.monotonic):
+        self.interval = interval
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._counts: Counter[tuple[str, int]] = Counter()
+        self._since = clock()
+
+    def add(self, counts: Counts) -> None:
+        with self._lock:
+            self._counts.update(counts)
+
+    def take_if_due(self) -> Counts:
+        with self._lock:
+            if self._clock() - self._since < self.interval:
+                return {}
+        return self.take()
+
+    def take(self) -> Counts:
+        with self._lock:
+            counts, self._counts = dict(self._counts), Counter()
+            self._since = self._clock()
+        return counts
+
+
 _local = LocalCounters()
+impression_buffer = ImpressionBuffer()
 
 
 def counter_store() -> CounterStore:

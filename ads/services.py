@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +20,14 @@ from django.utils import timezone
 from shop import dto
 from shop.errors import InvalidArgument, NotFound
 
-from .counters import CLICKS, IMPRESSIONS, KINDS, CounterStore, counter_store
+from .counters import (
+    CLICKS,
+    IMPRESSIONS,
+    KINDS,
+    CounterStore,
+    counter_store,
+    impression_buffer,
+)
 from .models import Ad
 from .targets import is_shop_path, parse_context_keys, target_url
 
@@ -31,6 +40,12 @@ LIVE_ADS_CACHE_KEY = "ads:live:v1"
 # Staff edits invalidate the cache at once; the timeout only bounds how late an ad whose
 # window opens on its own is first shown.
 LIVE_ADS_CACHE_SECONDS = 60
+# Each process also keeps the live ads in memory this long, so a page view makes no cache round
+# trip: a staff edit reaches this process at once and the other processes within this time.
+LIVE_ADS_MEMORY_SECONDS = 1.0
+
+_memory_lock = threading.Lock()
+_in_memory: tuple[float, list[LiveAd]] | None = None
 
 
 class InvalidContextKeys(InvalidArgument):
@@ -70,8 +85,26 @@ def context_keys_clean(context_keys: Sequence[str]) -> frozenset[str]:
     return frozenset(key.strip().lower() for key in context_keys if key.strip())
 
 
+def live_ads_in_memory() -> list[LiveAd] | None:
+    """The live ads this process read less than LIVE_ADS_MEMORY_SECONDS ago, else None."""
+    memory = _in_memory
+    if memory is None or time.monotonic() >= memory[0]:
+        return None
+    return memory[1]
+
+
 def live_ads() -> list[LiveAd]:
-    """Every ad that has not ended, from the cache (no database query on the hot path)."""
+    """Every ad that has not ended: from memory, else the cache, else the database."""
+    global _in_memory
+    ads = live_ads_in_memory()
+    if ads is None:
+        ads = _live_ads_cached()
+        with _memory_lock:
+            _in_memory = (time.monotonic() + LIVE_ADS_MEMORY_SECONDS, ads)
+    return ads
+
+
+def _live_ads_cached() -> list[LiveAd]:
     ads = cache.get(LIVE_ADS_CACHE_KEY)
     if ads is None:
         rows = Ad.objects.filter(
@@ -95,8 +128,23 @@ def live_ads() -> list[LiveAd]:
 def ads_changed() -> None:
     """Drop the cached ads now and again after the commit (a reader may have re-cached the old
     rows in between)."""
+    _forget_live_ads()
+    transaction.on_commit(_forget_live_ads)
+
+
+def forget_process_state() -> None:
+    """Drop what this process holds in memory: live ads and unsent counts (tests)."""
+    global _in_memory
+    with _memory_lock:
+        _in_memory = None
+    impression_buffer.take()
+
+
+def _forget_live_ads() -> None:
+    global _in_memory
+    with _memory_lock:
+        _in_memory = None
     cache.delete(LIVE_ADS_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(LIVE_ADS_CACHE_KEY))
 
 
 T = TypeVar("T", bound=LiveAd)
@@ -119,12 +167,25 @@ def click_url(ad_id: int) -> str:
 def ads_select(*, context_keys: Sequence[str], rng: random.Random | None = None) -> list[dto.Ad]:
     """Up to MAX_ADS active ads: weighted rotation among those matching any context key, or
     among all active ads when none matches. Each returned ad counts one impression."""
+    return _select(live_ads(), context_keys, rng)
+
+
+def ads_select_in_memory(*, context_keys: Sequence[str]) -> list[dto.Ad] | None:
+    """`ads_select` answered from this process's memory alone (no I/O but, once a second, the
+    impression push), or None when the memory is stale: the page's fast path."""
+    ads = live_ads_in_memory()
+    return None if ads is None else _select(ads, context_keys, None)
+
+
+def _select(
+    ads: list[LiveAd], context_keys: Sequence[str], rng: random.Random | None
+) -> list[dto.Ad]:
     keys = context_keys_clean(context_keys)
     now = timezone.now()
-    active = [ad for ad in live_ads() if ad.is_active(now)]
+    active = [ad for ad in ads if ad.is_active(now)]
     matching = [ad for ad in active if ad.context_keys & keys]
     chosen = weighted_sample(matching or active, k=MAX_ADS, rng=rng or random)
-    _count({(IMPRESSIONS, ad.id): 1 for ad in chosen})
+    _count_impressions({(IMPRESSIONS, ad.id): 1 for ad in chosen})
     # The wire's redirect_url is our click URL, so every click is counted (docs/ads-...md).
     return [dto.Ad(redirect_url=click_url(ad.id), text=ad.text) for ad in chosen]
 
@@ -143,6 +204,17 @@ def ad_click(*, ad_id: int) -> str:
     return url
 
 
+def _count_impressions(counts: dict[tuple[str, int], int]) -> None:
+    """Impressions gather in this process and reach the shared store once a second (a crashed
+    process loses at most that second of impressions; clicks are never buffered)."""
+    if not counts:
+        return
+    impression_buffer.add(counts)
+    due = impression_buffer.take_if_due()
+    if due:
+        _count(due)
+
+
 def _count(counts: dict[tuple[str, int], int]) -> None:
     if not counts:
         return
@@ -156,6 +228,7 @@ def ad_counters_flush(*, store: CounterStore | None = None) -> int:
     """Moves the pending impression and click counts into the database in one UPDATE; returns
     how many were moved. On failure the counts go back to the store for the next flush."""
     store = store or counter_store()
+    store.add(impression_buffer.take())
     counts = store.drain()
     if not counts:
         return 0

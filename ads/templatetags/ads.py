@@ -5,7 +5,8 @@ from collections.abc import Iterable
 
 from django import template
 
-from ads.client import ad_client
+from ads.client import LocalAdClient, ad_client
+from ads.services import ads_select_in_memory
 from ads.targets import is_shop_path
 from shop.resilience import call_optional
 
@@ -18,6 +19,11 @@ def ad_banner(context_keys: Iterable[str] | str = ()) -> dict:
     if isinstance(context_keys, str):
         context_keys = context_keys.split(",")
     keys = tuple(key.strip() for key in context_keys if key and key.strip())
-    ads = call_optional("ads", lambda: ad_client().get_ads(keys))
+    client = ad_client()
+    # In-process with the live ads in memory the answer is pure computation: no deadline or
+    # worker thread needed (handing a call to the pool would cost more than the call).
+    ads = ads_select_in_memory(context_keys=keys) if isinstance(client, LocalAdClient) else None
+    if ads is None:
+        ads = call_optional("ads", lambda: client.get_ads(keys))
     # A remote ad service is trusted with text, not with links out of the shop.
     return {"ads": [ad for ad in ads or [] if is_shop_path(ad.redirect_url)]}

@@ -8,13 +8,16 @@ from django.db import connection
 from django.utils import timezone
 
 from ads import counters
+from ads.counters import ImpressionBuffer
 from ads.models import Ad
 from ads.services import (
     DEMO_ADS,
     InvalidContextKeys,
     LiveAd,
     ad_counters_flush,
+    ads_changed,
     ads_select,
+    ads_select_in_memory,
     demo_ads_load,
     weighted_sample,
 )
@@ -177,3 +180,31 @@ def test_a_staff_edit_is_served_at_once(demo_ads):
     assert ads_select(context_keys=["kitchen"]) and all(
         "Jar" not in ad.text for ad in ads_select(context_keys=["kitchen"])
     )
+
+
+def test_impressions_are_handed_on_once_a_second():
+    now = [100.0]
+    buffer = ImpressionBuffer(interval=1.0, clock=lambda: now[0])
+    buffer.add({("impressions", 1): 1})
+    now[0] += 0.5
+    buffer.add({("impressions", 1): 1})
+    assert buffer.take_if_due() == {}
+    now[0] += 0.6
+    assert buffer.take_if_due() == {("impressions", 1): 2}
+    assert buffer.take_if_due() == {}
+
+
+def test_a_page_view_answers_from_memory_without_a_cache_round_trip(demo_ads, monkeypatch):
+    assert ads_select_in_memory(context_keys=["kitchen"]) is None  # nothing read yet
+    ads_select(context_keys=["kitchen"])
+    monkeypatch.setattr("ads.services.cache.get", lambda *a, **k: pytest.fail("cache read"))
+    shown = ads_select_in_memory(context_keys=["kitchen"])
+    assert shown and len(shown) <= 2
+
+
+def test_a_staff_edit_clears_this_process_memory_at_once(demo_ads):
+    ads_select(context_keys=["kitchen"])
+    assert ads_select_in_memory(context_keys=["kitchen"]) is not None
+    Ad.objects.update(weight=2)  # no signal: a queryset update
+    ads_changed()
+    assert ads_select_in_memory(context_keys=["kitchen"]) is None
