@@ -4,6 +4,10 @@ Views translate and delegate: products come from the catalog client, prices from
 client, the cart size from the cart client. What every visitor sees alike (a grid page, a product)
 is cached rendered, per currency, as a Fragment (shop.pagecache); the header (the visitor's cart
 size and currency), the ads and the recommendations are rendered for each request.
+
+A visitor without a session (most first visits, crawlers, the load generator) has an empty cart,
+so the whole page around the per-request widgets is the same for all of them in one currency:
+the Fragment also holds that page, rendered once, and only the widgets are filled in.
 """
 
 from __future__ import annotations
@@ -18,12 +22,15 @@ from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from ads.templatetags.ads import ad_banner
 from cart.client import cart_client
 from catalog.client import catalog_client
+from recommendations.templatetags.recommendations import recommendations
 from shop import pagecache
 from shop.decorators import storefront_form
 from shop.errors import InvalidArgument, NotFound, ShopError
@@ -79,17 +86,61 @@ def render_page(
 class Fragment:
     """The rendered part of a page that every visitor sees alike in one currency, with what the
     page around it needs: its title and the keys of the per-request widgets (ads,
-    recommendations), which are rendered for each visitor."""
+    recommendations), which are rendered for each visitor. `shell` is the whole page as a
+    visitor without a session sees it, with markers where the widgets go."""
 
     html: SafeString
     title: str = ""
     context_keys: tuple[str, ...] = ()
     product_ids: tuple[str, ...] = ()
+    shell: str = ""
 
 
-def fragment(template: str, context: dict, **page: object) -> Fragment:
+# Where each per-request widget goes in a page, and how it is rendered for a Fragment.
+WIDGET_MARKERS = {name: SafeString(f"<!--widget:{name}-->") for name in ("ad", "recommendations")}
+WIDGETS: dict[str, Callable[[Fragment], tuple[str, dict]]] = {
+    "ad": lambda page: ("ads/banner.html", ad_banner(page.context_keys)),
+    "recommendations": lambda page: (
+        "recommendations/widget.html",
+        recommendations(page.product_ids),
+    ),
+}
+
+
+def fragment(
+    template: str, context: dict, *, page_template: str, currency: str, **page: object
+) -> Fragment:
     # No request: the fragment must not depend on one (pagination links get `page_query`).
-    return Fragment(html=render_to_string(template, context), **page)
+    content = Fragment(html=render_to_string(template, context), **page)
+    shell = render_to_string(
+        page_template,
+        {"fragment": content, "widgets": WIDGET_MARKERS, "currency": currency, "cart_size": 0},
+    )
+    return Fragment(html=content.html, shell=shell, **page)
+
+
+def render_fragment_page(
+    request: HttpRequest,
+    page_template: str,
+    page: Fragment,
+    *,
+    currency: str,
+    widgets: tuple[str, ...] = (),
+) -> HttpResponse:
+    """A cached page: for a visitor without a session its shell with the widgets filled in,
+    else rendered around the fragment with the visitor's header."""
+    rendered = {name: render_to_string(*WIDGETS[name](page)) for name in widgets}
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        context = {"fragment": page, "widgets": rendered}
+        response = render_page(request, page_template, context, currency=currency)
+    else:
+        html = page.shell
+        for name, widget in rendered.items():
+            html = html.replace(WIDGET_MARKERS[name], widget)
+        response = HttpResponse(html)
+    # The page depends on the session (cart size) and currency cookies.
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def cached_fragment(
@@ -121,10 +172,16 @@ def home(request: HttpRequest) -> HttpResponse:
             "currency": currency,
             "page_query": EMPTY_QUERY,
         }
-        return fragment("shop/_home_content.html", context, context_keys=slugs)
+        return fragment(
+            "shop/_home_content.html",
+            context,
+            page_template="shop/home.html",
+            currency=currency,
+            context_keys=slugs,
+        )
 
     currency, page = cached_fragment(request, ("home", number), build)
-    return render_page(request, "shop/home.html", {"fragment": page}, currency=currency)
+    return render_fragment_page(request, "shop/home.html", page, currency=currency, widgets=("ad",))
 
 
 @require_safe
@@ -142,10 +199,16 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
             "currency": currency,
             "page_query": EMPTY_QUERY,
         }
-        return fragment("shop/_listing_content.html", context, title=heading)
+        return fragment(
+            "shop/_listing_content.html",
+            context,
+            page_template="shop/listing.html",
+            currency=currency,
+            title=heading,
+        )
 
     currency, page = cached_fragment(request, ("category", slug, number), build)
-    return render_page(request, "shop/listing.html", {"fragment": page}, currency=currency)
+    return render_fragment_page(request, "shop/listing.html", page, currency=currency)
 
 
 @require_safe
@@ -172,7 +235,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "currency": currency,
         "page_query": request.GET,
     }
-    page = fragment("shop/_listing_content.html", context, title=heading)
+    page = Fragment(html=render_to_string("shop/_listing_content.html", context), title=heading)
     context = {"fragment": page, "query": query}
     return render_page(request, "shop/listing.html", context, currency=currency)
 
@@ -185,13 +248,17 @@ def product_detail(request: HttpRequest, product_id: str) -> HttpResponse:
         return fragment(
             "shop/_product_content.html",
             context,
+            page_template="shop/product.html",
+            currency=currency,
             title=product.name,
             context_keys=product.categories,
             product_ids=(product.id,),
         )
 
     currency, page = cached_fragment(request, ("product", product_id), build)
-    return render_page(request, "shop/product.html", {"fragment": page}, currency=currency)
+    return render_fragment_page(
+        request, "shop/product.html", page, currency=currency, widgets=("recommendations", "ad")
+    )
 
 
 @storefront_form

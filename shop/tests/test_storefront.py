@@ -157,6 +157,47 @@ def test_cached_pages_keep_each_visitors_own_cart_size(shop_data, cart):
     assert ">1</span>" in second.get("/").content.decode()
 
 
+@pytest.mark.django_db(transaction=True)  # the first ad lookup runs in a worker thread
+@pytest.mark.parametrize("path", ["/", "/product/OLJCESPC7Z", "/category/kitchen"])
+def test_a_visitor_without_a_session_gets_the_same_page_from_its_cached_shell(
+    shop_data, cart, path
+):
+    # Ads rotate, so both visitors see one ad; recommendations are the same for both.
+    from ads.services import demo_ads_load
+
+    demo_ads_load()
+    AdModel = apps.get_model("ads", "Ad")
+    AdModel.objects.exclude(pk=AdModel.objects.order_by("pk").first().pk).delete()
+    newcomer, returning = Client(), Client()
+    with_session(returning)  # an empty cart, rendered around the fragment
+    for client in (newcomer, returning):
+        choose_currency(client, "EUR")
+    shell_page = newcomer.get(path)
+    rendered_page = returning.get(path)
+    assert shell_page.status_code == rendered_page.status_code == 200
+    assert shell_page.content == rendered_page.content
+    html = shell_page.content.decode()
+    assert "<!--widget:" not in html and "Cookie" in shell_page["Vary"]
+    # Served from the shell: the page around the widgets is not rendered again.
+    again = newcomer.get(path)
+    assert "shop/base.html" not in {template.name for template in again.templates}
+    assert "shop/base.html" in {template.name for template in returning.get(path).templates}
+    assert ('href="/ads/' in html) == (path != "/category/kitchen")
+
+
+@pytest.mark.django_db(transaction=True)  # the first ad lookup runs in a worker thread
+def test_the_cached_shell_fills_in_a_fresh_ad_on_every_view(client, shop_data, cart):
+    from ads.services import demo_ads_load
+
+    demo_ads_load()
+    shown = set()
+    for _ in range(30):
+        html = client.get("/").content.decode()
+        assert html.count('href="/ads/') in (1, 2)
+        shown |= {part.split('"')[0] for part in html.split('href="/ads/')[1:]}
+    assert len(shown) > 2  # rotation, not one frozen ad
+
+
 def test_a_new_visitor_has_an_empty_cart_and_gets_no_session(client, shop_data, cart):
     response = client.get("/")
     assert ">0</span>" in response.content.decode()
