@@ -94,6 +94,8 @@ class Fragment:
     context_keys: tuple[str, ...] = ()
     product_ids: tuple[str, ...] = ()
     shell: str = ""
+    # Widgets already filled into the shell (their content was the same for every visitor).
+    in_shell: tuple[str, ...] = ()
 
 
 # Where each per-request widget goes in a page, and how it is rendered for a Fragment.
@@ -108,15 +110,30 @@ WIDGETS: dict[str, Callable[[Fragment], tuple[str, dict]]] = {
 
 
 def fragment(
-    template: str, context: dict, *, page_template: str, currency: str, **page: object
+    template: str,
+    context: dict,
+    *,
+    page_template: str,
+    currency: str,
+    fill_in: tuple[str, ...] = (),
+    **page: object,
 ) -> Fragment:
+    """`fill_in`: widgets whose content is the same for every visitor for as long as the
+    fragment lives (recommendations: cached as long, never ads, which rotate); they go into the
+    shell when they have something to show, else stay per request."""
     # No request: the fragment must not depend on one (pagination links get `page_query`).
     content = Fragment(html=render_to_string(template, context), **page)
+    widgets = dict(WIDGET_MARKERS)
+    for name in fill_in:
+        widget_template, widget_context = WIDGETS[name](content)
+        if any(widget_context.values()):
+            widgets[name] = SafeString(render_to_string(widget_template, widget_context))
     shell = render_to_string(
         page_template,
-        {"fragment": content, "widgets": WIDGET_MARKERS, "currency": currency, "cart_size": 0},
+        {"fragment": content, "widgets": widgets, "currency": currency, "cart_size": 0},
     )
-    return Fragment(html=content.html, shell=shell, **page)
+    filled = tuple(name for name in fill_in if widgets[name] != WIDGET_MARKERS[name])
+    return Fragment(html=content.html, shell=shell, in_shell=filled, **page)
 
 
 def render_fragment_page(
@@ -129,8 +146,11 @@ def render_fragment_page(
 ) -> HttpResponse:
     """A cached page: for a visitor without a session its shell with the widgets filled in,
     else rendered around the fragment with the visitor's header."""
+    with_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+    if not with_session:
+        widgets = tuple(name for name in widgets if name not in page.in_shell)
     rendered = {name: render_to_string(*WIDGETS[name](page)) for name in widgets}
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+    if with_session:
         context = {"fragment": page, "widgets": rendered}
         response = render_page(request, page_template, context, currency=currency)
     else:
@@ -250,6 +270,7 @@ def product_detail(request: HttpRequest, product_id: str) -> HttpResponse:
             context,
             page_template="shop/product.html",
             currency=currency,
+            fill_in=("recommendations",),
             title=product.name,
             context_keys=product.categories,
             product_ids=(product.id,),

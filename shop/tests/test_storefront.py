@@ -610,3 +610,21 @@ def test_cached_pages_never_share_one_visitors_cart_size(shop_data, cart, path):
     assert 'aria-label="4 items in your cart">4<' in first.get(path).content.decode()
     assert 'aria-label="1 item in your cart">1<' in second.get(path).content.decode()
     assert 'aria-label="0 items in your cart">0<' in newcomer.get(path).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # the widget's lookups run in a worker thread
+def test_recommendations_go_into_the_shell_once_they_have_something_to_show(shop_data, cart):
+    class CountingRecommendations:
+        calls = 0
+
+        def list_recommendations(self, user_id, product_ids):
+            CountingRecommendations.calls += 1
+            return ["6E92ZMYYFZ"]
+
+    with registry.override("recommendations", CountingRecommendations()):
+        responses = [Client().get("/product/OLJCESPC7Z") for _ in range(3)]
+    assert all(b'href="/product/6E92ZMYYFZ"' in response.content for response in responses)
+    assert CountingRecommendations.calls == 1
+    # Later visitors get the cards from the shell: the widget is not rendered again.
+    for response in responses[1:]:
+        assert "recommendations/widget.html" not in {t.name for t in response.templates}
