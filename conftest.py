@@ -22,13 +22,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_ads_memory():
-    """The ads' in-process memory (live ads, buffered impressions) outlives a test's database."""
+def _fresh_process_memory():
+    """What a process remembers for a second (live ads, buffered impressions, storefront
+    entries) outlives a test's database."""
     from ads.services import forget_process_state
+    from shop.pagecache import forget_memory
 
     forget_process_state()
+    forget_memory()
     yield
     forget_process_state()
+    forget_memory()
 
 
 @pytest.fixture(scope="session")

@@ -61,7 +61,9 @@ def shop_stack(*, workers: int = 2, threads: int = 4, **extra_env: str) -> Itera
         )
         gunicorn = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "shop.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
+             "--workers", str(workers), "--threads", str(threads), "--log-level", "warning",
+             # SO_REUSEPORT: the kernel spreads connections evenly over the workers.
+             "--reuse-port"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         wait_for_port(port, timeout=30)

@@ -8,7 +8,9 @@ version (on save and again on commit, so a page read between the two cannot keep
 so the next page shows the edit at once. Writes that send no signal (bulk imports, another
 process in the microservices deployment) show within TIMEOUT seconds.
 
-A page reads the version and all its entries in one round trip (`read`).
+A page reads the version and all its entries in one round trip (`read`), and each process keeps
+what it read for MEMORY_SECONDS: a hot page makes no round trip at all, an edit in this process
+shows at once and one in another process within MEMORY_SECONDS.
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ from django.db import transaction
 T = TypeVar("T")
 
 TIMEOUT = 60
+MEMORY_SECONDS = 1.0
+# A bound on what one process holds (hot pages are few; a crawl must not fill the memory).
+MEMORY_ENTRIES = 512
+
+# (entry keys asked for) -> (good until, version, entries found)
+_memory: dict[tuple[str, ...], tuple[float, int, dict[str, Any]]] = {}
 VERSION_KEY = "storefront:version"
 
 # Models whose saves change what the storefront shows. Referenced by label (Django's lazy model
@@ -45,6 +53,7 @@ def version() -> int:
 
 
 def bump() -> None:
+    _memory.clear()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -76,13 +85,25 @@ class Snapshot:
 
 def read(*entries: Parts) -> Snapshot:
     """One round trip: the version and the entries under each of `entries` (of that version)."""
-    keys = [entry_key(parts) for parts in entries]
+    keys = tuple(entry_key(parts) for parts in entries)
+    remembered = _memory.get(keys)
+    if remembered is not None and remembered[0] > time.monotonic():
+        return Snapshot(remembered[1], dict(remembered[2]))
     found = cache.get_many([VERSION_KEY, *keys])
     current = found.pop(VERSION_KEY, None)
     if current is None:
         current = version()
     fresh = {key: value[1] for key, value in found.items() if value[0] == current}
+    if len(fresh) == len(keys):  # only complete reads: a miss must reach the cache again
+        if len(_memory) >= MEMORY_ENTRIES:
+            _memory.clear()
+        _memory[keys] = (time.monotonic() + MEMORY_SECONDS, current, fresh)
     return Snapshot(current, fresh)
+
+
+def forget_memory() -> None:
+    """Drop what this process remembers (tests; the cache was cleared under it)."""
+    _memory.clear()
 
 
 def cached(parts: Parts, compute: Callable[[], T]) -> T:

@@ -20,3 +20,30 @@ def test_a_bump_hides_older_entries_and_a_lost_version_never_goes_back():
     cache.delete(pagecache.VERSION_KEY)  # evicted
     assert pagecache.version() > bumped
     assert pagecache.cached(("greeting",), lambda: "recomputed") == "recomputed"
+
+
+def test_a_hot_entry_is_read_from_memory_until_a_bump(monkeypatch):
+    from django.core.cache import cache
+
+    pagecache.read(("hot",)).get(("hot",), lambda: "first")
+    assert pagecache.read(("hot",)).get(("hot",), lambda: "recomputed") == "first"
+    reads = []
+    original = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or original(keys))
+    assert pagecache.read(("hot",)).get(("hot",), lambda: "recomputed") == "first"
+    assert reads == []  # no round trip
+    pagecache.bump()
+    assert pagecache.read(("hot",)).get(("hot",), lambda: "second") == "second"
+    assert len(reads) == 1
+
+
+def test_memory_lasts_only_memory_seconds(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
+    pagecache.read(("brief",)).get(("brief",), lambda: "v1")
+    pagecache.read(("brief",))  # complete now: remembered
+    now[0] += pagecache.MEMORY_SECONDS + 0.01
+    from django.core.cache import cache
+
+    cache.delete(pagecache.entry_key(("brief",)))  # another process's edit expired it
+    assert pagecache.read(("brief",)).get(("brief",), lambda: "v2") == "v2"
