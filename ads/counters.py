@@ -70,7 +70,10 @@ class RedisCounters:
 
 
 class LocalCounters:
-    def __init__(self, clock=time.monotonic):
+    """Counts kept in this process; due for a flush every `interval` seconds."""
+
+    def __init__(self, interval: float = FLUSH_INTERVAL, clock=time.monotonic):
+        self.interval = interval
         self._clock = clock
         self._lock = threading.Lock()
         self._counts: Counter[tuple[str, int]] = Counter()
@@ -88,38 +91,12 @@ class LocalCounters:
 
     def flush_due(self) -> bool:
         with self._lock:
-            return bool(self._counts) and self._clock() - self._last_flush >= FLUSH_INTERVAL
-
-
-class ImpressionBuffer:
-    """Counts gathered in this process, handed on at most once per `interval` seconds."""
-
-    def __init__(self, interval: float = 1.0, clock=time.monotonic):
-        self.interval = interval
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._counts: Counter[tuple[str, int]] = Counter()
-        self._since = clock()
-
-    def add(self, counts: Counts) -> None:
-        with self._lock:
-            self._counts.update(counts)
-
-    def take_if_due(self) -> Counts:
-        with self._lock:
-            if self._clock() - self._since < self.interval:
-                return {}
-        return self.take()
-
-    def take(self) -> Counts:
-        with self._lock:
-            counts, self._counts = dict(self._counts), Counter()
-            self._since = self._clock()
-        return counts
+            return bool(self._counts) and self._clock() - self._last_flush >= self.interval
 
 
 _local = LocalCounters()
-impression_buffer = ImpressionBuffer()
+# Impressions gather here and are handed on to the store once a second.
+impression_buffer = LocalCounters(interval=1.0)
 
 
 def counter_store() -> CounterStore:

@@ -137,7 +137,7 @@ def forget_process_state() -> None:
     global _in_memory
     with _memory_lock:
         _in_memory = None
-    impression_buffer.take()
+    impression_buffer.drain()
 
 
 def _forget_live_ads() -> None:
@@ -210,9 +210,8 @@ def _count_impressions(counts: dict[tuple[str, int], int]) -> None:
     if not counts:
         return
     impression_buffer.add(counts)
-    due = impression_buffer.take_if_due()
-    if due:
-        _count(due)
+    if impression_buffer.flush_due():
+        _count(impression_buffer.drain())
 
 
 def _count(counts: dict[tuple[str, int], int]) -> None:
@@ -228,7 +227,7 @@ def ad_counters_flush(*, store: CounterStore | None = None) -> int:
     """Moves the pending impression and click counts into the database in one UPDATE; returns
     how many were moved. On failure the counts go back to the store for the next flush."""
     store = store or counter_store()
-    store.add(impression_buffer.take())
+    store.add(impression_buffer.drain())
     counts = store.drain()
     if not counts:
         return 0

@@ -8,7 +8,6 @@ from django.db import connection
 from django.utils import timezone
 
 from ads import counters
-from ads.counters import ImpressionBuffer
 from ads.models import Ad
 from ads.services import (
     DEMO_ADS,
@@ -184,14 +183,15 @@ def test_a_staff_edit_is_served_at_once(demo_ads):
 
 def test_impressions_are_handed_on_once_a_second():
     now = [100.0]
-    buffer = ImpressionBuffer(interval=1.0, clock=lambda: now[0])
+    buffer = counters.LocalCounters(interval=1.0, clock=lambda: now[0])
     buffer.add({("impressions", 1): 1})
     now[0] += 0.5
     buffer.add({("impressions", 1): 1})
-    assert buffer.take_if_due() == {}
+    assert not buffer.flush_due()
     now[0] += 0.6
-    assert buffer.take_if_due() == {("impressions", 1): 2}
-    assert buffer.take_if_due() == {}
+    assert buffer.flush_due()
+    assert buffer.drain() == {("impressions", 1): 2}
+    assert not buffer.flush_due()
 
 
 def test_a_page_view_answers_from_memory_without_a_cache_round_trip(demo_ads, monkeypatch):
