@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import threading
@@ -160,7 +161,9 @@ def weighted_sample(ads: Sequence[T], *, k: int, rng: random.Random) -> list[T]:
     return chosen
 
 
+@functools.lru_cache(maxsize=4096)
 def click_url(ad_id: int) -> str:
+    # Remembered: resolving the URL pattern on every page view costs more than choosing ads.
     return reverse("ad-click", args=[ad_id])
 
 

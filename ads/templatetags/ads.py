@@ -22,8 +22,10 @@ def ad_banner(context_keys: Iterable[str] | str = ()) -> dict:
     client = ad_client()
     # In-process with the live ads in memory the answer is pure computation: no deadline or
     # worker thread needed (handing a call to the pool would cost more than the call).
-    ads = ads_select_in_memory(context_keys=keys) if isinstance(client, LocalAdClient) else None
-    if ads is None:
-        ads = call_optional("ads", lambda: client.get_ads(keys))
-    # A remote ad service is trusted with text, not with links out of the shop.
+    if isinstance(client, LocalAdClient):
+        ads = ads_select_in_memory(context_keys=keys)
+        if ads is not None:
+            return {"ads": ads}  # our own click URLs
+    ads = call_optional("ads", lambda: client.get_ads(keys))
+    # Another ad service is trusted with text, not with links out of the shop.
     return {"ads": [ad for ad in ads or [] if is_shop_path(ad.redirect_url)]}
