@@ -100,11 +100,10 @@ class Fragment:
 
 # Where each per-request widget goes in a page, and how it is rendered for a Fragment.
 WIDGET_MARKERS = {name: SafeString(f"<!--widget:{name}-->") for name in ("ad", "recommendations")}
-WIDGETS: dict[str, Callable[[Fragment], tuple[str, dict]]] = {
-    "ad": lambda page: ("ads/banner.html", ad_banner(page.context_keys)),
-    "recommendations": lambda page: (
-        "recommendations/widget.html",
-        recommendations(page.product_ids),
+WIDGETS: dict[str, Callable[[Fragment], str]] = {
+    "ad": lambda page: ad_banner(page.context_keys),
+    "recommendations": lambda page: render_to_string(
+        "recommendations/widget.html", recommendations(page.product_ids)
     ),
 }
 
@@ -125,9 +124,9 @@ def fragment(
     content = Fragment(html=render_to_string(template, context), **page)
     widgets = dict(WIDGET_MARKERS)
     for name in fill_in:
-        widget_template, widget_context = WIDGETS[name](content)
-        if any(widget_context.values()):
-            widgets[name] = SafeString(render_to_string(widget_template, widget_context))
+        html = WIDGETS[name](content)
+        if html.strip():
+            widgets[name] = SafeString(html)
     shell = render_to_string(
         page_template,
         {"fragment": content, "widgets": widgets, "currency": currency, "cart_size": 0},
@@ -149,7 +148,7 @@ def render_fragment_page(
     with_session = settings.SESSION_COOKIE_NAME in request.COOKIES
     if not with_session:
         widgets = tuple(name for name in widgets if name not in page.in_shell)
-    rendered = {name: render_to_string(*WIDGETS[name](page)) for name in widgets}
+    rendered = {name: WIDGETS[name](page) for name in widgets}
     if with_session:
         context = {"fragment": page, "widgets": rendered}
         response = render_page(request, page_template, context, currency=currency)

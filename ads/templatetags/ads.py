@@ -4,17 +4,20 @@ service fails, is slow or its circuit breaker is open (ads are optional on a pag
 from collections.abc import Iterable
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from ads.client import LocalAdClient, ad_client
 from ads.services import ads_select_in_memory
 from ads.targets import is_shop_path
+from shop.dto import Ad
 from shop.resilience import call_optional
 
 register = template.Library()
 
 
-@register.inclusion_tag("ads/banner.html")
-def ad_banner(context_keys: Iterable[str] | str = ()) -> dict:
+@register.simple_tag
+def ad_banner(context_keys: Iterable[str] | str = ()) -> SafeString:
     """`context_keys`: the page's product categories, as a list or a comma-separated string."""
     if isinstance(context_keys, str):
         context_keys = context_keys.split(",")
@@ -25,7 +28,22 @@ def ad_banner(context_keys: Iterable[str] | str = ()) -> dict:
     if isinstance(client, LocalAdClient):
         ads = ads_select_in_memory(context_keys=keys)
         if ads is not None:
-            return {"ads": ads}  # our own click URLs
+            return banner_html(ads)  # our own click URLs
     ads = call_optional("ads", lambda: client.get_ads(keys))
     # Another ad service is trusted with text, not with links out of the shop.
-    return {"ads": [ad for ad in ads or [] if is_shop_path(ad.redirect_url)]}
+    return banner_html([ad for ad in ads or [] if is_shop_path(ad.redirect_url)])
+
+
+def banner_html(ads: list[Ad]) -> SafeString:
+    """Built in Python rather than from a template: it is rendered on every page view."""
+    if not ads:
+        return SafeString("")
+    lines = format_html_join(
+        "\n  ",
+        '<p class="ad"><span class="ad-label">Ad</span> '
+        '<a href="{}" rel="sponsored nofollow">{}</a></p>',
+        ((ad.redirect_url, ad.text) for ad in ads),
+    )
+    return format_html(
+        '<aside class="ad-banner" aria-label="Advertisement">\n  {}\n</aside>', lines
+    )
