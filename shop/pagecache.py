@@ -88,16 +88,16 @@ def read(*entries: Parts) -> Snapshot:
     keys = tuple(entry_key(parts) for parts in entries)
     remembered = _memory.get(keys)
     if remembered is not None and remembered[0] > time.monotonic():
-        return Snapshot(remembered[1], dict(remembered[2]))
+        # Shared on purpose: an entry computed on a miss is remembered too.
+        return Snapshot(remembered[1], remembered[2])
     found = cache.get_many([VERSION_KEY, *keys])
     current = found.pop(VERSION_KEY, None)
     if current is None:
         current = version()
     fresh = {key: value[1] for key, value in found.items() if value[0] == current}
-    if len(fresh) == len(keys):  # only complete reads: a miss must reach the cache again
-        if len(_memory) >= MEMORY_ENTRIES:
-            _memory.clear()
-        _memory[keys] = (time.monotonic() + MEMORY_SECONDS, current, fresh)
+    if len(_memory) >= MEMORY_ENTRIES:
+        _memory.clear()
+    _memory[keys] = (time.monotonic() + MEMORY_SECONDS, current, fresh)
     return Snapshot(current, fresh)
 
 

@@ -18,6 +18,7 @@ def test_a_bump_hides_older_entries_and_a_lost_version_never_goes_back():
 
     bumped = pagecache.version()
     cache.delete(pagecache.VERSION_KEY)  # evicted
+    pagecache.forget_memory()  # what this process remembered is gone after MEMORY_SECONDS
     assert pagecache.version() > bumped
     assert pagecache.cached(("greeting",), lambda: "recomputed") == "recomputed"
 
@@ -41,9 +42,23 @@ def test_memory_lasts_only_memory_seconds(monkeypatch):
     now = [1000.0]
     monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
     pagecache.read(("brief",)).get(("brief",), lambda: "v1")
-    pagecache.read(("brief",))  # complete now: remembered
+    assert pagecache.read(("brief",)).get(("brief",), lambda: "not again") == "v1"
     now[0] += pagecache.MEMORY_SECONDS + 0.01
     from django.core.cache import cache
 
     cache.delete(pagecache.entry_key(("brief",)))  # another process's edit expired it
     assert pagecache.read(("brief",)).get(("brief",), lambda: "v2") == "v2"
+
+
+def test_an_entry_computed_after_a_miss_is_remembered_with_the_read(monkeypatch):
+    from django.core.cache import cache
+
+    pagecache.read(("page",), ("rare",)).get(("page",), lambda: "page")
+    reads = []
+    original = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or original(keys))
+    snapshot = pagecache.read(("page",), ("rare",))
+    assert snapshot.get(("page",), lambda: "recomputed") == "page"
+    assert snapshot.get(("rare",), lambda: "rare") == "rare"
+    assert pagecache.read(("page",), ("rare",)).get(("rare",), lambda: "again") == "rare"
+    assert reads == []
