@@ -11,6 +11,7 @@ from typing import Protocol
 
 from shop import registry
 from shop.dto import Cart
+from shop.errors import InvalidArgument
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import cart_item_from_pb
 from shop.rpc.protos import boutique_cart_pb2 as cart_pb
@@ -18,7 +19,19 @@ from shop.rpc.protos import boutique_cart_pb2_grpc as cart_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
-from . import services
+# One add (a form post, an AddItem call) puts 1 to 10 of a product in the cart, like the
+# original's quantity selector.
+MAX_ADD_QUANTITY = 10
+# A line may grow by repeated adds up to this; beyond it is a wholesale order, not a cart, and a
+# bound keeps totals far from any overflow on the int32 wire.
+MAX_LINE_QUANTITY = 99
+
+
+class InvalidQuantity(InvalidArgument):
+    code = "cart_invalid_quantity"
+
+    def __init__(self, message: str):
+        super().__init__(message, fields={"quantity": [message]})
 
 
 class CartClient(Protocol):
@@ -41,20 +54,26 @@ class CartClient(Protocol):
 
 
 class LocalCartClient:
+    def __init__(self):
+        # Imported here: a process that calls the cart remotely never loads its store or ORM.
+        from . import services
+
+        self.services = services
+
     def add_item(self, user_id: str, product_id: str, quantity: int) -> None:
-        services.cart_add_item(user_id=user_id, product_id=product_id, quantity=quantity)
+        self.services.cart_add_item(user_id=user_id, product_id=product_id, quantity=quantity)
 
     def get_cart(self, user_id: str) -> Cart:
-        return services.cart_get(user_id=user_id)
+        return self.services.cart_get(user_id=user_id)
 
     def empty_cart(self, user_id: str) -> None:
-        services.cart_empty(user_id=user_id)
+        self.services.cart_empty(user_id=user_id)
 
     def set_quantity(self, user_id: str, product_id: str, quantity: int) -> None:
-        services.cart_set_quantity(user_id=user_id, product_id=product_id, quantity=quantity)
+        self.services.cart_set_quantity(user_id=user_id, product_id=product_id, quantity=quantity)
 
     def remove_item(self, user_id: str, product_id: str) -> None:
-        services.cart_remove_item(user_id=user_id, product_id=product_id)
+        self.services.cart_remove_item(user_id=user_id, product_id=product_id)
 
 
 class _GrpcCartLineClient(RemoteClient):

@@ -22,10 +22,3 @@ def demo_catalog(db):
     from catalog.services import demo_catalog_load
 
     demo_catalog_load()
-
-
-@pytest.fixture
-def demo_ads(demo_catalog):
-    from ads.services import demo_ads_load
-
-    demo_ads_load()

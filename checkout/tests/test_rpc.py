@@ -7,8 +7,7 @@ from checkout.client import GrpcCheckoutClient
 from checkout.models import Order
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
-
-from .conftest import VISA
+from testing.fixtures import VISA
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from checkout import services
 from checkout.models import Order
 from checkout.services import CartEmpty, IdempotencyKeyReused, InvalidTransition, order_place
-from checkout.tests.fakes import FakeServiceDown
 from shop.errors import Declined, InvalidArgument, ServiceUnavailable
 from shop.money import Money
+from testing.fakes import FakeServiceDown
 
 pytestmark = pytest.mark.django_db
 

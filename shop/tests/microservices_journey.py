@@ -9,12 +9,12 @@ from django.test import Client
 from ads.client import ad_client
 from cart.client import cart_client
 from catalog.client import catalog_client
-from checkout.tests.conftest import FORM
 from currency.client import currency_client
 from notifications.client import email_client
 from payments.client import payment_client
 from recommendations.client import recommendation_client
 from shipping.client import shipping_client
+from testing.fixtures import FORM
 
 CLIENTS = [ad_client, cart_client, catalog_client, currency_client, email_client,
            payment_client, recommendation_client, shipping_client]  # fmt: skip

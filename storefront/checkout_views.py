@@ -1,0 +1,80 @@
+"""Storefront pages of the checkout: placing the order and the customer's order page."""
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_POST, require_safe
+
+from checkout import services
+from shop.errors import ShopError
+from shop.money import Money
+
+from .decorators import storefront_form
+from .forms import CheckoutForm
+from .prices import visitor_currency
+from .session import visitor_id
+from .views import render_page
+
+# Errors the customer can fix in the form are shown on it; others get their error page.
+FORM_ERROR_KINDS = {"invalid", "declined"}
+
+
+@storefront_form
+@require_POST
+def checkout(request: HttpRequest) -> HttpResponse:
+    form = CheckoutForm(request.POST)
+    if not form.is_valid():
+        return _form_page(request, form, message="Please correct the highlighted fields.")
+    try:
+        result = services.order_place(
+            user_id=visitor_id(request),
+            user_currency=visitor_currency(request),
+            address=form.address(),
+            email=form.cleaned_data["email"],
+            credit_card=form.credit_card(),
+        )
+    except ShopError as error:
+        if error.kind not in FORM_ERROR_KINDS:
+            raise  # ShopErrorPageMiddleware renders its page (503, 422 for an empty cart...)
+        for field, problems in error.fields.items():
+            if field in form.fields:
+                for problem in problems:
+                    form.add_error(field, problem)
+        return _form_page(request, form, message=error.message, status=error.spec.page_status)
+    order = services.order_get(order_id=result.order_id)
+    return _order_page(request, "storefront/checkout/confirmation.html", order)
+
+
+def _form_page(
+    request: HttpRequest, form: CheckoutForm, *, message: str, status: int = 422
+) -> HttpResponse:
+    context = {"form": form, "message": message}
+    currency = visitor_currency(request)
+    return render_page(
+        request, "storefront/checkout/checkout.html", context, currency=currency, status=status
+    )
+
+
+@require_safe
+def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
+    order = services.order_get_for_customer(
+        order_id=str(order_id), token=request.GET.get("token", "")
+    )
+    return _order_page(request, "storefront/checkout/order_detail.html", order)
+
+
+def _order_page(request: HttpRequest, template: str, order) -> HttpResponse:
+    lines = list(order.lines.all())
+    context = {
+        "order": order,
+        "lines": [
+            {
+                "line": line,
+                "unit_price": Money(line.unit_price, order.currency).format(),
+                "cost": Money(line.unit_price * line.quantity, order.currency).format(),
+            }
+            for line in lines
+        ],
+        "shipping_cost": Money(order.shipping_cost, order.currency).format(),
+        "total": Money(order.total, order.currency).format(),
+        "order_path": services.order_path(order),
+    }
+    return render_page(request, template, context, currency=visitor_currency(request))
