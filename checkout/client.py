@@ -1,6 +1,9 @@
 """The Checkout service's interface, as its consumers see it, and its implementations.
 
-The local implementation calls checkout/services.py (filled by the checkout issue).
+`place_order` is the original's PlaceOrder. The storefront uses `place_customer_order` and
+`customer_order`, which travel over our extension boutique.CustomerOrderService
+(shop/rpc/protos/boutique_checkout.proto): the same placement, answered with the customer's view
+of the order and the access link to its page.
 """
 
 from __future__ import annotations
@@ -8,13 +11,19 @@ from __future__ import annotations
 from typing import Protocol
 
 from shop import registry
-from shop.dto import Address, CreditCard, OrderResult
+from shop.dto import Address, CreditCard, CustomerOrder, OrderResult
 from shop.rpc.client import RemoteClient
-from shop.rpc.convert import address_to_pb, credit_card_to_pb, order_result_from_pb
+from shop.rpc.convert import (
+    address_to_pb,
+    credit_card_to_pb,
+    customer_order_from_pb,
+    customer_place_order_to_pb,
+    order_result_from_pb,
+)
+from shop.rpc.protos import boutique_checkout_pb2 as checkout_pb
+from shop.rpc.protos import boutique_checkout_pb2_grpc as checkout_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
-
-from . import services
 
 
 class CheckoutClient(Protocol):
@@ -26,11 +35,11 @@ class CheckoutClient(Protocol):
         address: Address,
         email: str,
         credit_card: CreditCard,
-    ) -> OrderResult: ...
+    ) -> OrderResult:
+        """Places the cart's order, at most once however often the same submission arrives."""
+        ...
 
-
-class LocalCheckoutClient:
-    def place_order(
+    def place_customer_order(
         self,
         *,
         user_id: str,
@@ -38,19 +47,46 @@ class LocalCheckoutClient:
         address: Address,
         email: str,
         credit_card: CreditCard,
-    ) -> OrderResult:
-        return services.order_place(
-            user_id=user_id,
-            user_currency=user_currency,
-            address=address,
-            email=email,
-            credit_card=credit_card,
-        )
+    ) -> CustomerOrder:
+        """place_order, answered with the customer's view of the order. Errors the customer can
+        fix carry per-field messages (`fields`)."""
+        ...
+
+    def customer_order(self, order_id: str, access_token: str) -> CustomerOrder:
+        """The order behind a customer's access link; NotFound for a wrong token too."""
+        ...
+
+
+class LocalCheckoutClient:
+    def __init__(self):
+        # Imported here: a process that calls checkout remotely never loads its ORM modules.
+        from . import customer_orders, services
+
+        self.services = services
+        self.customer_orders = customer_orders
+
+    def place_order(self, **order) -> OrderResult:
+        return self.services.order_place(**order)
+
+    def place_customer_order(self, **order) -> CustomerOrder:
+        return self.customer_orders.customer_order_place(**order)
+
+    def customer_order(self, order_id: str, access_token: str) -> CustomerOrder:
+        return self.customer_orders.customer_order_get(order_id=order_id, token=access_token)
+
+
+class _GrpcCustomerOrderClient(RemoteClient):
+    stub_class = checkout_pb_grpc.CustomerOrderServiceStub
+    service_label = "checkout"
 
 
 class GrpcCheckoutClient(RemoteClient):
     stub_class = pb_grpc.CheckoutServiceStub
     service_label = "checkout"
+
+    def __init__(self, address: str, **options):
+        super().__init__(address, **options)
+        self.customer = _GrpcCustomerOrderClient(address, **options)
 
     def place_order(
         self,
@@ -71,6 +107,16 @@ class GrpcCheckoutClient(RemoteClient):
         # Safe to retry: the service places at most one order per cart (idempotent by design).
         response = self.call("PlaceOrder", request, idempotent=True)
         return order_result_from_pb(response.order)
+
+    def place_customer_order(self, **order) -> CustomerOrder:
+        request = customer_place_order_to_pb(**order)
+        # Safe to retry, as place_order.
+        response = self.customer.call("PlaceOrder", request, idempotent=True)
+        return customer_order_from_pb(response)
+
+    def customer_order(self, order_id: str, access_token: str) -> CustomerOrder:
+        request = checkout_pb.GetCustomerOrderRequest(order_id=order_id, access_token=access_token)
+        return customer_order_from_pb(self.customer.call("GetOrder", request, idempotent=True))
 
 
 def checkout_client() -> CheckoutClient:

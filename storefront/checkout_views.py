@@ -3,9 +3,9 @@
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST, require_safe
 
-from checkout import services
+from checkout.client import checkout_client
+from shop.dto import CustomerOrder
 from shop.errors import ShopError
-from shop.money import Money
 
 from .decorators import storefront_form
 from .forms import CheckoutForm
@@ -24,7 +24,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _form_page(request, form, message="Please correct the highlighted fields.")
     try:
-        result = services.order_place(
+        order = checkout_client().place_customer_order(
             user_id=visitor_id(request),
             user_currency=visitor_currency(request),
             address=form.address(),
@@ -39,7 +39,6 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 for problem in problems:
                     form.add_error(field, problem)
         return _form_page(request, form, message=error.message, status=error.spec.page_status)
-    order = services.order_get(order_id=result.order_id)
     return _order_page(request, "storefront/checkout/confirmation.html", order)
 
 
@@ -55,26 +54,19 @@ def _form_page(
 
 @require_safe
 def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
-    order = services.order_get_for_customer(
-        order_id=str(order_id), token=request.GET.get("token", "")
-    )
+    order = checkout_client().customer_order(str(order_id), request.GET.get("token", ""))
     return _order_page(request, "storefront/checkout/order_detail.html", order)
 
 
-def _order_page(request: HttpRequest, template: str, order) -> HttpResponse:
-    lines = list(order.lines.all())
+def _order_page(request: HttpRequest, template: str, order: CustomerOrder) -> HttpResponse:
     context = {
         "order": order,
         "lines": [
-            {
-                "line": line,
-                "unit_price": Money(line.unit_price, order.currency).format(),
-                "cost": Money(line.unit_price * line.quantity, order.currency).format(),
-            }
-            for line in lines
+            {"line": line, "unit_price": line.unit_price.format(), "cost": line.cost.format()}
+            for line in order.lines
         ],
-        "shipping_cost": Money(order.shipping_cost, order.currency).format(),
-        "total": Money(order.total, order.currency).format(),
-        "order_path": services.order_path(order),
+        "shipping_cost": order.shipping_cost.format(),
+        "total": order.total.format(),
+        "order_path": order.access_path,
     }
     return render_page(request, template, context, currency=visitor_currency(request))

@@ -1,8 +1,9 @@
 """The whole shop in microservices mode over real gRPC: one `grpcserve` process serving all nine
-services, and a storefront process with every *_SERVICE_ADDR pointing at it, sharing one
-database as the deployment does (deploy/). The storefront process runs
-microservices_journey.py: add to cart, the cart in EUR, checkout with a VISA card, the order
-page, and a declined AMEX with its message."""
+services from their database, and a storefront process with every *_SERVICE_ADDR pointing at it
+that has no access to the services' tables: its own empty database (not even migrated) and its
+sessions in a real Redis. The storefront process runs microservices_journey.py: add to cart, the
+cart in EUR, checkout through CheckoutService (boutique.CustomerOrderService) with a VISA card,
+the order page, and a declined AMEX with its message."""
 
 from __future__ import annotations
 
@@ -65,8 +66,12 @@ def services(shop_env, tmp_path):
         log.close()
 
 
-def test_the_customer_journey_over_grpc(shop_env, services):
+def test_the_customer_journey_over_grpc(shop_env, services, redis_server, tmp_path):
     storefront_env = shop_env | dict.fromkeys(SERVICE_ADDR_SETTINGS, services)
+    storefront_env |= {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'storefront-only.sqlite3'}",
+        "REDIS_URL": redis_server.url,
+    }
     script = (Path(__file__).with_name("microservices_journey.py")).read_text()
     done = manage("shell", env=storefront_env, input=script)
     lines = [line for line in done.stdout.splitlines() if line.startswith("JOURNEY ")]
@@ -79,3 +84,4 @@ def test_the_customer_journey_over_grpc(shop_env, services):
     assert seen["order"] == [200, True]
     assert seen["cart_after"] is True
     assert seen["amex"] == [422, True, True]
+    assert seen["storefront_tables"] == []
