@@ -21,7 +21,7 @@ from shop.errors import ServiceUnavailable
 from .decorators import storefront_form
 from .error_pages import shop_error_page
 from .prices import visitor_currency
-from .pricing import cart_priced
+from .pricing import cart_page_priced
 from .session import known_visitor_id, visitor_id
 from .views import render_page
 
@@ -63,7 +63,7 @@ def cart(request: HttpRequest) -> HttpResponse:
     user_id = known_visitor_id(request)
     items = cart_client().get_cart(user_id) if user_id else None
     currency = visitor_currency(request)
-    priced = cart_priced(items, currency) if items and items.items else None
+    priced = cart_page_priced(items, currency) if items and items.items else None
     # A number input, not a 100-option select: rendering options was most of the page's cost.
     context = {"cart": priced, "max_line_quantity": MAX_LINE_QUANTITY}
     return render_page(request, "storefront/cart.html", context, currency=currency)

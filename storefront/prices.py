@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.http import HttpRequest
 
 from currency.client import currency_client
+from shop import pricing
 from shop.money import Money
 from storefront import pagecache
 
@@ -23,13 +24,8 @@ _CODE = re.compile(r"[A-Z]{3}")
 
 
 def shown_price(money: Money, currency: str) -> Money:
-    """`money` as a customer sees it in `currency`: converted, then rounded to the minor unit.
-
-    Every page shows this amount, so a line or total made of shown prices adds up on screen.
-    """
-    if money.currency != currency:
-        money = currency_client().convert(money, currency)
-    return money.rounded()
+    """`money` as a customer sees it in `currency` (shop.pricing.shown_price)."""
+    return pricing.shown_price(money, currency, currency_client().convert)
 
 
 def supported_currencies(snapshot: pagecache.Snapshot | None = None) -> frozenset[str]:
