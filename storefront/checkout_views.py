@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST, require_safe
 
-from checkout import services
+from checkout import selectors, services
 from shop.errors import ShopError
 from shop.money import Money
 
@@ -39,7 +39,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 for problem in problems:
                     form.add_error(field, problem)
         return _form_page(request, form, message=error.message, status=error.spec.page_status)
-    order = services.order_get(order_id=result.order_id)
+    order = selectors.order_get(order_id=result.order_id)
     return _order_page(request, "storefront/checkout/confirmation.html", order)
 
 
@@ -55,7 +55,7 @@ def _form_page(
 
 @require_safe
 def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
-    order = services.order_get_for_customer(
+    order = selectors.order_get_for_customer(
         order_id=str(order_id), token=request.GET.get("token", "")
     )
     return _order_page(request, "storefront/checkout/order_detail.html", order)
@@ -75,6 +75,6 @@ def _order_page(request: HttpRequest, template: str, order) -> HttpResponse:
         ],
         "shipping_cost": Money(order.shipping_cost, order.currency).format(),
         "total": Money(order.total, order.currency).format(),
-        "order_path": services.order_path(order),
+        "order_path": selectors.order_path(order),
     }
     return render_page(request, template, context, currency=visitor_currency(request))
