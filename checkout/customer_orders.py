@@ -6,7 +6,8 @@ from shop import dto
 from shop.money import Money
 
 from .models import Order
-from .services import order_get, order_get_for_customer, order_path, order_place, order_result
+from .selectors import order_get, order_get_for_customer, order_path, order_result
+from .services import order_place
 
 
 def order_for_customer(order: Order) -> dto.CustomerOrder:

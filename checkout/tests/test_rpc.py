@@ -61,7 +61,7 @@ def test_a_bad_card_is_invalid_argument(stub, fakes):
 
 
 def test_the_remote_client_gets_the_same_result_and_errors(grpc_server, fakes):
-    from checkout.services import CartEmpty
+    from checkout.errors import CartEmpty
     from shop.rpc.convert import address_from_pb, credit_card_from_pb
 
     client = GrpcCheckoutClient(grpc_server("checkout"))
