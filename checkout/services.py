@@ -12,7 +12,6 @@ import hashlib
 import json
 import logging
 import time
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -35,7 +34,8 @@ from shop.errors import (
     ServiceUnavailable,
     ShopError,
 )
-from shop.money import Money, money_sum
+from shop.money import Money
+from shop.pricing import PricedCart, cart_priced
 from shop.tasks import enqueue
 
 from .errors import CartEmpty, CheckoutInProgress, IdempotencyKeyReused
@@ -65,25 +65,6 @@ _ERROR_BY_KIND: dict[str, type[ShopError]] = {
     "declined": Declined,
     "unavailable": ServiceUnavailable,
 }
-
-
-@dataclass(frozen=True)
-class PricedLine:
-    product_id: str
-    name: str
-    quantity: int
-    unit_price: Money
-
-    @property
-    def cost(self) -> Money:
-        return self.unit_price * self.quantity
-
-
-@dataclass(frozen=True)
-class PricedCart:
-    lines: tuple[PricedLine, ...]
-    shipping_cost: Money
-    total: Money
 
 
 def order_place(
@@ -213,17 +194,18 @@ def _latest_order(orders, window: timedelta | None) -> Order | None:
 
 
 def _price(*, cart: dto.Cart, currency: str, address: dto.Address) -> PricedCart:
-    """Shown prices: each unit price converted then rounded; totals are sums of shown prices."""
-    catalog, currencies = catalog_client(), currency_client()
-    lines = []
-    for item in cart.items:
-        product = catalog.get_product(item.product_id)
-        unit_price = currencies.convert(product.price_usd, currency).rounded()
-        lines.append(PricedLine(product.id, product.name, item.quantity, unit_price))
+    """The cart priced by the one rule the cart page shows (shop.pricing), so the customer is
+    charged exactly what was shown; a product no longer sold stops the checkout."""
+    catalog = catalog_client()
+    products = {item.product_id: catalog.get_product(item.product_id) for item in cart.items}
     quote_usd = shipping_client().get_quote(address, cart.items)
-    shipping_cost = currencies.convert(quote_usd, currency).rounded()
-    total = money_sum([line.cost for line in lines], currency) + shipping_cost
-    return PricedCart(lines=tuple(lines), shipping_cost=shipping_cost, total=total)
+    return cart_priced(
+        cart.items,
+        currency,
+        products=products,
+        convert=currency_client().convert,
+        shipping_usd=quote_usd,
+    )
 
 
 @transaction.atomic
@@ -254,7 +236,7 @@ def _order_claim(
         country=address.country,
         zip_code=address.zip_code.strip(),
         currency=priced.total.currency,
-        shipping_cost=priced.shipping_cost.amount,
+        shipping_cost=priced.shipping.amount,
         total=priced.total.amount,
         idempotency_key=key,
         request_fingerprint=fingerprint,
@@ -263,7 +245,7 @@ def _order_claim(
         OrderLine(
             order=order,
             product_id=line.product_id,
-            product_name=line.name,
+            product_name=line.product.name,
             quantity=line.quantity,
             unit_price=line.unit_price.amount,
         )
