@@ -96,3 +96,25 @@ def test_compensation_voids_the_charge_over_grpc(grpc_server, fakes, address, ca
     assert order.status == Order.Status.FAILED and order.charge_id == str(charge.id)
     assert "could NOT be voided" not in order.failure_reason
     assert fakes.cart.get_cart("grpc-user").size == 1
+
+
+def test_per_field_messages_arrive_from_a_remote_checkout(grpc_server):
+    from checkout.services import order_place
+    from shop.dto import Address, CreditCard
+    from shop.errors import InvalidArgument
+
+    arguments = dict(
+        user_id="remote", user_currency="EUR", email="not-an-address",
+        address=Address(street_address="1 Main St", city=" ", state="IL",
+                        country="United States", zip_code="62701"),
+        credit_card=CreditCard(number=VISA, cvv="672", expiration_year=2039,
+                               expiration_month=13),
+    )  # fmt: skip
+    with pytest.raises(InvalidArgument) as local:
+        order_place(**arguments)
+    client = GrpcCheckoutClient(grpc_server("checkout"))
+    with pytest.raises(InvalidArgument) as remote:
+        client.place_order(**arguments)
+    assert set(local.value.fields) == {"email", "city", "credit_card_expiration_month"}
+    assert remote.value.fields == local.value.fields
+    assert remote.value.message == local.value.message

@@ -14,11 +14,11 @@ from typing import Any
 import grpc
 from django.conf import settings
 
-from shop.errors import ServiceUnavailable, error_from_grpc
+from shop.errors import ServiceUnavailable
+from shop.rpc.error_metadata import ERROR_CODE_KEY, error_from_metadata
 
 logger = logging.getLogger(__name__)
 
-ERROR_CODE_METADATA_KEY = "shop-error-code"
 RETRYABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED}
 
 _channels: dict[str, grpc.Channel] = {}
@@ -82,11 +82,11 @@ class RemoteClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _domain_error(self, method: str, exc: grpc.RpcError) -> Exception:
-        code = dict(exc.trailing_metadata() or ()).get(ERROR_CODE_METADATA_KEY)
+        metadata = dict(exc.trailing_metadata() or ())
         # Transport failures carry no error code; their details are not for customers' eyes.
         error = None
-        if code is not None or exc.code() not in RETRYABLE:
-            error = error_from_grpc(exc.code(), exc.details() or "", code)
+        if ERROR_CODE_KEY in metadata or exc.code() not in RETRYABLE:
+            error = error_from_metadata(exc.code(), exc.details() or "", metadata)
         if error is not None:
             return error
         logger.warning(
