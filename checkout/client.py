@@ -68,8 +68,8 @@ class GrpcCheckoutClient(RemoteClient):
             email=email,
             credit_card=credit_card_to_pb(credit_card),
         )
-        # Safe to retry: the service places at most one order per cart (idempotent by design).
-        response = self.call("PlaceOrder", request, idempotent=True)
+        # Retried by the channel (shop/rpc/retry.py): the service places at most one order per cart.
+        response = self.call("PlaceOrder", request)
         return order_result_from_pb(response.order)
 
 

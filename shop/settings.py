@@ -200,7 +200,8 @@ GRPC_SERVICES = {
     "recommendations": "recommendations.rpc",
     "ads": "ads.rpc",
 }
-# Deadline of one remote call and the retry budget of idempotent ones.
+# The one deadline of a remote call, its retries included, and its most attempts (gRPC retries
+# UNAVAILABLE for the methods named in shop/rpc/retry.py; at most 5).
 GRPC_DEADLINE_SECONDS = env.float("GRPC_DEADLINE_SECONDS", default=3.0)
 GRPC_RETRY_ATTEMPTS = env.int("GRPC_RETRY_ATTEMPTS", default=3)
 

@@ -180,8 +180,9 @@ def test_remote_client_raises_the_same_domain_error(grpc_server, rates):
 
 
 def test_unreachable_service_retries_then_is_unavailable(settings):
+    settings.GRPC_RETRY_ATTEMPTS = 3
     address = f"127.0.0.1:{free_port()}"  # nothing listens there
-    client = GrpcCurrencyClient(address, deadline=0.5, attempts=3)
+    client = GrpcCurrencyClient(address, deadline=0.5)
     with pytest.raises(ServiceUnavailable, match="currency service is not answering"):
         client.supported_currencies()
 
