@@ -35,9 +35,7 @@ class GrpcAdClient(RemoteClient):
     service_label = "ad"
 
     def get_ads(self, context_keys: Sequence[str]) -> list[Ad]:
-        response = self.call(
-            "GetAds", pb.AdRequest(context_keys=list(context_keys)), idempotent=True
-        )
+        response = self.call("GetAds", pb.AdRequest(context_keys=list(context_keys)))
         return [Ad(redirect_url=ad.redirect_url, text=ad.text) for ad in response.ads]
 
 

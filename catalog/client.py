@@ -74,17 +74,17 @@ class GrpcCatalogClient(RemoteClient):
     service_label = "product catalog"
 
     def list_products(self, *, category: str | None = None) -> list[Product]:
-        response = self.call("ListProducts", pb.Empty(), idempotent=True)
+        response = self.call("ListProducts", pb.Empty())
         products = [product_from_pb(product) for product in response.products]
         return _in_category(products, category)
 
     def get_product(self, product_id: str) -> Product:
         request = pb.GetProductRequest(id=product_id)
-        return product_from_pb(self.call("GetProduct", request, idempotent=True))
+        return product_from_pb(self.call("GetProduct", request))
 
     def search_products(self, query: str) -> list[Product]:
         request = pb.SearchProductsRequest(query=query)
-        response = self.call("SearchProducts", request, idempotent=True)
+        response = self.call("SearchProducts", request)
         return [product_from_pb(product) for product in response.results]
 
     # The hipstershop wire has no paging, category filter or category list: these fetch the
