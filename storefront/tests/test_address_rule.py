@@ -69,15 +69,15 @@ def _form(address) -> list[str]:
     return [] if form.is_valid() else form.errors.get("zip_code", [])
 
 
-def _checkout(request, client):
+def _checkout(request, client, method: str = "place_order"):
     """submit() placing an order through a checkout client, each time from a fresh cart."""
     fakes, card = request.getfixturevalue("fakes"), request.getfixturevalue("card")
 
     def place(address):
         user_id = f"visitor-{uuid.uuid4()}"
         fakes.cart.add_item(user_id, "OLJCESPC7Z", 1)
-        client.place_order(user_id=user_id, user_currency="EUR", address=address,
-                           email="ada@example.com", credit_card=card)  # fmt: skip
+        getattr(client, method)(user_id=user_id, user_currency="EUR", address=address,
+                                email="ada@example.com", credit_card=card)  # fmt: skip
 
     return _calling(place)
 
@@ -90,6 +90,12 @@ def _checkout_grpc(request):
     return _checkout(
         request, GrpcCheckoutClient(request.getfixturevalue("grpc_server")("checkout"))
     )
+
+
+def _checkout_grpc_customer(request):
+    """boutique.CustomerOrderService, the storefront's way in: the postal code crosses as text."""
+    client = GrpcCheckoutClient(request.getfixturevalue("grpc_server")("checkout"))
+    return _checkout(request, client, "place_customer_order")
 
 
 def _checkout_rest(request):
@@ -128,10 +134,12 @@ ENTRY_POINTS = {
     "checkout REST": _checkout_rest,
     "checkout service": _checkout_service,
     "checkout gRPC": _checkout_grpc,
+    "checkout gRPC, storefront's extension": _checkout_grpc_customer,
     "shipping REST": _shipping_rest,
     "shipping service": _shipping_service,
     "shipping gRPC": _shipping_grpc,
 }
+# hipstershop's own messages, whose zip_code is an int32.
 OVER_THE_WIRE = {"checkout gRPC", "shipping gRPC"}
 
 
