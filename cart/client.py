@@ -1,4 +1,5 @@
-"""The Cart service's interface, as its consumers see it, and its implementations.
+"""The Cart service's interface as its consumers see it, its gRPC implementation and
+the factory that picks it or the in-process one (local.py, imported only when picked).
 
 The original CartService has no per-line change; `set_quantity` and `remove_item` travel over
 our extension service boutique.CartLineService (shop/rpc/protos/boutique_cart.proto), served
@@ -18,8 +19,6 @@ from shop.rpc.protos import boutique_cart_pb2_grpc as cart_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
-from . import services
-
 
 class CartClient(Protocol):
     def add_item(self, user_id: str, product_id: str, quantity: int) -> None:
@@ -38,23 +37,6 @@ class CartClient(Protocol):
         ...
 
     def remove_item(self, user_id: str, product_id: str) -> None: ...
-
-
-class LocalCartClient:
-    def add_item(self, user_id: str, product_id: str, quantity: int) -> None:
-        services.cart_add_item(user_id=user_id, product_id=product_id, quantity=quantity)
-
-    def get_cart(self, user_id: str) -> Cart:
-        return services.cart_get(user_id=user_id)
-
-    def empty_cart(self, user_id: str) -> None:
-        services.cart_empty(user_id=user_id)
-
-    def set_quantity(self, user_id: str, product_id: str, quantity: int) -> None:
-        services.cart_set_quantity(user_id=user_id, product_id=product_id, quantity=quantity)
-
-    def remove_item(self, user_id: str, product_id: str) -> None:
-        services.cart_remove_item(user_id=user_id, product_id=product_id)
 
 
 class _GrpcCartLineClient(RemoteClient):
@@ -92,5 +74,12 @@ class GrpcCartClient(RemoteClient):
         self.lines.call("RemoveItem", request, idempotent=True)
 
 
+def _local() -> CartClient:
+    # Imported on first use only: a process that calls this service remotely never loads its ORM.
+    from .local import LocalCartClient
+
+    return LocalCartClient()
+
+
 def cart_client() -> CartClient:
-    return registry.pick("cart", local=LocalCartClient, remote=GrpcCartClient)
+    return registry.pick("cart", local=_local, remote=GrpcCartClient)

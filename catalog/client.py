@@ -1,4 +1,5 @@
-"""The Product Catalog service's interface, as its consumers see it, and its implementations."""
+"""The Product Catalog service's interface as its consumers see it, its gRPC implementation and
+the factory that picks it or the in-process one (local.py, imported only when picked)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from typing import Protocol
 
 from shop import registry
 from shop.dto import Category, Product, ProductPage
+from shop.paging import PER_PAGE_DEFAULT, page_check, page_of
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import product_from_pb
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
-from . import selectors
+# Registers the catalog's error codes, so remote calls raise the catalog's own errors.
+from . import errors  # noqa: F401
 
 
 class CatalogClient(Protocol):
@@ -33,7 +36,7 @@ class CatalogClient(Protocol):
         query: str = "",
         category: str | None = None,
         page: int = 1,
-        per_page: int = selectors.PER_PAGE_DEFAULT,
+        per_page: int = PER_PAGE_DEFAULT,
     ) -> ProductPage:
         """One page of the products matching `query` (all when empty) in `category` (any when
         None). InvalidPage for page < 1 or a page size outside 1..100; PageNotFound past the
@@ -43,30 +46,6 @@ class CatalogClient(Protocol):
     def categories(self) -> list[Category]:
         """Categories holding at least one active product, by slug."""
         ...
-
-
-class LocalCatalogClient:
-    def list_products(self, *, category: str | None = None) -> list[Product]:
-        return selectors.product_list(category=category)
-
-    def get_product(self, product_id: str) -> Product:
-        return selectors.product_get(product_id=product_id)
-
-    def search_products(self, query: str) -> list[Product]:
-        return selectors.product_search(query=query)
-
-    def product_page(
-        self,
-        *,
-        query: str = "",
-        category: str | None = None,
-        page: int = 1,
-        per_page: int = selectors.PER_PAGE_DEFAULT,
-    ) -> ProductPage:
-        return selectors.product_page(query=query, category=category, page=page, per_page=per_page)
-
-    def categories(self) -> list[Category]:
-        return selectors.category_list()
 
 
 class GrpcCatalogClient(RemoteClient):
@@ -96,13 +75,13 @@ class GrpcCatalogClient(RemoteClient):
         query: str = "",
         category: str | None = None,
         page: int = 1,
-        per_page: int = selectors.PER_PAGE_DEFAULT,
+        per_page: int = PER_PAGE_DEFAULT,
     ) -> ProductPage:
-        selectors.page_check(page=page, per_page=per_page)
+        page_check(page=page, per_page=per_page)
         query = query.strip()
         products = self.search_products(query) if query else self.list_products()
         products = _in_category(products, category)
-        return selectors.page_of(products, page=page, per_page=per_page)
+        return page_of(products, page=page, per_page=per_page)
 
     def categories(self) -> list[Category]:
         slugs = sorted({slug for product in self.list_products() for slug in product.categories})
@@ -116,5 +95,12 @@ def _in_category(products: list[Product], category: str | None) -> list[Product]
     return [product for product in products if category in product.categories]
 
 
+def _local() -> CatalogClient:
+    # Imported on first use only: a process that calls the catalog remotely never loads its ORM.
+    from .local import LocalCatalogClient
+
+    return LocalCatalogClient()
+
+
 def catalog_client() -> CatalogClient:
-    return registry.pick("catalog", local=LocalCatalogClient, remote=GrpcCatalogClient)
+    return registry.pick("catalog", local=_local, remote=GrpcCatalogClient)

@@ -3,33 +3,14 @@ each in a constant number of queries whatever the catalog size."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from django.db.models import Prefetch, Q, QuerySet
 
 from shop import dto
-from shop.errors import InvalidArgument, NotFound
 from shop.money import Money
+from shop.paging import PER_PAGE_DEFAULT, page_check, page_offset
 
+from .errors import ProductNotFound
 from .models import Category, Product
-
-PER_PAGE_DEFAULT = 24
-PER_PAGE_MAX = 100
-
-
-class ProductNotFound(NotFound):
-    code = "product_not_found"
-
-    def __init__(self, product_id: str):
-        super().__init__(f"There is no product with id {product_id!r} in the shop.")
-
-
-class PageNotFound(NotFound):
-    code = "page_not_found"
-
-
-class InvalidPage(InvalidArgument):
-    code = "invalid_page"
 
 
 def active_products() -> QuerySet[Product]:
@@ -78,18 +59,6 @@ def product_search(*, query: str, category: str | None = None) -> list[dto.Produ
     return [product_to_dto(product) for product in products]
 
 
-def page_check(*, page: int, per_page: int) -> None:
-    if page < 1:
-        raise InvalidPage(
-            f"Page numbers start at 1, not {page}.", fields={"page": ["Must be 1 or more."]}
-        )
-    if not 1 <= per_page <= PER_PAGE_MAX:
-        raise InvalidPage(
-            f"A page holds 1 to {PER_PAGE_MAX} products, not {per_page}.",
-            fields={"page_size": [f"Must be between 1 and {PER_PAGE_MAX}."]},
-        )
-
-
 def product_page(
     *,
     query: str = "",
@@ -101,28 +70,9 @@ def product_page(
     categories."""
     page_check(page=page, per_page=per_page)
     products = matching_products(query=query, category=category)
-    return _page(products, count=products.count(), page=page, per_page=per_page)
-
-
-def page_of(products: Sequence[dto.Product], *, page: int, per_page: int) -> dto.ProductPage:
-    """The same page as product_page, cut from an already fetched list (the gRPC client's
-    fallback: the wire has no paging)."""
-    page_check(page=page, per_page=per_page)
-    return _page(products, count=len(products), page=page, per_page=per_page)
-
-
-def _page(
-    rows: QuerySet[Product] | Sequence[dto.Product], *, count: int, page: int, per_page: int
-) -> dto.ProductPage:
-    # Page 1 always exists, empty or not: "no results" is a page, not an error.
-    if page > 1 and (page - 1) * per_page >= count:
-        last = dto.ProductPage(items=(), number=1, per_page=per_page, count=count).num_pages
-        raise PageNotFound(f"There is no page {page}; the last page is {last}.")
-    offset = (page - 1) * per_page
-    items = tuple(
-        row if isinstance(row, dto.Product) else product_to_dto(row)
-        for row in rows[offset : offset + per_page]
-    )
+    count = products.count()
+    offset = page_offset(count=count, page=page, per_page=per_page)
+    items = tuple(product_to_dto(row) for row in products[offset : offset + per_page])
     return dto.ProductPage(items=items, number=page, per_page=per_page, count=count)
 
 

@@ -1,7 +1,5 @@
-"""The Checkout service's interface, as its consumers see it, and its implementations.
-
-The local implementation calls checkout/services.py (filled by the checkout issue).
-"""
+"""The Checkout service's interface as its consumers see it, its gRPC implementation and
+the factory that picks it or the in-process one (local.py, imported only when picked)."""
 
 from __future__ import annotations
 
@@ -14,8 +12,6 @@ from shop.rpc.convert import address_to_pb, credit_card_to_pb, order_result_from
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
-from . import services
-
 
 class CheckoutClient(Protocol):
     def place_order(
@@ -27,25 +23,6 @@ class CheckoutClient(Protocol):
         email: str,
         credit_card: CreditCard,
     ) -> OrderResult: ...
-
-
-class LocalCheckoutClient:
-    def place_order(
-        self,
-        *,
-        user_id: str,
-        user_currency: str,
-        address: Address,
-        email: str,
-        credit_card: CreditCard,
-    ) -> OrderResult:
-        return services.order_place(
-            user_id=user_id,
-            user_currency=user_currency,
-            address=address,
-            email=email,
-            credit_card=credit_card,
-        )
 
 
 class GrpcCheckoutClient(RemoteClient):
@@ -73,5 +50,12 @@ class GrpcCheckoutClient(RemoteClient):
         return order_result_from_pb(response.order)
 
 
+def _local() -> CheckoutClient:
+    # Imported on first use only: a process that calls this service remotely never loads its ORM.
+    from .local import LocalCheckoutClient
+
+    return LocalCheckoutClient()
+
+
 def checkout_client() -> CheckoutClient:
-    return registry.pick("checkout", local=LocalCheckoutClient, remote=GrpcCheckoutClient)
+    return registry.pick("checkout", local=_local, remote=GrpcCheckoutClient)

@@ -1,4 +1,5 @@
-"""The Recommendation service's interface, as its consumers see it, and its implementations.
+"""The Recommendation service's interface as its consumers see it, its gRPC implementation and
+the factory that picks it or the in-process one (local.py, imported only when picked).
 
 Recommendations are optional on every page: consumers call through
 `shop.resilience.call_optional`, and the gRPC client has the optional services' short deadline
@@ -16,18 +17,11 @@ from shop.rpc.client import RemoteClient
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
-from . import selectors
-
 
 class RecommendationClient(Protocol):
     def list_recommendations(self, user_id: str, product_ids: Sequence[str]) -> list[str]:
         """Up to 5 product ids, none of `product_ids`."""
         ...
-
-
-class LocalRecommendationClient:
-    def list_recommendations(self, user_id: str, product_ids: Sequence[str]) -> list[str]:
-        return selectors.recommendations_list(product_ids=tuple(product_ids))
 
 
 class GrpcRecommendationClient(RemoteClient):
@@ -40,9 +34,16 @@ class GrpcRecommendationClient(RemoteClient):
         return list(response.product_ids)
 
 
+def _local() -> RecommendationClient:
+    # Imported on first use only: a process that calls this service remotely never loads its ORM.
+    from .local import LocalRecommendationClient
+
+    return LocalRecommendationClient()
+
+
 def recommendation_client() -> RecommendationClient:
     return registry.pick(
         "recommendations",
-        local=LocalRecommendationClient,
+        local=_local,
         remote=lambda address: GrpcRecommendationClient(address, **optional_client_options()),
     )

@@ -3,9 +3,11 @@
 import grpc
 import pytest
 
-from catalog import selectors
-from catalog.client import GrpcCatalogClient, LocalCatalogClient
+from catalog.client import GrpcCatalogClient
+from catalog.errors import ProductNotFound
+from catalog.local import LocalCatalogClient
 from catalog.services import demo_catalog_load
+from shop.paging import InvalidPage, PageNotFound
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
@@ -57,9 +59,9 @@ def test_the_remote_client_agrees_with_the_local_one(address):
         assert remote.product_page(**kwargs) == local.product_page(**kwargs)
     assert remote.categories() == local.categories()
     for client in (local, remote):
-        with pytest.raises(selectors.ProductNotFound):
+        with pytest.raises(ProductNotFound):
             client.get_product("NOSUCHPROD")
-        with pytest.raises(selectors.PageNotFound):
+        with pytest.raises(PageNotFound):
             client.product_page(page=99)
-        with pytest.raises(selectors.InvalidPage):
+        with pytest.raises(InvalidPage):
             client.product_page(page=0)

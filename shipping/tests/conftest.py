@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.selectors import ProductNotFound
+from catalog.errors import ProductNotFound
 from shop import registry
 from shop.dto import Address, CartItem, Product
 from shop.money import Money
