@@ -55,6 +55,9 @@ class Stuck:
             self.calls += 1
         self.release.wait(10)
 
+    def ads_at_hand(self, context_keys):
+        return None
+
     def get_ads(self, context_keys):
         self._hang()
         return []
@@ -75,6 +78,9 @@ class Stuck:
 class Failing:
     def __init__(self):
         self.calls = 0
+
+    def ads_at_hand(self, context_keys):
+        return None
 
     def get_ads(self, *args):
         self.calls += 1
