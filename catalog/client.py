@@ -1,8 +1,14 @@
 """The Product Catalog service's interface as its consumers see it, its gRPC implementation and
-the factory that picks it or the in-process one (local.py, imported only when picked)."""
+the factory that picks it or the in-process one (local.py, imported only when picked).
+
+The original ProductCatalogService has no batch read; `get_products` travels over our extension
+service boutique.ProductBatchService (shop/rpc/protos/boutique_catalog.proto), served next to
+hipstershop.ProductCatalogService by the same server.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from shop import registry
@@ -10,6 +16,8 @@ from shop.dto import Category, Product, ProductPage
 from shop.paging import PER_PAGE_DEFAULT, page_check, page_of
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import product_from_pb
+from shop.rpc.protos import boutique_catalog_pb2 as catalog_pb
+from shop.rpc.protos import boutique_catalog_pb2_grpc as catalog_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
@@ -24,6 +32,11 @@ class CatalogClient(Protocol):
 
     def get_product(self, product_id: str) -> Product:
         """ProductNotFound (kind not_found) for an unknown or inactive id."""
+        ...
+
+    def get_products(self, product_ids: Sequence[str]) -> dict[str, Product]:
+        """The active products among `product_ids`, by id, in one call whatever their number.
+        An unknown or inactive id is simply absent: the caller decides what that means."""
         ...
 
     def search_products(self, query: str) -> list[Product]:
@@ -48,9 +61,18 @@ class CatalogClient(Protocol):
         ...
 
 
+class _GrpcProductBatchClient(RemoteClient):
+    stub_class = catalog_pb_grpc.ProductBatchServiceStub
+    service_label = "product catalog"
+
+
 class GrpcCatalogClient(RemoteClient):
     stub_class = pb_grpc.ProductCatalogServiceStub
     service_label = "product catalog"
+
+    def __init__(self, address: str, **options) -> None:
+        super().__init__(address, **options)
+        self.batch = _GrpcProductBatchClient(address, **options)
 
     def list_products(self, *, category: str | None = None) -> list[Product]:
         response = self.call("ListProducts", pb.Empty(), idempotent=True)
@@ -60,6 +82,14 @@ class GrpcCatalogClient(RemoteClient):
     def get_product(self, product_id: str) -> Product:
         request = pb.GetProductRequest(id=product_id)
         return product_from_pb(self.call("GetProduct", request, idempotent=True))
+
+    def get_products(self, product_ids: Sequence[str]) -> dict[str, Product]:
+        ids = list(dict.fromkeys(product_ids))
+        if not ids:
+            return {}
+        request = catalog_pb.GetProductsRequest(ids=ids)
+        response = self.batch.call("GetProducts", request, idempotent=True)
+        return {product.id: product_from_pb(product) for product in response.products}
 
     def search_products(self, query: str) -> list[Product]:
         request = pb.SearchProductsRequest(query=query)

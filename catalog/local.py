@@ -3,6 +3,8 @@ imports this module, so a process that calls the service remotely never loads it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from shop.dto import Category, Product, ProductPage
 from shop.paging import PER_PAGE_DEFAULT
 
@@ -15,6 +17,9 @@ class LocalCatalogClient:
 
     def get_product(self, product_id: str) -> Product:
         return selectors.product_get(product_id=product_id)
+
+    def get_products(self, product_ids: Sequence[str]) -> dict[str, Product]:
+        return selectors.product_get_many(product_ids=product_ids)
 
     def search_products(self, query: str) -> list[Product]:
         return selectors.product_search(query=query)

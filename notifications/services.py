@@ -93,13 +93,11 @@ def _order_context(order: dto.OrderResult, order_url: str | None) -> dict:
 
 def _product_names(product_ids: list[str]) -> dict[str, str]:
     """Product names for the e-mail; an id that is gone from the catalog shows as the id."""
-    catalog, names = catalog_client(), {}
-    for product_id in set(product_ids):
-        try:
-            names[product_id] = catalog.get_product(product_id).name
-        except ShopError:
-            continue
-    return names
+    try:
+        products = catalog_client().get_products(product_ids)
+    except ShopError:
+        return {}
+    return {product_id: product.name for product_id, product in products.items()}
 
 
 @transaction.atomic

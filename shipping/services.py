@@ -99,7 +99,12 @@ def shipping_quote(*, address: Address | None, items: tuple[CartItem, ...]) -> M
 
 def _items_value(items: tuple[CartItem, ...]) -> Money:
     catalog = catalog_client()
-    prices = [catalog.get_product(item.product_id).price_usd * item.quantity for item in items]
+    products = catalog.get_products([item.product_id for item in items])
+    prices = []
+    for item in items:
+        # A product missing from the batch is the catalog's to report, with its own error.
+        product = products.get(item.product_id) or catalog.get_product(item.product_id)
+        prices.append(product.price_usd * item.quantity)
     return money_sum(prices, "USD")
 
 

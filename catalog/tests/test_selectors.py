@@ -47,6 +47,31 @@ def test_unknown_and_inactive_products_are_not_found(demo):
     assert "6E92ZMYYFZ" not in {p.id for p in selectors.product_list()}
 
 
+def test_many_products_in_one_query_the_missing_ones_absent(demo, django_assert_num_queries):
+    Product.objects.filter(pk="6E92ZMYYFZ").update(is_active=False)
+    Product.objects.create(id="PLAIN00001", name="Plain", price_amount=Decimal("1.00"))
+    every_id = [row[0] for row in DEMO_PRODUCTS]
+    with django_assert_num_queries(1):
+        found = selectors.product_get_many(
+            product_ids=[*every_id, "PLAIN00001", "NOSUCHPROD", "OLJCESPC7Z"]
+        )
+    assert "6E92ZMYYFZ" not in found and "NOSUCHPROD" not in found
+    assert list(found) == sorted({*every_id, "PLAIN00001"} - {"6E92ZMYYFZ"})
+    for product_id, product in found.items():
+        assert product == selectors.product_get(product_id=product_id)
+    assert found["PLAIN00001"].categories == ()
+    assert found["66VCHSJNUP"].categories == ("clothing", "tops")
+    with django_assert_num_queries(0):
+        assert selectors.product_get_many(product_ids=[]) == {}
+
+
+def test_a_long_list_of_ids_takes_one_query_per_batch(demo, django_assert_num_queries):
+    unknown = [f"X{n:09d}" for n in range(selectors.IDS_PER_QUERY)]
+    with django_assert_num_queries(2):
+        found = selectors.product_get_many(product_ids=[*unknown, "OLJCESPC7Z"])
+    assert list(found) == ["OLJCESPC7Z"]
+
+
 def test_search_matches_name_or_description_case_insensitively(demo):
     assert [p.name for p in selectors.product_search(query="sunGLASSES")] == ["Sunglasses"]
     # "bamboo lid" is only in the jar's description.
