@@ -43,9 +43,10 @@ test-system-deps: ## redis-server, PostgreSQL and Chromium from apt when missing
 		$(SUDO) apt-get update -q && $(APT_INSTALL) $$missing; \
 	fi
 
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check, and the architecture's import contracts (.importlinter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 test: install test-system-deps lint ## everything the tests need, then the whole suite
 	$(PY) -m pytest

@@ -10,6 +10,8 @@ import pytest
 
 from testing.servers import RedisServer
 
+pytest_plugins = ["testing.fixtures"]
+
 
 def pytest_collection_modifyitems(config, items):
     # The PostgreSQL suites run in their own pass (`make test` wraps it in a real cluster).
@@ -26,13 +28,23 @@ def _fresh_process_memory():
     """What a process remembers for a second (live ads, buffered impressions, storefront
     entries) outlives a test's database."""
     from ads.services import forget_process_state
-    from shop.pagecache import forget_memory
+    from storefront.pagecache import forget_memory
 
     forget_process_state()
     forget_memory()
     yield
     forget_process_state()
     forget_memory()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_clients():
+    """Clients are built once per process from the settings a test may change."""
+    from shop import registry
+
+    registry.reset()
+    yield
+    registry.reset()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ def hello(request):
 
 urlpatterns = [path("_bench/hello", hello), path("", include("shop.urls"))]
 
-handler400 = "shop.views.bad_request"
-handler403 = "shop.views.permission_denied"
-handler404 = "shop.views.page_not_found"
-handler500 = "shop.views.server_error"
+handler400 = "storefront.error_pages.bad_request"
+handler403 = "storefront.error_pages.permission_denied"
+handler404 = "storefront.error_pages.page_not_found"
+handler500 = "storefront.error_pages.server_error"

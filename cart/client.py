@@ -19,6 +19,11 @@ from shop.rpc.protos import boutique_cart_pb2_grpc as cart_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
+# The quantity rules live apart (services.py enforces them too); consumers read them here.
+from .rules import MAX_ADD_QUANTITY as MAX_ADD_QUANTITY
+from .rules import MAX_LINE_QUANTITY as MAX_LINE_QUANTITY
+from .rules import InvalidQuantity as InvalidQuantity
+
 
 class CartClient(Protocol):
     def add_item(self, user_id: str, product_id: str, quantity: int) -> None:

@@ -12,22 +12,10 @@ from catalog.client import catalog_client
 from shop.dto import Cart, CartItem
 from shop.errors import InvalidArgument, NotFound, PreconditionFailed
 
+from .rules import MAX_ADD_QUANTITY, MAX_LINE_QUANTITY, InvalidQuantity
 from .stores import DatabaseCartStore, cart_store
 
-# One add (a form post, an AddItem call) puts 1 to 10 of a product in the cart, like the
-# original's quantity selector.
-MAX_ADD_QUANTITY = 10
-# A line may grow by repeated adds up to this; beyond it is a wholesale order, not a cart, and a
-# bound keeps totals far from any overflow on the int32 wire.
-MAX_LINE_QUANTITY = 99
 MAX_ID_LENGTH = 128
-
-
-class InvalidQuantity(InvalidArgument):
-    code = "cart_invalid_quantity"
-
-    def __init__(self, message: str):
-        super().__init__(message, fields={"quantity": [message]})
 
 
 class InvalidCartId(InvalidArgument):

@@ -9,7 +9,7 @@ from shop.admin import ReadOnlyAdmin, ReadOnlyTabularInline, admin_link
 from shop.errors import ShopError
 from shop.money import Money
 
-from . import selectors, services
+from . import selectors, transitions
 from .models import Order, OrderLine
 
 # The admin index links to the sales dashboard (see templates/checkout/admin/index.html).
@@ -96,21 +96,21 @@ class OrderAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Mark as shipped", permissions=["move"])
     def mark_shipped(self, request, queryset) -> None:
-        self._apply(request, queryset, services.order_transition, "marked shipped", to="shipped")
+        self._apply(request, queryset, transitions.order_transition, "marked shipped", to="shipped")
 
     @admin.action(description="Mark as delivered", permissions=["move"])
     def mark_delivered(self, request, queryset) -> None:
         self._apply(
-            request, queryset, services.order_transition, "marked delivered", to="delivered"
+            request, queryset, transitions.order_transition, "marked delivered", to="delivered"
         )
 
     @admin.action(description="Cancel (interrupted checkouts only)", permissions=["move"])
     def cancel(self, request, queryset) -> None:
-        self._apply(request, queryset, services.order_cancel, "cancelled")
+        self._apply(request, queryset, transitions.order_cancel, "cancelled")
 
     @admin.action(description="Refund the customer", permissions=["move"])
     def refund(self, request, queryset) -> None:
-        self._apply(request, queryset, services.order_refund, "refunded")
+        self._apply(request, queryset, transitions.order_refund, "refunded")
 
 
 def sales_dashboard(request):

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from shop.api import IDEMPOTENCY_KEY, idempotency_key
 from shop.serializers import EXAMPLE_ADDRESS, EXAMPLE_CARD
 
-from . import services
+from . import selectors, services
 from .models import Order
 from .serializers import OrderPlaceSerializer, OrderSerializer, PlacedOrderSerializer
 
@@ -91,7 +91,7 @@ class OrderListCreateView(generics.ListAPIView):
             credit_card=data["credit_card"],
             idempotency_key=key,
         )
-        order = services.order_get(order_id=result.order_id)
+        order = selectors.order_get(order_id=result.order_id)
         return Response(PlacedOrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
@@ -115,10 +115,10 @@ class OrderDetailView(APIView):
     )
     def get(self, request, order_id):
         if request.user.is_staff:
-            order = services.order_get(order_id=str(order_id))
+            order = selectors.order_get(order_id=str(order_id))
         else:
             token = request.query_params.get("token", "")
-            order = services.order_get_for_customer(order_id=str(order_id), token=token)
+            order = selectors.order_get_for_customer(order_id=str(order_id), token=token)
         return Response(OrderSerializer(order).data)
 
 

@@ -1,14 +1,28 @@
 """The Checkout service's interface as its consumers see it, its gRPC implementation and
-the factory that picks it or the in-process one (local.py, imported only when picked)."""
+the factory that picks it or the in-process one (local.py, imported only when picked).
+
+`place_order` is the original's PlaceOrder. The storefront uses `place_customer_order` and
+`customer_order`, which travel over our extension boutique.CustomerOrderService
+(shop/rpc/protos/boutique_checkout.proto): the same placement, answered with the customer's view
+of the order and the access link to its page.
+"""
 
 from __future__ import annotations
 
 from typing import Protocol
 
 from shop import registry
-from shop.dto import Address, CreditCard, OrderResult
+from shop.dto import Address, CreditCard, CustomerOrder, OrderResult
 from shop.rpc.client import RemoteClient
-from shop.rpc.convert import address_to_pb, credit_card_to_pb, order_result_from_pb
+from shop.rpc.convert import (
+    address_to_pb,
+    credit_card_to_pb,
+    customer_order_from_pb,
+    customer_place_order_to_pb,
+    order_result_from_pb,
+)
+from shop.rpc.protos import boutique_checkout_pb2 as checkout_pb
+from shop.rpc.protos import boutique_checkout_pb2_grpc as checkout_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
@@ -22,12 +36,40 @@ class CheckoutClient(Protocol):
         address: Address,
         email: str,
         credit_card: CreditCard,
-    ) -> OrderResult: ...
+    ) -> OrderResult:
+        """Places the cart's order, at most once however often the same submission arrives."""
+        ...
+
+    def place_customer_order(
+        self,
+        *,
+        user_id: str,
+        user_currency: str,
+        address: Address,
+        email: str,
+        credit_card: CreditCard,
+    ) -> CustomerOrder:
+        """place_order, answered with the customer's view of the order. Errors the customer can
+        fix carry per-field messages (`fields`)."""
+        ...
+
+    def customer_order(self, order_id: str, access_token: str) -> CustomerOrder:
+        """The order behind a customer's access link; NotFound for a wrong token too."""
+        ...
+
+
+class _GrpcCustomerOrderClient(RemoteClient):
+    stub_class = checkout_pb_grpc.CustomerOrderServiceStub
+    service_label = "checkout"
 
 
 class GrpcCheckoutClient(RemoteClient):
     stub_class = pb_grpc.CheckoutServiceStub
     service_label = "checkout"
+
+    def __init__(self, address: str, **options):
+        super().__init__(address, **options)
+        self.customer = _GrpcCustomerOrderClient(address, **options)
 
     def place_order(
         self,
@@ -48,6 +90,16 @@ class GrpcCheckoutClient(RemoteClient):
         # Safe to retry: the service places at most one order per cart (idempotent by design).
         response = self.call("PlaceOrder", request, idempotent=True)
         return order_result_from_pb(response.order)
+
+    def place_customer_order(self, **order) -> CustomerOrder:
+        request = customer_place_order_to_pb(**order)
+        # Safe to retry, as place_order.
+        response = self.customer.call("PlaceOrder", request, idempotent=True)
+        return customer_order_from_pb(response)
+
+    def customer_order(self, order_id: str, access_token: str) -> CustomerOrder:
+        request = checkout_pb.GetCustomerOrderRequest(order_id=order_id, access_token=access_token)
+        return customer_order_from_pb(self.customer.call("GetOrder", request, idempotent=True))
 
 
 def _local() -> CheckoutClient:

@@ -1,27 +1,20 @@
-"""The in-process checkout client: calls services.py directly. Only the factory in client.py
-imports this module, so a process that calls the service remotely never loads its ORM modules."""
+"""The in-process checkout client: calls services.py and customer_orders.py directly. Only the
+factory in client.py imports this module, so a process that calls the service remotely never
+loads its ORM modules."""
 
 from __future__ import annotations
 
-from shop.dto import Address, CreditCard, OrderResult
+from shop.dto import CustomerOrder, OrderResult
 
-from . import services
+from . import customer_orders, services
 
 
 class LocalCheckoutClient:
-    def place_order(
-        self,
-        *,
-        user_id: str,
-        user_currency: str,
-        address: Address,
-        email: str,
-        credit_card: CreditCard,
-    ) -> OrderResult:
-        return services.order_place(
-            user_id=user_id,
-            user_currency=user_currency,
-            address=address,
-            email=email,
-            credit_card=credit_card,
-        )
+    def place_order(self, **order) -> OrderResult:
+        return services.order_place(**order)
+
+    def place_customer_order(self, **order) -> CustomerOrder:
+        return customer_orders.customer_order_place(**order)
+
+    def customer_order(self, order_id: str, access_token: str) -> CustomerOrder:
+        return customer_orders.customer_order_get(order_id=order_id, token=access_token)

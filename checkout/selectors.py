@@ -1,24 +1,88 @@
-"""Reads of the checkout service that staff look at: the sales dashboard's figures.
+"""Reads of the checkout service: an order as its customer and the API see it, and the sales
+dashboard's figures for staff.
 
-Every figure is aggregated by the database, so the number of queries does not grow with the
-number of orders, days or products.
+Every dashboard figure is aggregated by the database, so the number of queries does not grow with
+the number of orders, days or products.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
 
+from shop import dto
 from shop.money import Money
 
+from .errors import OrderNotFound
 from .models import Order, OrderLine
 
 # What counts as a sale: money taken and kept (refunded, failed and cancelled orders do not).
+# These are also the orders whose post-order work (confirmation, recommendations) is due.
 SOLD = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED)
+
+
+# --- one order --------------------------------------------------------------------------------
+
+
+def order_get(*, order_id: str) -> Order:
+    try:
+        return Order.objects.prefetch_related("lines").get(pk=order_id)
+    except (Order.DoesNotExist, ValidationError, ValueError) as exc:
+        raise OrderNotFound() from exc
+
+
+def order_get_for_customer(*, order_id: str, token: str) -> Order:
+    """The order behind an access link; a wrong token looks exactly like an unknown order."""
+    order = order_get(order_id=order_id)
+    if not token or not secrets.compare_digest(order.access_token, str(token)):
+        raise OrderNotFound()
+    return order
+
+
+def order_path(order: Order) -> str:
+    """The customer's own link to the order page."""
+    path = reverse("checkout:order-detail", kwargs={"order_id": order.id})
+    return f"{path}?token={order.access_token}"
+
+
+def order_url(order: Order) -> str:
+    """The same link, absolute (for e-mails and API clients)."""
+    return f"{settings.SITE_URL.rstrip('/')}{order_path(order)}"
+
+
+def order_result(order: Order) -> dto.OrderResult:
+    """The hipstershop OrderResult of an order: each item's cost is its unit price, as in the
+    original."""
+    return dto.OrderResult(
+        order_id=str(order.id),
+        shipping_tracking_id=order.tracking_id,
+        shipping_cost=Money(order.shipping_cost, order.currency).rounded(),
+        shipping_address=dto.Address(
+            street_address=order.street_address,
+            city=order.city,
+            state=order.state,
+            country=order.country,
+            zip_code=order.zip_code,
+        ),
+        items=tuple(
+            dto.OrderItem(
+                item=dto.CartItem(product_id=line.product_id, quantity=line.quantity),
+                cost=Money(line.unit_price, order.currency).rounded(),
+            )
+            for line in order.lines.all()
+        ),
+    )
+
+
+# --- the sales dashboard ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from shop.money import Money
 from shop.serializers import AddressSerializer, CreditCardSerializer
 
 from .models import Order
-from .services import order_url
+from .selectors import order_url
 
 
 def money_json(amount, currency: str) -> dict:

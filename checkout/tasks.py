@@ -7,17 +7,18 @@ from celery import shared_task
 from shop.errors import ServiceUnavailable
 from shop.rpc.client import backoff_delay
 
-from . import services
+from . import post_order, recovery
+from .services import ORDER_COMPLETED_TASK
 
 MAX_ATTEMPTS = 8
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_ATTEMPTS - 1)
+@shared_task(name=ORDER_COMPLETED_TASK, bind=True, acks_late=True, max_retries=MAX_ATTEMPTS - 1)
 def order_completed(self, order_id: str) -> None:
-    """Post-order work of a paid order (the confirmation e-mail; the hook for further signals).
+    """Post-order work of a paid order (the confirmation e-mail, the purchase for recommendations).
     Queued on commit; idempotent, so a redelivery or a sweep re-run changes nothing."""
     try:
-        services.order_completed_process(order_id=order_id)
+        post_order.order_completed_process(order_id=order_id)
     except ServiceUnavailable as exc:
         countdown = backoff_delay(self.request.retries, 2.0, 600.0)
         raise self.retry(exc=exc, countdown=countdown) from exc
@@ -26,6 +27,6 @@ def order_completed(self, order_id: str) -> None:
 @shared_task(acks_late=True)
 def orders_sweep() -> None:
     """Periodic: finishes what a crash or a broker outage interrupted."""
-    services.orders_pending_recover(older_than=timedelta(minutes=15))
-    for order_id in services.orders_incomplete(older_than=timedelta(minutes=5)):
+    recovery.orders_pending_recover(older_than=timedelta(minutes=15))
+    for order_id in recovery.orders_incomplete(older_than=timedelta(minutes=5)):
         order_completed.delay(order_id)

@@ -9,11 +9,12 @@ from django.conf import settings
 from shop.rpc.client import backoff_delay
 
 from . import services
+from .services import EMAIL_SEND_TASK
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=None)
+@shared_task(name=EMAIL_SEND_TASK, bind=True, acks_late=True, max_retries=None)
 def email_send(self, message_id: int) -> None:
     """One delivery attempt; idempotent (a redelivered task never sends twice). The attempt
     count lives in the database, which decides when to give up (settings.EMAIL_MAX_ATTEMPTS)."""

@@ -4,6 +4,11 @@ the factory that picks it or the in-process one (local.py, imported only when pi
 Recommendations are optional on every page: consumers call through
 `shop.resilience.call_optional`, and the gRPC client has the optional services' short deadline
 and no retries.
+
+What was bought reaches the service asynchronously, as a Celery task queued by its name
+(`record_purchase`): hipstershop's RecommendationService has no method for it, and the broker is
+shared by every service of a deployment, so both clients queue the same task and the
+recommendations worker runs it (in the embedded shop, eagerly in the caller's process).
 """
 
 from __future__ import annotations
@@ -17,10 +22,18 @@ from shop.rpc.client import RemoteClient
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
+from .purchases import purchase_record_enqueue
+
 
 class RecommendationClient(Protocol):
     def list_recommendations(self, user_id: str, product_ids: Sequence[str]) -> list[str]:
         """Up to 5 product ids, none of `product_ids`."""
+        ...
+
+    def record_purchase(self, order_id: str, product_ids: Sequence[str]) -> None:
+        """Tells the service that the order bought these products. Asynchronous: queues the
+        recommendations app's Celery task on the shared broker (idempotent per order id), so
+        the recommendations service need not be up when an order is paid."""
         ...
 
 
@@ -32,6 +45,11 @@ class GrpcRecommendationClient(RemoteClient):
         request = pb.ListRecommendationsRequest(user_id=user_id, product_ids=list(product_ids))
         response = self.call("ListRecommendations", request, idempotent=True)
         return list(response.product_ids)
+
+    def record_purchase(self, order_id: str, product_ids: Sequence[str]) -> None:
+        # Through the broker both deployments share, as the local client does: the gRPC
+        # protocol has no method for it.
+        purchase_record_enqueue(order_id=order_id, product_ids=product_ids)
 
 
 def _local() -> RecommendationClient:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from catalog.client import catalog_client
 from shop.errors import InvalidArgument
+from shop.tasks import enqueue, running_eagerly
 
 from .models import Basket, Neighbours
 from .similarity import Item, neighbours
@@ -22,6 +23,8 @@ MAX_ID_LENGTH = 64
 # Orders arriving close together are folded into one rebuild this many seconds after the first.
 REBUILD_DELAY_SECONDS = 30
 REBUILD_PENDING_KEY = "recommendations:rebuild-pending"
+# The rebuild (recommendations/tasks.py and the beat schedule) is queued by this name.
+REBUILD_TASK = "recommendations.tasks.rebuild"
 # Without a worker (Celery eager, the embedded shop) a rebuild runs inside the checkout request
 # that queued it and the countdown is ignored, so orders trigger at most one rebuild per
 # RECOMMENDATIONS_EAGER_REBUILD_SECONDS; beat is not running there either, so the first order
@@ -60,16 +63,14 @@ def purchase_record(*, order_id: str, product_ids: Sequence[str]) -> bool:
 def recommendations_rebuild_soon() -> None:
     """Queues one rebuild for all the orders of the next REBUILD_DELAY_SECONDS (with Celery
     eager: runs one now, unless one ran in the last RECOMMENDATIONS_EAGER_REBUILD_SECONDS)."""
-    from .tasks import rebuild  # the tasks module imports this one
-
-    if rebuild.app.conf.task_always_eager:
+    if running_eagerly():
         interval = getattr(
             settings, "RECOMMENDATIONS_EAGER_REBUILD_SECONDS", EAGER_REBUILD_SECONDS_DEFAULT
         )
         if cache.add(EAGER_REBUILD_KEY, True, timeout=interval):
-            rebuild.delay()
+            enqueue(REBUILD_TASK)
     elif cache.add(REBUILD_PENDING_KEY, True, timeout=REBUILD_DELAY_SECONDS * 20):
-        rebuild.apply_async(countdown=REBUILD_DELAY_SECONDS)
+        enqueue(REBUILD_TASK, countdown=REBUILD_DELAY_SECONDS)
 
 
 def recommendations_rebuild() -> int:

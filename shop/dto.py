@@ -107,3 +107,32 @@ class ProductPage:
     @property
     def has_next(self) -> bool:
         return self.number < self.num_pages
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerOrderLine:
+    product_id: str
+    name: str
+    quantity: int
+    unit_price: Money
+
+    @property
+    def cost(self) -> Money:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerOrder:
+    """An order as its customer sees it (confirmation and order pages), with `access_path`, the
+    customer's own link to the order page. It holds the order's access token: never log it."""
+
+    order_id: str
+    status: str
+    status_label: str
+    email: str
+    shipping_address: Address
+    lines: tuple[CustomerOrderLine, ...]
+    shipping_cost: Money
+    total: Money
+    tracking_id: str
+    access_path: str = field(repr=False)

@@ -74,21 +74,3 @@ class ContentSecurityPolicyMiddleware:
         )
         response.headers.setdefault("Content-Security-Policy", policy)
         return response
-
-
-class ShopErrorPageMiddleware:
-    """A domain error escaping a storefront view becomes the page its kind calls for."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception):
-        from shop.errors import ShopError
-        from shop.views import shop_error_page
-
-        if isinstance(exception, ShopError):
-            return shop_error_page(request, exception)
-        return None

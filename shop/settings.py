@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "shop",
+    "storefront",
     "catalog",
     "currency",
     "cart",
@@ -61,14 +62,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Go-style cross-origin protection for every unsafe request; storefront form views are then
-    # exempt from token CSRF (shop.decorators.storefront_form), because the original's load
+    # exempt from token CSRF (storefront.decorators.storefront_form), because the original's load
     # generator posts plain forms without tokens. The admin keeps Django's token CSRF as well.
     "shop.middleware.CrossOriginProtectionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "shop.middleware.ShopErrorPageMiddleware",
+    "storefront.middleware.ShopErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from shop import api, views
+from shop import api, health
 
 api_v1 = [
     path("", include("catalog.api")),
@@ -22,15 +22,14 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("_healthz", views.healthz, name="healthz"),
-    path("robots.txt", views.robots_txt, name="robots"),
+    path("_healthz", health.healthz, name="healthz"),
     path("admin/sales/", include("checkout.admin_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("", include("shop.storefront_urls")),
+    path("", include("storefront.urls")),
 ]
 
-handler400 = "shop.views.bad_request"
-handler403 = "shop.views.permission_denied"
-handler404 = "shop.views.page_not_found"
-handler500 = "shop.views.server_error"
+handler400 = "storefront.error_pages.bad_request"
+handler403 = "storefront.error_pages.permission_denied"
+handler404 = "storefront.error_pages.page_not_found"
+handler500 = "storefront.error_pages.server_error"

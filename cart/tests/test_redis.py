@@ -11,9 +11,10 @@ import pytest
 from cart.services import cart_add_item, cart_get
 from cart.stores import CartUnavailable
 from shop.dto import CartItem
+from testing.fixtures import point_at_redis
 from testing.servers import RedisServer
 
-from .conftest import add_concurrently, point_at_redis
+from .conftest import add_concurrently
 
 pytestmark = [pytest.mark.redis, pytest.mark.usefixtures("catalog")]
 

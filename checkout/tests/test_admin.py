@@ -18,8 +18,7 @@ from payments.client import payment_client
 from shop import registry
 from shop.dto import CreditCard
 from shop.money import Money
-
-from .fakes import FakePayment
+from testing.fakes import FakePayment
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from rest_framework.test import APIClient
 
 from checkout.models import Order
 from testing.api import token_client
-
-from .conftest import VISA
+from testing.fixtures import VISA
 
 pytestmark = pytest.mark.django_db
 

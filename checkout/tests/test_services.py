@@ -9,12 +9,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from checkout import services
+from checkout import post_order, recovery, selectors, services, transitions
+from checkout.errors import CartEmpty, IdempotencyKeyReused, InvalidTransition, OrderNotFound
 from checkout.models import Order
-from checkout.services import CartEmpty, IdempotencyKeyReused, InvalidTransition, order_place
-from checkout.tests.fakes import FakeServiceDown
+from checkout.services import order_place
 from shop.errors import Declined, InvalidArgument, ServiceUnavailable
 from shop.money import Money
+from testing.fakes import FakeServiceDown
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_a_paid_order_tells_the_recommendations_service_what_was_bought_once(
     with django_capture_on_commit_callbacks(execute=True):
         result = place(address, card)
     with django_capture_on_commit_callbacks(execute=True):
-        services.order_completed_process(order_id=result.order_id)  # a redelivered task
+        post_order.order_completed_process(order_id=result.order_id)  # a redelivered task
     (basket,) = Basket.objects.all()
     assert basket.order_id == result.order_id
     assert basket.product_ids == ["9SIQT8TOJO", "OLJCESPC7Z"]
@@ -202,12 +203,12 @@ def test_japanese_yen_prices_have_no_minor_unit(fakes, address, card):
 def test_status_moves_only_along_allowed_transitions(fakes, address, card):
     fakes.cart.add_item(USER, "L9ECAV7KIM", 1)
     order_id = place(address, card).order_id
-    services.order_transition(order_id=order_id, to=Order.Status.SHIPPED)
+    transitions.order_transition(order_id=order_id, to=Order.Status.SHIPPED)
     with pytest.raises(InvalidTransition, match="set to paid directly"):
-        services.order_transition(order_id=order_id, to=Order.Status.PAID)
+        transitions.order_transition(order_id=order_id, to=Order.Status.PAID)
     with pytest.raises(InvalidTransition, match="is shipped, so it cannot become shipped"):
-        services.order_transition(order_id=order_id, to=Order.Status.SHIPPED)
-    services.order_transition(order_id=order_id, to=Order.Status.DELIVERED)
+        transitions.order_transition(order_id=order_id, to=Order.Status.SHIPPED)
+    transitions.order_transition(order_id=order_id, to=Order.Status.DELIVERED)
     assert Order.objects.get().status == Order.Status.DELIVERED
 
 
@@ -219,7 +220,7 @@ def test_an_order_left_pending_by_a_crash_is_failed_and_its_charge_voided(fakes,
     Order.objects.update(
         status=Order.Status.PENDING, updated_at=timezone.now() - timedelta(hours=1)
     )
-    assert services.orders_pending_recover(older_than=timedelta(minutes=15)) == 1
+    assert recovery.orders_pending_recover(older_than=timedelta(minutes=15)) == 1
     assert Order.objects.get().status == Order.Status.FAILED
     assert fakes.payment.voids == [charge_id]
 
@@ -227,7 +228,7 @@ def test_an_order_left_pending_by_a_crash_is_failed_and_its_charge_voided(fakes,
 def test_the_access_token_is_checked(fakes, address, card):
     fakes.cart.add_item(USER, "L9ECAV7KIM", 1)
     order = Order.objects.get(pk=place(address, card).order_id)
-    assert services.order_get_for_customer(order_id=str(order.id), token=order.access_token)
+    assert selectors.order_get_for_customer(order_id=str(order.id), token=order.access_token)
     for token in ["", "wrong", order.access_token[:-1]]:
-        with pytest.raises(services.OrderNotFound):
-            services.order_get_for_customer(order_id=str(order.id), token=token)
+        with pytest.raises(OrderNotFound):
+            selectors.order_get_for_customer(order_id=str(order.id), token=token)

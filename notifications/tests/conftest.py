@@ -12,7 +12,6 @@ from decimal import Decimal
 import pytest
 from aiosmtpd.controller import Controller
 
-from checkout.tests.conftest import address, card, catalog, fakes  # noqa: F401 - fixtures
 from shop.dto import Address, CartItem, OrderItem, OrderResult
 from shop.money import Money
 from testing.servers import free_port

@@ -3,9 +3,12 @@ knows about units/nanos, int32 zip codes and int32 CVVs."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from shop import dto
 from shop.errors import InvalidArgument
 from shop.money import Money
+from shop.rpc.protos import boutique_checkout_pb2 as checkout_pb
 from shop.rpc.protos import hipstershop_pb2 as pb
 
 INT32_MAX = 2**31 - 1
@@ -123,4 +126,87 @@ def order_result_from_pb(message: pb.OrderResult) -> dto.OrderResult:
             dto.OrderItem(item=cart_item_from_pb(line.item), cost=money_from_pb(line.cost))
             for line in message.items
         ),
+    )
+
+
+def customer_place_order_to_pb(
+    *,
+    user_id: str,
+    user_currency: str,
+    address: dto.Address,
+    email: str,
+    credit_card: dto.CreditCard,
+) -> checkout_pb.CustomerPlaceOrderRequest:
+    """The original's PlaceOrderRequest, with the postal code and CVV also as text."""
+    order = pb.PlaceOrderRequest(
+        user_id=user_id,
+        user_currency=user_currency,
+        address=address_to_pb(address, strict=False),
+        email=email,
+        credit_card=credit_card_to_pb(credit_card),
+    )
+    return checkout_pb.CustomerPlaceOrderRequest(
+        order=order, zip_code=address.zip_code, credit_card_cvv=credit_card.cvv
+    )
+
+
+def customer_place_order_from_pb(message: checkout_pb.CustomerPlaceOrderRequest) -> dict:
+    """Keyword arguments of checkout's order_place."""
+    order = message.order
+    address = address_from_pb(order.address)
+    card = credit_card_from_pb(order.credit_card)
+    return {
+        "user_id": order.user_id,
+        "user_currency": order.user_currency,
+        "address": replace(address, zip_code=message.zip_code or address.zip_code),
+        "email": order.email,
+        "credit_card": replace(card, cvv=message.credit_card_cvv or card.cvv),
+    }
+
+
+def customer_order_to_pb(order: dto.CustomerOrder) -> checkout_pb.CustomerOrder:
+    return checkout_pb.CustomerOrder(
+        order_id=order.order_id,
+        status=order.status,
+        status_label=order.status_label,
+        email=order.email,
+        shipping_address=address_to_pb(order.shipping_address, strict=False),
+        zip_code=order.shipping_address.zip_code,
+        lines=[
+            checkout_pb.CustomerOrderLine(
+                product_id=line.product_id,
+                name=line.name,
+                quantity=line.quantity,
+                unit_price=money_to_pb(line.unit_price),
+            )
+            for line in order.lines
+        ],
+        shipping_cost=money_to_pb(order.shipping_cost),
+        total=money_to_pb(order.total),
+        tracking_id=order.tracking_id,
+        access_path=order.access_path,
+    )
+
+
+def customer_order_from_pb(message: checkout_pb.CustomerOrder) -> dto.CustomerOrder:
+    address = address_from_pb(message.shipping_address)
+    return dto.CustomerOrder(
+        order_id=message.order_id,
+        status=message.status,
+        status_label=message.status_label,
+        email=message.email,
+        shipping_address=replace(address, zip_code=message.zip_code),
+        lines=tuple(
+            dto.CustomerOrderLine(
+                product_id=line.product_id,
+                name=line.name,
+                quantity=line.quantity,
+                unit_price=money_from_pb(line.unit_price),
+            )
+            for line in message.lines
+        ),
+        shipping_cost=money_from_pb(message.shipping_cost),
+        total=money_from_pb(message.total),
+        tracking_id=message.tracking_id,
+        access_path=message.access_path,
     )

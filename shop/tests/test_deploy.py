@@ -25,7 +25,7 @@ CONFIG, SECRET = "boutique-config", "boutique-secrets"
 # Inside a container the server must listen on the pod's (or container's) address.
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104
 
-# ARCHITECTURE.md "The service seam": app -> (address variable, Service name, port).
+# docs/architecture.md, "The service seam": app -> (address variable, Service name, port).
 SERVICES = {
     "catalog": ("PRODUCT_CATALOG_SERVICE_ADDR", "productcatalogservice", 3550),
     "cart": ("CART_SERVICE_ADDR", "cartservice", 7070),

@@ -1,0 +1,29 @@
+"""The work that follows a paid order, run by a Celery task after the order commits: the
+confirmation e-mail and telling the recommendations service what was bought."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.client import email_client
+from recommendations.client import recommendation_client
+
+from .models import Order
+from .selectors import SOLD, order_get, order_result, order_url
+
+
+def order_completed_process(*, order_id: str) -> None:
+    """Asks the Email service for the confirmation (idempotent there, one per order id) and
+    tells the recommendations service what was bought (idempotent there too). Safe to run again;
+    until it has run to the end, `completed_at` stays empty and orders_sweep runs it again."""
+    order = order_get(order_id=order_id)
+    if order.status not in SOLD:
+        return
+    email_client().send_order_confirmation(
+        order.email, order_result(order), order_url=order_url(order)
+    )
+    product_ids = sorted({line.product_id for line in order.lines.all()})
+    transaction.on_commit(lambda: recommendation_client().record_purchase(order_id, product_ids))
+    if order.completed_at is None:
+        Order.objects.filter(pk=order.pk).update(completed_at=timezone.now())

@@ -1,0 +1,131 @@
+"""An order's life after checkout: the statuses it may move between, and the staff actions that
+move it (mark shipped or delivered, cancel an interrupted checkout, refund)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from payments.client import payment_client
+from shop.errors import PreconditionFailed, ServiceUnavailable
+
+from .errors import CheckoutInProgress, InvalidTransition, OrderNotFound
+from .models import Order
+
+logger = logging.getLogger(__name__)
+
+TRANSITIONS: dict[str, set[str]] = {
+    Order.Status.PENDING: {Order.Status.PAID, Order.Status.FAILED, Order.Status.CANCELLED},
+    # A paid order has its charge and its shipment: giving the money back is a refund.
+    Order.Status.PAID: {Order.Status.SHIPPED, Order.Status.REFUNDED},
+    Order.Status.SHIPPED: {Order.Status.DELIVERED, Order.Status.REFUNDED},
+    Order.Status.DELIVERED: {Order.Status.REFUNDED},
+    Order.Status.FAILED: set(),
+    Order.Status.CANCELLED: set(),
+    Order.Status.REFUNDED: set(),
+}
+# A checkout's calls (charge, ship) each run under a deadline with bounded retries: an order
+# pending for longer is no longer being worked on, and staff may cancel it without racing it.
+CANCEL_PENDING_AFTER = timedelta(minutes=2)
+
+_NEXT_HINT = {
+    Order.Status.PENDING: "it can only be cancelled",
+    Order.Status.PAID: "it can be marked shipped or refunded",
+    Order.Status.SHIPPED: "it can be marked delivered or refunded",
+    Order.Status.DELIVERED: "it can only be refunded",
+}
+
+
+def transition_check(*, order: Order, to: str) -> None:
+    """Raises InvalidTransition, saying what the order may become instead, unless it may
+    become `to`."""
+    if to not in TRANSITIONS[order.status]:
+        hint = _NEXT_HINT.get(order.status, "its status is final")
+        raise InvalidTransition(f"This order is {order.status}, so it cannot become {to}: {hint}.")
+
+
+def transition_apply(*, order: Order, to: str) -> None:
+    """Sets the new status on the (locked) order; the caller saves it."""
+    transition_check(order=order, to=to)
+    order.status = to
+
+
+def charge_void(*, order: Order, charge_id: str) -> bool:
+    """Voids the order's charge through the payment service; False (logged) when it could not."""
+    try:
+        payment_client().void(charge_id)
+    except Exception:
+        logger.exception("Order %s: voiding charge %s failed", order.id, charge_id)
+        return False
+    return True
+
+
+def _order_locked(order_id: str) -> Order:
+    try:
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+    except (ValidationError, ValueError):
+        order = None
+    if order is None:
+        raise OrderNotFound()
+    return order
+
+
+@transaction.atomic
+def order_transition(*, order_id: str, to: str) -> Order:
+    """Staff moves an order along its life where no money moves: shipped, delivered.
+    Cancelling and refunding move money; they are order_cancel and order_refund."""
+    if to not in (Order.Status.SHIPPED, Order.Status.DELIVERED):
+        raise InvalidTransition(f"An order cannot be set to {to} directly.")
+    order = _order_locked(order_id)
+    transition_apply(order=order, to=to)
+    order.save(update_fields=["status", "updated_at"])
+    return order
+
+
+def order_cancel(*, order_id: str) -> Order:
+    """Staff cancels an order whose checkout was interrupted (left pending). A charge it
+    recorded is voided, so no money stays taken for a cancelled order."""
+    with transaction.atomic():
+        order = _order_locked(order_id)
+        transition_apply(order=order, to=Order.Status.CANCELLED)
+        if timezone.now() - order.updated_at < CANCEL_PENDING_AFTER:
+            raise CheckoutInProgress(
+                "This order's checkout may still be running: it can be cancelled once it has "
+                f"been pending for {CANCEL_PENDING_AFTER.seconds // 60} minutes."
+            )
+        order.failure_reason = "Cancelled by staff."
+        order.save(update_fields=["status", "failure_reason", "updated_at"])
+    # Cancelled first, then voided (no lock held across the call): a checkout that wakes up
+    # now can no longer mark the order paid.
+    if order.charge_id and not charge_void(order=order, charge_id=order.charge_id):
+        reason = f"Cancelled by staff. The charge {order.charge_id} could NOT be voided."
+        Order.objects.filter(pk=order.pk).update(failure_reason=reason)
+        raise ServiceUnavailable(
+            f"The order is cancelled, but its charge {order.charge_id} could not be voided "
+            "(the reason is in the log): refund the charge by hand."
+        )
+    return order
+
+
+def order_refund(*, order_id: str) -> Order:
+    """Staff gives the money of a paid, shipped or delivered order back, through the payment
+    service (which refunds a refunded charge again without effect, so this may be retried)."""
+    with transaction.atomic():
+        order = _order_locked(order_id)
+        transition_check(order=order, to=Order.Status.REFUNDED)
+        charge_id = order.charge_id
+    if not charge_id:
+        raise PreconditionFailed(
+            "This order has no recorded charge, so there is nothing to refund."
+        )
+    payment_client().refund(charge_id)
+    with transaction.atomic():
+        order = _order_locked(order_id)
+        if order.status != Order.Status.REFUNDED:  # a concurrent refund may have got there first
+            transition_apply(order=order, to=Order.Status.REFUNDED)
+            order.save(update_fields=["status", "updated_at"])
+    return order

@@ -1,0 +1,59 @@
+"""Storefront pages that belong to no single service, and the error pages."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from shop.errors import ShopError
+
+
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", "Disallow: /cart", "Disallow: /admin/", "Disallow: /api/", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain")
+
+
+def error_page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
+    context = {"status": status, "title": title, "message": message}
+    return render(request, "storefront/error.html", context, status=status)
+
+
+def shop_error_page(request: HttpRequest, error: ShopError) -> HttpResponse:
+    return error_page(
+        request, status=error.spec.page_status, title=error.spec.title, message=error.message
+    )
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return error_page(
+        request,
+        status=404,
+        title="Page not found",
+        message="We could not find that page. It may have moved, or the product is gone.",
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return error_page(
+        request,
+        status=500,
+        title="Something went wrong",
+        message="Sorry, something went wrong on our side. Please try again in a moment.",
+    )
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    return error_page(
+        request, status=400, title="Bad request", message="That request is not valid."
+    )
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return error_page(
+        request, status=403, title="Forbidden", message="You are not allowed to do that."
+    )

@@ -1,0 +1,64 @@
+"""The storefront's versioned cache: one version read per page, versions only move forward."""
+
+from django.core.cache import cache
+from django.test.utils import override_settings
+
+from storefront import pagecache
+
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@override_settings(CACHES=LOCMEM)
+def test_a_bump_hides_older_entries_and_a_lost_version_never_goes_back():
+    cache.clear()
+    first = pagecache.cached(("greeting",), lambda: "hello")
+    assert pagecache.cached(("greeting",), lambda: "not computed again") == first
+    pagecache.bump()
+    assert pagecache.cached(("greeting",), lambda: "after the edit") == "after the edit"
+
+    bumped = pagecache.version()
+    cache.delete(pagecache.VERSION_KEY)  # evicted
+    pagecache.forget_memory()  # what this process remembered is gone after MEMORY_SECONDS
+    assert pagecache.version() > bumped
+    assert pagecache.cached(("greeting",), lambda: "recomputed") == "recomputed"
+
+
+def test_a_hot_entry_is_read_from_memory_until_a_bump(monkeypatch):
+    from django.core.cache import cache
+
+    pagecache.read(("hot",)).get(("hot",), lambda: "first")
+    assert pagecache.read(("hot",)).get(("hot",), lambda: "recomputed") == "first"
+    reads = []
+    original = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or original(keys))
+    assert pagecache.read(("hot",)).get(("hot",), lambda: "recomputed") == "first"
+    assert reads == []  # no round trip
+    pagecache.bump()
+    assert pagecache.read(("hot",)).get(("hot",), lambda: "second") == "second"
+    assert len(reads) == 1
+
+
+def test_memory_lasts_only_memory_seconds(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
+    pagecache.read(("brief",)).get(("brief",), lambda: "v1")
+    assert pagecache.read(("brief",)).get(("brief",), lambda: "not again") == "v1"
+    now[0] += pagecache.MEMORY_SECONDS + 0.01
+    from django.core.cache import cache
+
+    cache.delete(pagecache.entry_key(("brief",)))  # another process's edit expired it
+    assert pagecache.read(("brief",)).get(("brief",), lambda: "v2") == "v2"
+
+
+def test_an_entry_computed_after_a_miss_is_remembered_with_the_read(monkeypatch):
+    from django.core.cache import cache
+
+    pagecache.read(("page",), ("rare",)).get(("page",), lambda: "page")
+    reads = []
+    original = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or original(keys))
+    snapshot = pagecache.read(("page",), ("rare",))
+    assert snapshot.get(("page",), lambda: "recomputed") == "page"
+    assert snapshot.get(("rare",), lambda: "rare") == "rare"
+    assert pagecache.read(("page",), ("rare",)).get(("rare",), lambda: "again") == "rare"
+    assert reads == []
