@@ -19,10 +19,11 @@ from shop.rpc.protos import boutique_cart_pb2_grpc as cart_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
-# The quantity rules live apart (services.py enforces them too); consumers read them here.
+# The quantity rules and the cart's errors live apart, without the ORM (importing errors.py
+# registers the codes, so remote calls raise the cart's own errors); consumers read the rules here.
+from .errors import InvalidQuantity as InvalidQuantity
 from .rules import MAX_ADD_QUANTITY as MAX_ADD_QUANTITY
 from .rules import MAX_LINE_QUANTITY as MAX_LINE_QUANTITY
-from .rules import InvalidQuantity as InvalidQuantity
 
 
 class CartClient(Protocol):

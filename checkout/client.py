@@ -26,6 +26,9 @@ from shop.rpc.protos import boutique_checkout_pb2_grpc as checkout_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
+# Registers the checkout service's error codes, so remote calls raise its own errors.
+from . import errors  # noqa: F401
+
 
 class CheckoutClient(Protocol):
     def place_order(

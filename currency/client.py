@@ -12,6 +12,9 @@ from shop.rpc.convert import money_from_pb, money_to_pb
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
+# Registers the currency service's error codes, so remote calls raise its own errors.
+from . import errors  # noqa: F401
+
 
 class CurrencyClient(Protocol):
     def supported_currencies(self) -> list[str]: ...

@@ -12,6 +12,9 @@ from shop.rpc.convert import order_result_to_pb
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
+# Registers the notifications service's error codes, so remote calls raise its own errors.
+from . import errors  # noqa: F401
+
 ORDER_URL_METADATA_KEY = "order-url"
 
 

@@ -15,6 +15,10 @@ from shop.rpc.protos import boutique_payments_pb2_grpc as admin_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
+# Registers the payment service's error codes (those of the card checks too), so remote calls
+# raise its own errors.
+from . import cards, errors  # noqa: F401
+
 
 class PaymentClient(Protocol):
     def charge(self, amount: Money, card: CreditCard, *, idempotency_key: str | None = None) -> str:

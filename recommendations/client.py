@@ -22,6 +22,8 @@ from shop.rpc.client import RemoteClient
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
+# Registers the recommendation service's error codes, so remote calls raise its own errors.
+from . import errors  # noqa: F401
 from .purchases import purchase_record_enqueue
 
 

@@ -14,6 +14,9 @@ from shop.rpc.convert import address_to_pb, cart_item_to_pb, money_from_pb
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
+# Registers the shipping service's error codes, so remote calls raise its own errors.
+from . import errors  # noqa: F401
+
 
 class ShippingClient(Protocol):
     def get_quote(self, address: Address | None, items: Sequence[CartItem]) -> Money:

@@ -16,9 +16,16 @@ from django.utils import timezone
 
 from catalog.client import catalog_client
 from shop.dto import Address, CartItem
-from shop.errors import Conflict, InvalidArgument, NotFound, PreconditionFailed
 from shop.money import Money, money_sum
 
+from .errors import (
+    AddressInvalid,
+    ShipmentItemsInvalid,
+    ShipmentNotFound,
+    ShipmentReferenceInvalid,
+    ShipmentReferenceReused,
+    ShipmentStatusInvalid,
+)
 from .models import DEFAULT_FLAT_RATE, Shipment, ShippingRate
 
 logger = logging.getLogger(__name__)
@@ -37,33 +44,6 @@ _ADDRESS_FIELDS = {
     "country": ("country", 100, True),
     "zip_code": ("postal code", 16, True),
 }
-
-
-class AddressInvalid(InvalidArgument):
-    code = "address_invalid"
-
-
-class ShipmentItemsInvalid(InvalidArgument):
-    code = "shipment_items_invalid"
-
-
-class ShipmentReferenceInvalid(InvalidArgument):
-    code = "shipment_reference_invalid"
-
-
-class ShipmentReferenceReused(Conflict):
-    code = "shipment_reference_reused"
-    default_message = (
-        "This order reference was already shipped to another address or with other items."
-    )
-
-
-class ShipmentNotFound(NotFound):
-    code = "shipment_not_found"
-
-
-class ShipmentStatusInvalid(PreconditionFailed):
-    code = "shipment_status_invalid"
 
 
 @dataclass(frozen=True, slots=True)
