@@ -60,9 +60,7 @@ class GrpcAdClient(RemoteClient):
         self.clicks = _GrpcAdClickClient(address)
 
     def get_ads(self, context_keys: Sequence[str]) -> list[Ad]:
-        response = self.call(
-            "GetAds", pb.AdRequest(context_keys=list(context_keys)), idempotent=True
-        )
+        response = self.call("GetAds", pb.AdRequest(context_keys=list(context_keys)))
         # Another ad service is trusted with text, not with links out of the shop.
         return [
             Ad(redirect_url=ad.redirect_url, text=ad.text)
@@ -77,9 +75,8 @@ class GrpcAdClient(RemoteClient):
         if not 0 <= ad_id <= INT64_MAX:
             # What the database answers for such an id; the wire's int64 cannot carry it.
             raise errors.AdNotFound(ad_id)
-        # Not idempotent: a retried click could count twice.
-        request = ads_pb.ClickRequest(ad_id=ad_id)
-        target = self.clicks.call("Click", request, idempotent=False).redirect_url
+        # Never retried (shop/rpc/retry.py): a second run would count the click twice.
+        target = self.clicks.call("Click", ads_pb.ClickRequest(ad_id=ad_id)).redirect_url
         # As for the banner's links: never send a customer out of the shop on another's word.
         return target if is_shop_path(target) else "/"
 

@@ -5,7 +5,7 @@ from shop.rpc.protos import boutique_ads_pb2 as ads_pb
 from shop.rpc.protos import boutique_ads_pb2_grpc as ads_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
-from shop.rpc.server import Servicer
+from shop.rpc.servicer import Servicer
 
 from . import services
 

@@ -59,25 +59,25 @@ class GrpcCartClient(RemoteClient):
         self.lines = _GrpcCartLineClient(address, **options)
 
     def add_item(self, user_id: str, product_id: str, quantity: int) -> None:
-        # Not idempotent: a retried AddItem could add twice.
+        # Attempted once (shop/rpc/retry.py): a retried AddItem could add twice.
         item = pb.CartItem(product_id=product_id, quantity=quantity)
-        self.call("AddItem", pb.AddItemRequest(user_id=user_id, item=item), idempotent=False)
+        self.call("AddItem", pb.AddItemRequest(user_id=user_id, item=item))
 
     def get_cart(self, user_id: str) -> Cart:
-        response = self.call("GetCart", pb.GetCartRequest(user_id=user_id), idempotent=True)
+        response = self.call("GetCart", pb.GetCartRequest(user_id=user_id))
         return Cart(user_id=user_id, items=tuple(cart_item_from_pb(i) for i in response.items))
 
     def empty_cart(self, user_id: str) -> None:
-        self.call("EmptyCart", pb.EmptyCartRequest(user_id=user_id), idempotent=True)
+        self.call("EmptyCart", pb.EmptyCartRequest(user_id=user_id))
 
     def set_quantity(self, user_id: str, product_id: str, quantity: int) -> None:
         item = pb.CartItem(product_id=product_id, quantity=quantity)
         request = cart_pb.SetQuantityRequest(user_id=user_id, item=item)
-        self.lines.call("SetQuantity", request, idempotent=True)
+        self.lines.call("SetQuantity", request)
 
     def remove_item(self, user_id: str, product_id: str) -> None:
         request = cart_pb.RemoveItemRequest(user_id=user_id, product_id=product_id)
-        self.lines.call("RemoveItem", request, idempotent=True)
+        self.lines.call("RemoveItem", request)
 
 
 def _local() -> CartClient:

@@ -75,25 +75,25 @@ class GrpcCatalogClient(RemoteClient):
         self.batch = _GrpcProductBatchClient(address, **options)
 
     def list_products(self, *, category: str | None = None) -> list[Product]:
-        response = self.call("ListProducts", pb.Empty(), idempotent=True)
+        response = self.call("ListProducts", pb.Empty())
         products = [product_from_pb(product) for product in response.products]
         return _in_category(products, category)
 
     def get_product(self, product_id: str) -> Product:
         request = pb.GetProductRequest(id=product_id)
-        return product_from_pb(self.call("GetProduct", request, idempotent=True))
+        return product_from_pb(self.call("GetProduct", request))
 
     def get_products(self, product_ids: Sequence[str]) -> dict[str, Product]:
         ids = list(dict.fromkeys(product_ids))
         if not ids:
             return {}
         request = catalog_pb.GetProductsRequest(ids=ids)
-        response = self.batch.call("GetProducts", request, idempotent=True)
+        response = self.batch.call("GetProducts", request)
         return {product.id: product_from_pb(product) for product in response.products}
 
     def search_products(self, query: str) -> list[Product]:
         request = pb.SearchProductsRequest(query=query)
-        response = self.call("SearchProducts", request, idempotent=True)
+        response = self.call("SearchProducts", request)
         return [product_from_pb(product) for product in response.results]
 
     # The hipstershop wire has no paging, category filter or category list: these fetch the

@@ -7,7 +7,7 @@ from shop.rpc.protos import boutique_catalog_pb2 as catalog_pb
 from shop.rpc.protos import boutique_catalog_pb2_grpc as catalog_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
-from shop.rpc.server import Servicer
+from shop.rpc.servicer import Servicer
 
 from . import selectors
 

@@ -90,19 +90,19 @@ class GrpcCheckoutClient(RemoteClient):
             email=email,
             credit_card=credit_card_to_pb(credit_card),
         )
-        # Safe to retry: the service places at most one order per cart (idempotent by design).
-        response = self.call("PlaceOrder", request, idempotent=True)
+        # Retried by the channel (shop/rpc/retry.py): the service places at most one order per cart.
+        response = self.call("PlaceOrder", request)
         return order_result_from_pb(response.order)
 
     def place_customer_order(self, **order) -> CustomerOrder:
         request = customer_place_order_to_pb(**order)
         # Safe to retry, as place_order.
-        response = self.customer.call("PlaceOrder", request, idempotent=True)
+        response = self.customer.call("PlaceOrder", request)
         return customer_order_from_pb(response)
 
     def customer_order(self, order_id: str, access_token: str) -> CustomerOrder:
         request = checkout_pb.GetCustomerOrderRequest(order_id=order_id, access_token=access_token)
-        return customer_order_from_pb(self.customer.call("GetOrder", request, idempotent=True))
+        return customer_order_from_pb(self.customer.call("GetOrder", request))
 
 
 def _local() -> CheckoutClient:

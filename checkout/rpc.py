@@ -11,7 +11,7 @@ from shop.rpc.convert import (
 from shop.rpc.protos import boutique_checkout_pb2_grpc as checkout_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
-from shop.rpc.server import Servicer
+from shop.rpc.servicer import Servicer
 
 from . import customer_orders, services
 

@@ -25,6 +25,7 @@ from currency.client import currency_client
 from payments.client import payment_client
 from shipping.client import shipping_client
 from shop import dto
+from shop.addresses import address_errors, address_strip
 from shop.errors import (
     Conflict,
     Declined,
@@ -84,6 +85,8 @@ def order_place(
     within REPLAY_WINDOW are one checkout.
     """
     _validate(user_id=user_id, address=address, email=email, credit_card=credit_card)
+    # Judged without surrounding spaces (shop.addresses), so stored and fingerprinted so too.
+    address = address_strip(address=address)
     fingerprint = _fingerprint(user_id, user_currency, address, email, credit_card)
     cart = cart_client().get_cart(user_id)
 
@@ -135,13 +138,7 @@ def _validate(
         validate_email(email)
     except ValidationError:
         fields["email"] = ["Enter a valid e-mail address."]
-    for name in ("street_address", "city", "country", "zip_code"):
-        if not getattr(address, name).strip():
-            fields[name] = ["This field is required."]
-    limits = {"street_address": 200, "city": 100, "state": 100, "country": 100, "zip_code": 20}
-    for name, limit in limits.items():
-        if len(getattr(address, name)) > limit:
-            fields[name] = [f"At most {limit} characters."]
+    fields.update(address_errors(address=address))
     number = credit_card.number.replace(" ", "").replace("-", "")
     if not number.isdigit() or not 12 <= len(number) <= 19:
         fields["credit_card_number"] = ["Enter the 12 to 19 digits of the card number."]
@@ -234,7 +231,7 @@ def _order_claim(
         city=address.city,
         state=address.state,
         country=address.country,
-        zip_code=address.zip_code.strip(),
+        zip_code=address.zip_code,
         currency=priced.total.currency,
         shipping_cost=priced.shipping.amount,
         total=priced.total.amount,

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from celery import shared_task
 
+from shop.backoff import backoff_delay
 from shop.errors import ServiceUnavailable
-from shop.rpc.client import backoff_delay
 
 from . import post_order, recovery
 from .services import ORDER_COMPLETED_TASK

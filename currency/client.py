@@ -29,13 +29,13 @@ class GrpcCurrencyClient(RemoteClient):
     service_label = "currency"
 
     def supported_currencies(self) -> list[str]:
-        response = self.call("GetSupportedCurrencies", pb.Empty(), idempotent=True)
+        response = self.call("GetSupportedCurrencies", pb.Empty())
         return list(response.currency_codes)
 
     def convert(self, money: Money, to_currency: str) -> Money:
         # `from` is a Python keyword, hence the dict.
         request = pb.CurrencyConversionRequest(**{"from": money_to_pb(money)}, to_code=to_currency)
-        return money_from_pb(self.call("Convert", request, idempotent=True))
+        return money_from_pb(self.call("Convert", request))
 
 
 def _local() -> CurrencyClient:

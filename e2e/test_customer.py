@@ -19,7 +19,7 @@ NEXT_YEAR = str(datetime.date.today().year + 1)
 
 
 def fill_form(form, values: dict[str, str]) -> None:
-    """Fills fields by name (docs/architecture.md, "Storefront routes"), whatever widget they use."""
+    """Fills fields by name (the original frontend's field names), whatever widget they use."""
     for name, value in values.items():
         field = form.locator(f"[name={name}]")
         if field.evaluate("element => element.tagName") == "SELECT":

@@ -38,7 +38,7 @@ class GrpcEmailClient(RemoteClient):
         # hipstershop.OrderResult has no link field: the link travels as metadata.
         metadata = ((ORDER_URL_METADATA_KEY, order_url),) if order_url else None
         # Idempotent on the service side: one confirmation per order id.
-        self.call("SendOrderConfirmation", request, idempotent=True, metadata=metadata)
+        self.call("SendOrderConfirmation", request, metadata=metadata)
 
 
 def _local() -> EmailClient:

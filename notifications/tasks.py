@@ -6,7 +6,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
-from shop.rpc.client import backoff_delay
+from shop.backoff import backoff_delay
 
 from . import services
 from .services import EMAIL_SEND_TASK

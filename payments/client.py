@@ -52,22 +52,21 @@ class GrpcPaymentClient(RemoteClient):
 
     def charge(self, amount: Money, card: CreditCard, *, idempotency_key: str | None = None) -> str:
         request = pb.ChargeRequest(amount=money_to_pb(amount), credit_card=credit_card_to_pb(card))
-        # hipstershop.ChargeRequest has no idempotency field: the key travels as metadata, and
-        # only a keyed charge may be retried safely.
+        # hipstershop.ChargeRequest has no idempotency field: the key travels as metadata. The
+        # channel attempts Charge once (shop/rpc/retry.py); a caller that tries again with the
+        # same key (a retried checkout) is charged once.
         metadata = (("idempotency-key", idempotency_key),) if idempotency_key else None
-        return self.call(
-            "Charge", request, idempotent=bool(idempotency_key), metadata=metadata
-        ).transaction_id
+        return self.call("Charge", request, metadata=metadata).transaction_id
 
     def void(self, transaction_id: str) -> None:
         # Voiding twice changes nothing, so a lost answer may be retried.
         request = admin_pb.VoidRequest(transaction_id=transaction_id)
-        self.admin.call("Void", request, idempotent=True)
+        self.admin.call("Void", request)
 
     def refund(self, transaction_id: str) -> None:
         # Refunding twice changes nothing (see services.payment_refund): safe to retry.
         request = admin_pb.RefundRequest(transaction_id=transaction_id)
-        self.admin.call("Refund", request, idempotent=True)
+        self.admin.call("Refund", request)
 
 
 def _local() -> PaymentClient:

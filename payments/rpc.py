@@ -9,7 +9,7 @@ from shop.rpc.protos import boutique_payments_pb2 as admin_pb
 from shop.rpc.protos import boutique_payments_pb2_grpc as admin_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
-from shop.rpc.server import Servicer
+from shop.rpc.servicer import Servicer
 
 from . import services
 

@@ -45,7 +45,7 @@ class GrpcRecommendationClient(RemoteClient):
 
     def list_recommendations(self, user_id: str, product_ids: Sequence[str]) -> list[str]:
         request = pb.ListRecommendationsRequest(user_id=user_id, product_ids=list(product_ids))
-        response = self.call("ListRecommendations", request, idempotent=True)
+        response = self.call("ListRecommendations", request)
         return list(response.product_ids)
 
     def record_purchase(self, order_id: str, product_ids: Sequence[str]) -> None:

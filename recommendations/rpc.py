@@ -3,7 +3,7 @@ translate and delegate to selectors.py."""
 
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
-from shop.rpc.server import Servicer
+from shop.rpc.servicer import Servicer
 
 from . import selectors
 

@@ -41,7 +41,7 @@ class GrpcShippingClient(RemoteClient):
             address=address_to_pb(address) if address is not None else None,
             items=[cart_item_to_pb(i) for i in items],
         )
-        return money_from_pb(self.call("GetQuote", request, idempotent=True).cost_usd)
+        return money_from_pb(self.call("GetQuote", request).cost_usd)
 
     def ship_order(
         self, address: Address, items: Sequence[CartItem], *, reference: str | None = None
@@ -49,9 +49,10 @@ class GrpcShippingClient(RemoteClient):
         request = pb.ShipOrderRequest(
             address=address_to_pb(address), items=[cart_item_to_pb(i) for i in items]
         )
-        # The reference (the order id) travels as metadata; only then is a retry safe.
+        # The reference (the order id) travels as metadata: a ShipOrder repeated with it (a retried
+        # checkout) ships once. The channel attempts ShipOrder once (shop/rpc/retry.py).
         metadata = (("order-reference", reference),) if reference else None
-        response = self.call("ShipOrder", request, idempotent=bool(reference), metadata=metadata)
+        response = self.call("ShipOrder", request, metadata=metadata)
         return response.tracking_id
 
 

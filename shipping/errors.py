@@ -5,10 +5,6 @@ raises."""
 from shop.errors import Conflict, InvalidArgument, NotFound, PreconditionFailed
 
 
-class AddressInvalid(InvalidArgument):
-    code = "address_invalid"
-
-
 class ShipmentItemsInvalid(InvalidArgument):
     code = "shipment_items_invalid"
 

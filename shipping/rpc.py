@@ -3,7 +3,7 @@
 from shop.rpc.convert import address_from_pb, cart_item_from_pb, money_to_pb
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
-from shop.rpc.server import Servicer
+from shop.rpc.servicer import Servicer
 
 from . import services
 

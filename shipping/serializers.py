@@ -1,5 +1,5 @@
-"""JSON shapes of the shipping API. The address rules live in services.py (address_validate);
-the shared AddressSerializer checks presence and lengths with the same messages."""
+"""JSON shapes of the shipping API. The shared AddressSerializer applies the shop's one address
+rule (shop/addresses.py), the same the service checks again."""
 
 from rest_framework import serializers
 

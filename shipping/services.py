@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import secrets
 import string
 from collections.abc import Callable
@@ -15,11 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.client import catalog_client
+from shop.addresses import ADDRESS_FIELDS, address_validate
 from shop.dto import Address, CartItem
 from shop.money import Money, money_sum
 
 from .errors import (
-    AddressInvalid,
     ShipmentItemsInvalid,
     ShipmentNotFound,
     ShipmentReferenceInvalid,
@@ -34,16 +33,6 @@ Status = Shipment.Status
 FREE = Money(Decimal("0.00"), "USD")
 REFERENCE_MAX_LENGTH = 100
 TRACKING_ID_ATTEMPTS = 5
-# Letters, digits, inner spaces and hyphens: 94043, SW1A 1AA, 75008, 1010-01, K1A 0B1.
-_POSTAL_CODE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9 -]*[A-Za-z0-9])?$")
-# field -> (what the customer calls it, max length, required)
-_ADDRESS_FIELDS = {
-    "street_address": ("street address", 255, True),
-    "city": ("city", 100, True),
-    "state": ("state", 100, False),
-    "country": ("country", 100, True),
-    "zip_code": ("postal code", 16, True),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,26 +77,7 @@ def _items_value(items: tuple[CartItem, ...]) -> Money:
     return money_sum(prices, "USD")
 
 
-# --- validation ----------------------------------------------------------------------------
-
-
-def address_validate(*, address: Address) -> Address:
-    """The address with surrounding spaces removed, or AddressInvalid naming every problem."""
-    cleaned = {name: (getattr(address, name) or "").strip() for name in _ADDRESS_FIELDS}
-    errors: dict[str, list[str]] = {}
-    for name, (label, max_length, required) in _ADDRESS_FIELDS.items():
-        value = cleaned[name]
-        if required and not value:
-            errors[name] = [f"Enter the {label}."]
-        elif len(value) > max_length:
-            errors[name] = [f"The {label} can be at most {max_length} characters long."]
-    zip_code = cleaned["zip_code"]
-    if "zip_code" not in errors and not _POSTAL_CODE.match(zip_code):
-        errors["zip_code"] = ["A postal code has only letters, digits, spaces and hyphens."]
-    if errors:
-        problems = " ".join(messages[0] for messages in errors.values())
-        raise AddressInvalid(f"Please check the shipping address. {problems}", fields=errors)
-    return Address(**cleaned)
+# --- validation (the address rule is the shop's own: shop/addresses.py) ---------------------
 
 
 def _items_validate(items: tuple[CartItem, ...]) -> tuple[CartItem, ...]:
@@ -178,7 +148,7 @@ def shipment_ship(
 
 
 def _replay(shipment: Shipment, *, address: Address, items: list[dict]) -> ShipmentOutcome:
-    stored = Address(**{name: getattr(shipment, name) for name in _ADDRESS_FIELDS})
+    stored = Address(**{name: getattr(shipment, name) for name in ADDRESS_FIELDS})
     if stored != address or shipment.items != items:
         raise ShipmentReferenceReused()
     return ShipmentOutcome(shipment=shipment, created=False)

@@ -5,7 +5,8 @@ status of the API, the gRPC status code and the storefront page status. Messages
 the person who reads them (a customer on a page, an integrator in a JSON body) and are safe to show.
 
 Each subclass has a stable `code` (e.g. "product_not_found") that crosses the gRPC seam in the
-trailing metadata, so a remote client raises the same subclass the local service raised.
+trailing metadata with the per-field messages (shop/rpc/error_metadata.py), so a remote client
+raises the same subclass, with the same `fields`, the local service raised.
 """
 
 from __future__ import annotations
@@ -107,19 +108,30 @@ class ServiceUnavailable(ShopError):
     default_message = "This part of the shop is temporarily unavailable. Please try again shortly."
 
 
-def error_from_grpc(status: grpc.StatusCode, details: str, code: str | None) -> ShopError | None:
-    """The domain error a remote service raised, or None for a status that is not a domain error."""
+def error_from_grpc(
+    status: grpc.StatusCode,
+    details: str,
+    code: str | None,
+    fields: dict[str, list[str]] | None = None,
+) -> ShopError | None:
+    """The domain error a remote service raised, or None for a status that is not a domain error.
+    `fields` are the per-field messages the service sent: they replace whatever the subclass
+    derives from the message, so the error is the one raised over there."""
     cls = _BY_CODE.get(code or "")
     if cls is not None:
-        return cls(details or None)
-    kind = _KIND_BY_GRPC_STATUS.get(status)
-    if kind is None:
-        return None
-    base = {
-        "invalid": InvalidArgument,
-        "not_found": NotFound,
-        "conflict": Conflict,
-        "precondition": PreconditionFailed,
-        "unavailable": ServiceUnavailable,
-    }[kind]
-    return base(details or None)
+        error = cls(details or None)
+    else:
+        kind = _KIND_BY_GRPC_STATUS.get(status)
+        if kind is None:
+            return None
+        base = {
+            "invalid": InvalidArgument,
+            "not_found": NotFound,
+            "conflict": Conflict,
+            "precondition": PreconditionFailed,
+            "unavailable": ServiceUnavailable,
+        }[kind]
+        error = base(details or None)
+    if fields:
+        error.fields = fields
+    return error

@@ -3,10 +3,11 @@
 A page must render without an optional widget, fast, when its service fails or is slow.
 `call_optional(service, call)` runs `call` in a small thread pool and waits at most the deadline
 (an in-process call cannot be interrupted, but the page stops waiting for it); gRPC clients of
-optional services are also built with that deadline and no retries (`optional_client_options`),
-so their worker thread is freed as soon as the page gives up. After `failure_threshold`
-consecutive failures the service's breaker opens and calls are skipped for `cooldown` seconds;
-then one probe call is let through: success closes the breaker, failure opens it again.
+optional services are also built with that deadline (`optional_client_options`), which bounds
+their retries too, so their worker thread is freed as soon as the page gives up. After
+`failure_threshold` consecutive failures the service's breaker opens and calls are skipped for
+`cooldown` seconds; then one probe call is let through: success closes the breaker, failure
+opens it again.
 
 Breakers are per service and per process, and thread-safe.
 """
@@ -37,8 +38,8 @@ def optional_deadline() -> float:
 
 
 def optional_client_options() -> dict[str, Any]:
-    """Keyword arguments for the RemoteClient of an optional service: short deadline, no retry."""
-    return {"deadline": optional_deadline(), "attempts": 1}
+    """Keyword arguments for the RemoteClient of an optional service: the page's short deadline."""
+    return {"deadline": optional_deadline()}
 
 
 class CircuitBreaker:

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from shop import dto
+from shop.addresses import ADDRESS_FIELDS, AddressField, address_errors
 from shop.money import Money
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -76,29 +77,18 @@ class CommaSeparatedField(serializers.CharField):
 # The shapes several services share. One definition each, so an address, a cart line or a card is
 # checked by the same rules wherever it is sent, and the schema names each once.
 
-# field -> (what the customer calls it, max length, required). The lengths are the smallest any
-# service stores (checkout's order columns), so whatever passes here can be kept by all of them.
-_ADDRESS_FIELDS = {
-    "street_address": ("street address", 200, True),
-    "city": ("city", 100, True),
-    "state": ("state", 100, False),
-    "country": ("country", 100, True),
-    "zip_code": ("postal code", 16, True),
-}
 
-
-def _address_field(label: str, max_length: int, required: bool) -> serializers.CharField:
-    missing = f"Enter the {label}."
+def _address_field(rule: AddressField) -> serializers.CharField:
     return serializers.CharField(
-        max_length=max_length,
-        required=required,
-        allow_blank=not required,
-        default="" if not required else serializers.empty,
+        max_length=rule.max_length,
+        required=rule.required,
+        allow_blank=not rule.required,
+        default="" if not rule.required else serializers.empty,
         error_messages={
-            "required": missing,
-            "blank": missing,
-            "null": missing,
-            "max_length": f"The {label} can be at most {max_length} characters long.",
+            "required": rule.missing,
+            "blank": rule.missing,
+            "null": rule.missing,
+            "max_length": rule.too_long,
         },
     )
 
@@ -108,13 +98,21 @@ class AddressSerializer(serializers.Serializer):
     """A postal address; read into shop.dto.Address (zip_code is text: "SW1A 1AA")."""
 
     def get_fields(self):
-        return {name: _address_field(*rule) for name, rule in _ADDRESS_FIELDS.items()}
+        return {name: _address_field(rule) for name, rule in ADDRESS_FIELDS.items()}
 
     def to_internal_value(self, data) -> dto.Address:
         return dto.Address(**super().to_internal_value(data))
 
+    def validate(self, attrs: dto.Address) -> dto.Address:
+        # The fields checked presence and lengths; the rest of the shop's rule (the postal
+        # code's characters) answers here, per field like them.
+        errors = address_errors(address=attrs)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
     def to_representation(self, instance) -> dict[str, str]:
-        return {name: getattr(instance, name) for name in _ADDRESS_FIELDS}
+        return {name: getattr(instance, name) for name in ADDRESS_FIELDS}
 
 
 @extend_schema_serializer(component_name="CartItem")

@@ -188,7 +188,21 @@ SERVICE_ADDRS = {
     "recommendations": env.str("RECOMMENDATION_SERVICE_ADDR", default=""),
     "ads": env.str("AD_SERVICE_ADDR", default=""),
 }
-# Deadline of one remote call and the retry budget of idempotent ones.
+# The gRPC shim of each service, served by `manage.py grpcserve` (by dotted name: the kernel
+# imports no app).
+GRPC_SERVICES = {
+    "catalog": "catalog.rpc",
+    "cart": "cart.rpc",
+    "currency": "currency.rpc",
+    "payments": "payments.rpc",
+    "shipping": "shipping.rpc",
+    "notifications": "notifications.rpc",
+    "checkout": "checkout.rpc",
+    "recommendations": "recommendations.rpc",
+    "ads": "ads.rpc",
+}
+# The one deadline of a remote call, its retries included, and its most attempts (gRPC retries
+# UNAVAILABLE for the methods named in shop/rpc/retry.py; at most 5).
 GRPC_DEADLINE_SECONDS = env.float("GRPC_DEADLINE_SECONDS", default=3.0)
 GRPC_RETRY_ATTEMPTS = env.int("GRPC_RETRY_ATTEMPTS", default=3)
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from shop import dto
+from shop import addresses, dto
 
 MONTHS = [(month, f"{month:02d}") for month in range(1, 13)]
 YEARS_OFFERED = 10
@@ -13,17 +13,28 @@ def _text(autocomplete: str, **attrs) -> forms.TextInput:
     return forms.TextInput(attrs={"autocomplete": autocomplete, **attrs})
 
 
+def _address_field(name: str, autocomplete: str) -> forms.CharField:
+    """A field of the shop's one address rule (shop.addresses), with its too-long message."""
+    rule = addresses.ADDRESS_FIELDS[name]
+    return forms.CharField(
+        max_length=rule.max_length,
+        required=rule.required,
+        error_messages={"max_length": rule.too_long},
+        widget=_text(autocomplete),
+    )
+
+
 class CheckoutForm(forms.Form):
     ADDRESS_FIELDS = ("email", "street_address", "zip_code", "city", "state", "country")
 
     email = forms.EmailField(
         max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
-    street_address = forms.CharField(max_length=200, widget=_text("street-address"))
-    zip_code = forms.CharField(max_length=20, widget=_text("postal-code"))
-    city = forms.CharField(max_length=100, widget=_text("address-level2"))
-    state = forms.CharField(max_length=100, required=False, widget=_text("address-level1"))
-    country = forms.CharField(max_length=100, widget=_text("country-name"))
+    street_address = _address_field("street_address", "street-address")
+    zip_code = _address_field("zip_code", "postal-code")
+    city = _address_field("city", "address-level2")
+    state = _address_field("state", "address-level1")
+    country = _address_field("country", "country-name")
     # render_value=False: a refilled form never echoes the card number or the CVV.
     credit_card_number = forms.CharField(
         label="Card number",
@@ -64,6 +75,15 @@ class CheckoutForm(forms.Form):
 
     def payment_fields(self) -> list[forms.BoundField]:
         return [field for field in self if field.name not in self.ADDRESS_FIELDS]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # The rest of the address rule (the postal code's characters), on fields valid so far.
+        values = {name: cleaned.get(name) or "" for name in addresses.ADDRESS_FIELDS}
+        for name, messages in addresses.address_errors(address=dto.Address(**values)).items():
+            if name not in self.errors:
+                self.add_error(name, messages)
+        return cleaned
 
     def clean_credit_card_number(self) -> str:
         number = self.cleaned_data["credit_card_number"].replace(" ", "").replace("-", "")

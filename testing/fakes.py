@@ -1,11 +1,15 @@
 """In-memory fakes of the cart, payment and shipping services, faithful to their client
 interfaces (cart.client, payments.client, shipping.client) and to the original's behaviour.
+checkout/tests/test_fake_contracts.py runs one contract suite against each fake and the real
+local client, so a rule that changes on one side and not the other fails there.
 
 Use them with `shop.registry.override(...)`; they are thread-safe, for concurrency tests.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import secrets
 import threading
 import time
@@ -15,9 +19,23 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from cart.client import MAX_ADD_QUANTITY, MAX_LINE_QUANTITY, InvalidQuantity
+from catalog.client import catalog_client
+from shop.addresses import address_validate
 from shop.dto import Address, Cart, CartItem, CreditCard
-from shop.errors import Conflict, Declined, InvalidArgument, NotFound, ServiceUnavailable
+from shop.errors import (
+    Conflict,
+    Declined,
+    InvalidArgument,
+    NotFound,
+    PreconditionFailed,
+    ServiceUnavailable,
+)
 from shop.money import Money
+
+MAX_CART_ID_LENGTH = 128
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+REFERENCE_MAX_LENGTH = 100
 
 
 class FakeCardRefused(Declined):
@@ -35,26 +53,47 @@ class FakeCart:
         self.down = False
 
     def add_item(self, user_id: str, product_id: str, quantity: int) -> None:
-        if quantity < 1:
-            raise InvalidArgument("Quantity must be at least 1.")
+        _check_user_id(user_id)
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            raise InvalidQuantity(
+                f"The quantity must be a whole number from 1 to {MAX_ADD_QUANTITY}."
+            )
+        if not 1 <= quantity <= MAX_ADD_QUANTITY:
+            raise InvalidQuantity(f"The quantity must be from 1 to {MAX_ADD_QUANTITY}.")
+        if not product_id:
+            raise InvalidArgument(
+                "A product id is required.", fields={"product_id": ["This field is required."]}
+            )
+        catalog_client().get_product(product_id)  # the catalog's not-found, as the real cart
         with self._lock:
             items = self._items.setdefault(user_id, {})
+            if items.get(product_id, 0) + quantity > MAX_LINE_QUANTITY:
+                raise PreconditionFailed(
+                    f"A cart holds at most {MAX_LINE_QUANTITY} of one product."
+                )
             items[product_id] = items.get(product_id, 0) + quantity
 
     def get_cart(self, user_id: str) -> Cart:
         self._check()
+        _check_user_id(user_id)
         with self._lock:
             items = self._items.get(user_id, {})
             return Cart(user_id=user_id, items=tuple(CartItem(p, q) for p, q in items.items()))
 
     def empty_cart(self, user_id: str) -> None:
         self._check()
+        _check_user_id(user_id)
         with self._lock:
             self._items.pop(user_id, None)
 
     def _check(self) -> None:
         if self.down:
             raise FakeServiceDown("The cart service is not answering right now.")
+
+
+def _check_user_id(user_id: str) -> None:
+    if not isinstance(user_id, str) or not user_id or len(user_id) > MAX_CART_ID_LENGTH:
+        raise InvalidArgument(f"A cart needs a user id of 1 to {MAX_CART_ID_LENGTH} characters.")
 
 
 @dataclass
@@ -74,15 +113,24 @@ def luhn_valid(number: str) -> bool:
 
 
 def card_brand(number: str) -> str | None:
-    if number.startswith("4"):
+    """The accepted brands with their lengths; any other card is refused as a brand."""
+    if number.startswith("4") and len(number) in (13, 16, 19):
         return "visa"
-    if 51 <= int(number[:2]) <= 55 or 2221 <= int(number[:4]) <= 2720:
+    if len(number) == 16 and ("51" <= number[:2] <= "55" or "2221" <= number[:4] <= "2720"):
         return "mastercard"
     return None
 
 
+def _invalid(field: str, message: str) -> InvalidArgument:
+    return InvalidArgument(message, fields={field: [message]})
+
+
 class FakePayment:
-    """Luhn, VISA/MasterCard only, not expired (the original's rules); one charge per key."""
+    """The payment service's rules (a malformed number, expiry or CVV is invalid; another brand,
+    an expired card or the simulated bank's refusal is declined); one charge per key."""
+
+    # The simulated gateway's test numbers that its bank refuses (docs/payments-shipping.md).
+    DECLINED_NUMBERS = {"4000000000000002", "4000000000009995"}
 
     def __init__(self, today: date | None = None):
         self._lock = threading.Lock()
@@ -97,33 +145,49 @@ class FakePayment:
         if self.down:
             raise FakeServiceDown("The payment service is not answering right now.")
         time.sleep(self.latency)
-        number = card.number.replace(" ", "")
-        if not number.isdigit() or not luhn_valid(number):
-            raise FakeCardRefused("The credit card number is not valid.")
-        brand = card_brand(number)
-        if brand is None:
-            raise FakeCardRefused(
-                "Sorry, we cannot process this credit card. Only VISA or MasterCard is accepted."
+        key = (idempotency_key or "").strip() or None
+        if key and len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+            raise InvalidArgument(
+                f"An Idempotency-Key has at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters."
             )
-        if (card.expiration_year, card.expiration_month) < (self.today.year, self.today.month):
-            raise FakeCardRefused(
-                f"The credit card expired on {card.expiration_month}/{card.expiration_year}."
-            )
+        number = re.sub(r"[ -]", "", card.number or "")
+        # One lock from the key's look-up to the new charge: concurrent retries charge once.
         with self._lock:
-            for earlier in self.charges:
-                if idempotency_key and earlier.idempotency_key == idempotency_key:
-                    if earlier.amount != amount:
-                        raise Conflict("This idempotency key was used for another amount.")
-                    return earlier.transaction_id
-            charge = FakeCharge(str(uuid.uuid4()), amount, number[-4:], idempotency_key)
+            earlier = next((c for c in self.charges if key and c.idempotency_key == key), None)
+            if earlier is not None:
+                if earlier.amount != amount or earlier.last4 != number[-4:]:
+                    raise Conflict("This idempotency key was used for another payment.")
+                return earlier.transaction_id
+            self._check(amount, card, number)
+            charge = FakeCharge(str(uuid.uuid4()), amount, number[-4:], key)
             self.charges.append(charge)
             return charge.transaction_id
 
+    def _check(self, amount: Money, card: CreditCard, number: str) -> None:
+        if amount.amount <= 0:
+            raise _invalid("amount", "The amount to charge must be greater than zero.")
+        if not number.isdigit() or not 12 <= len(number) <= 19 or not luhn_valid(number):
+            raise _invalid("credit_card_number", "The credit card number is not valid.")
+        if card_brand(number) is None:
+            raise FakeCardRefused(
+                "Sorry, we cannot process this credit card. Only VISA or MasterCard is accepted."
+            )
+        month, year = card.expiration_month, card.expiration_year
+        if not 1 <= month <= 12 or not 1 <= year <= 9999:
+            raise _invalid("credit_card_expiration_month", "The month must be 1-12.")
+        if (year, month) < (self.today.year, self.today.month):
+            raise FakeCardRefused(f"The credit card expired on {month}/{year}.")
+        cvv = (card.cvv or "").strip()
+        if not (cvv.isdigit() and 3 <= len(cvv) <= 4):
+            raise _invalid("credit_card_cvv", "The security code (CVV) must be 3 or 4 digits.")
+        if number in self.DECLINED_NUMBERS:
+            raise FakeCardRefused("Your card was declined by the bank.")
+
     def void(self, transaction_id: str) -> None:
         with self._lock:
-            charge = next((c for c in self.charges if c.transaction_id == transaction_id), None)
-            if charge is None:
-                raise NotFound(f"There is no charge {transaction_id}.")
+            charge = self._charge(transaction_id)
+            if charge.refunded:
+                raise PreconditionFailed("This charge was already refunded.")
             if not charge.voided:
                 charge.voided = True
                 self.voids.append(transaction_id)
@@ -132,10 +196,16 @@ class FakePayment:
         if self.down:
             raise FakeServiceDown("The payment service is not answering right now.")
         with self._lock:
-            charge = next((c for c in self.charges if c.transaction_id == transaction_id), None)
-            if charge is None:
-                raise NotFound(f"There is no charge {transaction_id}.")
+            charge = self._charge(transaction_id)
+            if charge.voided:
+                raise PreconditionFailed("This charge was voided; nothing to refund.")
             charge.refunded = True
+
+    def _charge(self, transaction_id: str) -> FakeCharge:
+        charge = next((c for c in self.charges if c.transaction_id == transaction_id), None)
+        if charge is None:
+            raise NotFound(f"There is no charge {transaction_id}.")
+        return charge
 
     @property
     def captured(self) -> list[FakeCharge]:
@@ -143,8 +213,21 @@ class FakePayment:
             return [c for c in self.charges if not c.voided and not c.refunded]
 
 
+def _items_check(items: Sequence[CartItem]) -> tuple[CartItem, ...]:
+    problems = []
+    for position, item in enumerate(items, start=1):
+        if not (item.product_id or "").strip():
+            problems.append(f"Item {position} has no product id.")
+        if not isinstance(item.quantity, int) or item.quantity < 1:
+            problems.append(f"Item {position}: the quantity must be at least 1.")
+    if problems:
+        raise InvalidArgument(" ".join(problems), fields={"items": problems})
+    return tuple(items)
+
+
 class FakeShipping:
-    """Quote 0.00 USD for no items, else 8.99 USD; one shipment per reference."""
+    """Quote 0.00 USD for no items, else 8.99 USD; the shop's address rule; one shipment per
+    reference, which never ships other items or to another address."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -153,22 +236,36 @@ class FakeShipping:
         self.down = False
         self.ship_down = False
 
-    def get_quote(self, address: Address, items: Sequence[CartItem]) -> Money:
+    def get_quote(self, address: Address | None, items: Sequence[CartItem]) -> Money:
         if self.down:
             raise FakeServiceDown("The shipping service is not answering right now.")
-        return Money(Decimal("8.99") if items else Decimal(0), "USD")
+        # An empty address is none, as the cart page sends it before the customer gives one.
+        if address is not None and any(dataclasses.astuple(address)):
+            address_validate(address=address)
+        return Money(Decimal("8.99") if _items_check(items) else Decimal(0), "USD")
 
     def ship_order(
         self, address: Address, items: Sequence[CartItem], *, reference: str | None = None
     ) -> str:
         if self.down or self.ship_down:
             raise FakeServiceDown("The shipping service is not answering right now.")
+        address, items = address_validate(address=address), _items_check(items)
+        if not items:
+            raise _invalid("items", "A shipment needs at least one item.")
+        reference = (reference or "").strip() or None
+        if reference and len(reference) > REFERENCE_MAX_LENGTH:
+            raise InvalidArgument(
+                f"An order reference has at most {REFERENCE_MAX_LENGTH} characters."
+            )
         with self._lock:
             if reference and reference in self._by_reference:
-                return self._by_reference[reference]
+                tracking_id = self._by_reference[reference]
+                if self.shipments[tracking_id] != (address, items):
+                    raise Conflict("This order reference was already shipped elsewhere.")
+                return tracking_id
             letters = "".join(secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(2))
             tracking_id = f"{letters}-{secrets.randbelow(10**7):07d}-{secrets.randbelow(10**7):07d}"
-            self.shipments[tracking_id] = (address, tuple(items))
+            self.shipments[tracking_id] = (address, items)
             if reference:
                 self._by_reference[reference] = tracking_id
             return tracking_id

@@ -69,10 +69,14 @@ def test_invalid_bodies_and_an_empty_cart_are_clear_4xx(api, fakes):
     assert set(response.json()["errors"]["address"]) == {"street_address", "country", "zip_code"}
     response = place(api, key="k-empty")
     assert response.status_code == 422 and response.json()["code"] == "cart_empty"
-    declined = BODY | {"credit_card": BODY["credit_card"] | {"number": "4432801561520453"}}
     fakes.cart.add_item("cart-123", "OLJCESPC7Z", 1)
-    response = place(api, declined, key="k-declined")
-    assert response.status_code == 402 and "not valid" in response.json()["detail"]
+    # A mistyped number (bad check digit) is invalid input; a card we will not charge, declined.
+    mistyped = BODY | {"credit_card": BODY["credit_card"] | {"number": "4432801561520453"}}
+    response = place(api, mistyped, key="k-mistyped")
+    assert response.status_code == 400 and "not valid" in response.json()["detail"]
+    amex = BODY | {"credit_card": BODY["credit_card"] | {"number": "378282246310005"}}
+    response = place(api, amex, key="k-declined")
+    assert response.status_code == 402 and "Only VISA or MasterCard" in response.json()["detail"]
 
 
 def test_the_key_is_required_and_bounded(api, fakes):

@@ -127,15 +127,23 @@ def test_the_storefront_places_and_reads_customer_orders_over_grpc(grpc_server, 
         client.customer_order(placed.order_id, "not-the-token")
 
 
-def test_per_field_errors_cross_the_seam(grpc_server, fakes, card):
-    """The storefront shows a remote checkout's refusal at the fields it names."""
-    from shop.dto import Address
+def test_per_field_messages_arrive_from_a_remote_checkout(grpc_server):
+    from checkout.services import order_place
+    from shop.dto import Address, CreditCard
     from shop.errors import InvalidArgument
 
+    arguments = dict(
+        user_id="remote", user_currency="EUR", email="not-an-address",
+        address=Address(street_address="1 Main St", city=" ", state="IL",
+                        country="United States", zip_code="62701"),
+        credit_card=CreditCard(number=VISA, cvv="672", expiration_year=2039,
+                               expiration_month=13),
+    )  # fmt: skip
+    with pytest.raises(InvalidArgument) as local:
+        order_place(**arguments)
     client = GrpcCheckoutClient(grpc_server("checkout"))
-    fakes.cart.add_item("customer", "66VCHSJNUP", 1)
-    nowhere = Address("", "Springfield", "", "United States", "62701")
-    with pytest.raises(InvalidArgument) as excinfo:
-        client.place_customer_order(user_id="customer", user_currency="USD", address=nowhere,
-                                    email="not-an-address", credit_card=card)  # fmt: skip
-    assert set(excinfo.value.fields) == {"street_address", "email"}
+    with pytest.raises(InvalidArgument) as remote:
+        client.place_order(**arguments)
+    assert set(local.value.fields) == {"email", "city", "credit_card_expiration_month"}
+    assert remote.value.fields == local.value.fields
+    assert remote.value.message == local.value.message

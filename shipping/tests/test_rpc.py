@@ -9,8 +9,8 @@ import pytest
 
 from shipping.client import GrpcShippingClient
 from shipping.models import Shipment
-from shipping.services import AddressInvalid
 from shipping.tests.conftest import HOME, ITEMS
+from shop.addresses import AddressInvalid
 from shop.errors import InvalidArgument
 from shop.money import Money
 from shop.rpc.convert import address_to_pb, cart_item_to_pb

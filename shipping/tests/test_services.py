@@ -7,12 +7,10 @@ import pytest
 
 from shipping.models import Shipment, ShippingRate
 from shipping.services import (
-    AddressInvalid,
     ShipmentItemsInvalid,
     ShipmentNotFound,
     ShipmentReferenceReused,
     ShipmentStatusInvalid,
-    address_validate,
     shipment_advance,
     shipment_create,
     shipment_ship,
@@ -20,6 +18,7 @@ from shipping.services import (
     tracking_id_new,
 )
 from shipping.tests.conftest import HOME, ITEMS
+from shop.addresses import AddressInvalid
 from shop.dto import Address, CartItem
 from shop.errors import NotFound
 from shop.money import Money
@@ -60,32 +59,6 @@ def test_a_threshold_quote_prices_every_item_in_one_catalog_call(catalog):
     assert catalog.calls == ["get_products"]
     with pytest.raises(NotFound):  # the catalog's own error, as before
         shipping_quote(address=HOME, items=(*ITEMS, CartItem("NOSUCHPROD", 1)))
-
-
-def test_every_address_problem_gets_its_own_message():
-    bad = Address(street_address=" ", city="x" * 101, state="", country="", zip_code="")
-    with pytest.raises(AddressInvalid) as excinfo:
-        address_validate(address=bad)
-    assert excinfo.value.fields == {
-        "street_address": ["Enter the street address."],
-        "city": ["The city can be at most 100 characters long."],
-        "country": ["Enter the country."],
-        "zip_code": ["Enter the postal code."],
-    }
-    assert excinfo.value.message.startswith("Please check the shipping address. Enter the street")
-
-
-@pytest.mark.parametrize("zip_code", ["94043", "SW1A 1AA", "K1A 0B1", "1010-01", "D02"])
-def test_alphanumeric_postal_codes_are_accepted(zip_code):
-    cleaned = address_validate(address=dataclasses.replace(HOME, zip_code=f" {zip_code} "))
-    assert cleaned.zip_code == zip_code
-
-
-@pytest.mark.parametrize("zip_code", ["94043!", "-123", "1" * 17])
-def test_a_malformed_postal_code_is_refused(zip_code):
-    with pytest.raises(AddressInvalid) as excinfo:
-        address_validate(address=dataclasses.replace(HOME, zip_code=zip_code))
-    assert list(excinfo.value.fields) == ["zip_code"]
 
 
 def test_a_quantity_below_one_is_refused():

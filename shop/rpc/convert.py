@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from shop import dto
+from shop.addresses import AddressInvalid, address_errors
 from shop.errors import InvalidArgument
 from shop.money import Money
 from shop.rpc.protos import boutique_checkout_pb2 as checkout_pb
@@ -37,6 +38,10 @@ def address_to_pb(address: dto.Address, *, strict: bool = True) -> pb.Address:
     zip_code = address.zip_code.strip()
     fits = zip_code.isdigit() and int(zip_code) <= INT32_MAX
     if not fits and strict:
+        # A code the shop's own rule refuses gets that rule's message, as the service would give.
+        problems = address_errors(address=address).get("zip_code")
+        if problems:
+            raise AddressInvalid.of({"zip_code": problems})
         # The wire's zip_code is an int32; an alphanumeric postal code cannot cross it.
         raise InvalidArgument(
             f"The postal code {address.zip_code!r} cannot be sent to this service: "

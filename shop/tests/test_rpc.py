@@ -22,7 +22,8 @@ from shop.money import Money
 from shop.rpc import codegen
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
-from shop.rpc.server import Servicer, service_modules
+from shop.rpc.server import service_modules
+from shop.rpc.servicer import Servicer
 from testing.servers import free_port, wait_for_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,6 +91,17 @@ def test_each_app_names_every_service_it_serves(app):
     module.add_to_server(server)
     assert server.services == list(module.SERVICE_NAMES)
     assert module.SERVICE_NAMES[0].startswith("hipstershop.")
+
+
+def test_the_server_serves_the_rpc_modules_named_in_the_settings(settings, grpc_server):
+    settings.GRPC_SERVICES = {"currency": "currency.rpc"}
+    address = grpc_server()  # no names: every service the settings name
+    health = health_pb2_grpc.HealthStub(grpc.insecure_channel(address))
+    check = health_pb2.HealthCheckRequest(service="hipstershop.CurrencyService")
+    assert health.Check(check, timeout=5).status == health_pb2.HealthCheckResponse.SERVING
+    with pytest.raises(grpc.RpcError) as excinfo:
+        health.Check(health_pb2.HealthCheckRequest(service="hipstershop.CartService"), timeout=5)
+    assert excinfo.value.code() == grpc.StatusCode.NOT_FOUND
 
 
 def test_health_and_reflection_report_our_extensions_too(grpc_server):
@@ -169,8 +181,9 @@ def test_remote_client_raises_the_same_domain_error(grpc_server, rates):
 
 
 def test_unreachable_service_retries_then_is_unavailable(settings):
+    settings.GRPC_RETRY_ATTEMPTS = 3
     address = f"127.0.0.1:{free_port()}"  # nothing listens there
-    client = GrpcCurrencyClient(address, deadline=0.5, attempts=3)
+    client = GrpcCurrencyClient(address, deadline=0.5)
     with pytest.raises(ServiceUnavailable, match="currency service is not answering"):
         client.supported_currencies()
 

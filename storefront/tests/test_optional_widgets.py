@@ -24,6 +24,12 @@ from testing.servers import free_port
 pytestmark = pytest.mark.django_db
 
 FAILURES = 3
+DEADLINE = 0.2
+# A stuck call hangs for HANG seconds. A page must be done long before: PAGE_BUDGET is many
+# deadlines (slack for a busy two-core machine) yet far below HANG, so a page that waited for
+# the call fails the test instead of merely slowing it.
+HANG = 10.0
+PAGE_BUDGET = 3.0
 WIDGETS = {
     "ads": "{% load ads %}{% ad_banner keys %}",
     "recommendations": "{% load recommendations %}{% recommendations keys %}",
@@ -32,6 +38,13 @@ WIDGETS = {
 
 def render(service: str) -> str:
     return Template(WIDGETS[service]).render(Context({"keys": ["kitchen"]})).strip()
+
+
+def timed_render(service: str) -> float:
+    """Renders the widget (asserting it renders nothing); the seconds it took."""
+    started = time.monotonic()
+    assert render(service) == ""
+    return time.monotonic() - started
 
 
 def wait_until(condition, timeout: float = 5.0) -> None:
@@ -48,12 +61,16 @@ class Stuck:
     def __init__(self):
         self.release = threading.Event()
         self.calls = 0
+        self.in_flight = 0  # calls started and not yet returned
         self.lock = threading.Lock()
 
     def _hang(self):
         with self.lock:
             self.calls += 1
-        self.release.wait(10)
+            self.in_flight += 1
+        self.release.wait(HANG)
+        with self.lock:
+            self.in_flight -= 1
 
     def ads_at_hand(self, context_keys):
         return None
@@ -91,7 +108,7 @@ class Failing:
 
 @pytest.fixture(autouse=True)
 def optional_settings(settings):
-    settings.OPTIONAL_SERVICE_DEADLINE_SECONDS = 0.2
+    settings.OPTIONAL_SERVICE_DEADLINE_SECONDS = DEADLINE
     settings.CIRCUIT_BREAKER_FAILURES = FAILURES
     resilience.reset_breakers()
     registry.reset()
@@ -131,21 +148,28 @@ def stuck_server(stuck):
     server.stop(grace=None)
 
 
-def assert_breaker_stops_calling(service: str, fake) -> None:
-    for _ in range(FAILURES):
-        assert render(service) == ""
+def assert_breaker_stops_calling(service: str, fake) -> float:
+    """Renders until the breaker opens and then some; the slowest render's seconds."""
+    times = [timed_render(service) for _ in range(FAILURES)]
     wait_until(lambda: fake.calls == FAILURES)
     assert resilience.breaker(service).state == resilience.OPEN
-    for _ in range(5):
-        assert render(service) == ""
+    times += [timed_render(service) for _ in range(5)]
     assert fake.calls == FAILURES
+    return max(times)
+
+
+def assert_pages_did_not_wait(stuck: Stuck, slowest: float, record_property) -> None:
+    record_property("slowest_render_seconds", round(slowest, 3))
+    assert slowest < PAGE_BUDGET, f"a page took {slowest:.2f} s: it waited for the stuck call"
+    # Every call is still hanging now: the pages gave up on it, it did not answer early.
+    assert stuck.in_flight == FAILURES
 
 
 @pytest.mark.parametrize("service", WIDGETS)
-def test_in_process_slow_service_renders_nothing_without_waiting(service, stuck):
+def test_in_process_slow_service_renders_nothing_without_waiting(service, stuck, record_property):
     with registry.override(service, stuck):
-        assert_breaker_stops_calling(service, stuck)
-    assert not stuck.release.is_set()  # every page was done while the calls still hung
+        slowest = assert_breaker_stops_calling(service, stuck)
+    assert_pages_did_not_wait(stuck, slowest, record_property)
 
 
 @pytest.mark.parametrize("service", WIDGETS)
@@ -157,11 +181,11 @@ def test_in_process_failing_service_renders_nothing_and_trips_the_breaker(servic
 
 @pytest.mark.parametrize("service", WIDGETS)
 def test_grpc_slow_servicer_renders_nothing_and_trips_the_breaker(
-    service, stuck, stuck_server, remote
+    service, stuck, stuck_server, remote, record_property
 ):
     remote(service, stuck_server)
-    assert_breaker_stops_calling(service, stuck)
-    assert not stuck.release.is_set()  # every page was done before the servicer answered
+    slowest = assert_breaker_stops_calling(service, stuck)
+    assert_pages_did_not_wait(stuck, slowest, record_property)
 
 
 @pytest.mark.parametrize("service", WIDGETS)

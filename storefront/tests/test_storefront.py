@@ -134,16 +134,24 @@ def test_eur_price_of_the_sunglasses_is_17_68_euros(client, shop_data, cart):
     assert "17.68 €" in client.get("/product/OLJCESPC7Z").content.decode()
 
 
-@pytest.mark.parametrize("code", ["JPY", "GBP", "CAD", "TRY"])
-def test_prices_are_converted_rounded_and_formatted_per_currency(client, shop_data, cart, code):
-    # 19.99 USD -> EUR -> code at the initial rates, rounded to the currency's minor unit.
-    per_eur = {"JPY": "126.40", "GBP": "0.85970", "CAD": "1.5128", "TRY": "6.1247"}[code]
-    expected = Money(Decimal("19.99") / Decimal("1.1305") * Decimal(per_eur), code)
+# The sunglasses' 19.99 USD at the initial rates (per 1 EUR; USD 1.1305), worked out by hand:
+# 19.99 / 1.1305 = 17.682441... EUR, times the currency's rate, rounded half-up to its minor
+# unit. A wrong formula shows another price: truncating instead of rounding gives 26.74 CA$
+# (26.7499973...) and 108.29 TRY; rounding the EUR step first (17.68 x 6.1247) gives 108.28 TRY.
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        ("JPY", "2,235 ¥"),  # x 126.40 = 2235.0606..., no minor unit
+        ("GBP", "15.20 £"),  # x 0.85970 = 15.2015...
+        ("CAD", "26.75 CA$"),  # x 1.5128 = 26.7499973...
+        ("TRY", "108.30 TRY"),  # x 6.1247 = 108.2996...
+    ],
+)
+def test_prices_are_converted_rounded_and_formatted_per_currency(
+    client, shop_data, cart, code, shown
+):
     choose_currency(client, code)
-    html = client.get("/product/OLJCESPC7Z").content.decode()
-    assert expected.format() in html
-    if code == "JPY":
-        assert "2,235 ¥" in html  # no minor unit
+    assert shown in client.get("/product/OLJCESPC7Z").content.decode()
 
 
 def test_header_shows_the_visitors_cart_size(client, shop_data, cart):

@@ -3,22 +3,25 @@
 import signal
 import threading
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from shop.rpc.server import build_server, service_modules
+from shop.rpc.server import build_server
 
 
 class Command(BaseCommand):
     help = "Serve the hipstershop gRPC services, with health checking and reflection."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("services", nargs="*", help=f"any of: {', '.join(service_modules())}")
+        parser.add_argument(
+            "services", nargs="*", help=f"any of: {', '.join(settings.GRPC_SERVICES)}"
+        )
         parser.add_argument("--port", type=int, default=50051)
         parser.add_argument("--host", default="127.0.0.1", help="use 0.0.0.0 inside a container")
         parser.add_argument("--workers", type=int, default=16)
 
     def handle(self, *args, services, port, host, workers, **options) -> None:
-        names = services or list(service_modules())
+        names = services or list(settings.GRPC_SERVICES)
         try:
             server, bound, health = build_server(
                 names, address=f"{host}:{port}", max_workers=workers

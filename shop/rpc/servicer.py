@@ -1,0 +1,50 @@
+"""The base of every app's gRPC servicer: each RPC gets Django's connection hygiene and the
+mapping of domain errors to gRPC statuses (with their code and fields in the trailing metadata).
+
+Apps import this module, never the server: the server imports the apps' rpc modules."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+
+import grpc
+from django.conf import settings
+from django.db import close_old_connections
+
+from shop.errors import ShopError
+from shop.rpc.error_metadata import error_to_metadata
+
+logger = logging.getLogger(__name__)
+
+
+def _handle(method: Callable) -> Callable:
+    @functools.wraps(method)
+    def wrapper(self, request, context: grpc.ServicerContext):
+        # Like a WSGI request: never reuse a connection the database has dropped or that has
+        # outlived CONN_MAX_AGE, before and after the call.
+        close_old_connections()
+        try:
+            return method(self, request, context)
+        except ShopError as error:
+            context.set_trailing_metadata(error_to_metadata(error))
+            context.abort(error.spec.grpc_status, error.message)
+        except Exception as exc:
+            logger.exception("%s.%s failed", type(self).__name__, method.__name__)
+            detail = repr(exc) if settings.DEBUG else type(exc).__name__
+            context.abort(grpc.StatusCode.INTERNAL, f"Internal error ({detail}).")
+        finally:
+            close_old_connections()
+
+    return wrapper
+
+
+class Servicer:
+    """Mix in before the generated `...Servicer`; wraps every RPC method (CamelCase names)."""
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, value in list(vars(cls).items()):
+            if name[:1].isupper() and callable(value):
+                setattr(cls, name, _handle(value))
