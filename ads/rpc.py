@@ -1,12 +1,16 @@
-"""gRPC shim of the Ad service (hipstershop.AdService): translate and delegate to services.py."""
+"""gRPC shim of the Ad service: hipstershop.AdService (the original's protocol) and our
+extension boutique.AdClickService (the counted click). Translate and delegate to services.py."""
 
+from shop.rpc.protos import boutique_ads_pb2 as ads_pb
+from shop.rpc.protos import boutique_ads_pb2_grpc as ads_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 from shop.rpc.servicer import Servicer
 
 from . import services
 
-SERVICE_NAMES = ("hipstershop.AdService",)
+# The original's service first (the deployment's readiness probe asks for it), then ours.
+SERVICE_NAMES = ("hipstershop.AdService", "boutique.AdClickService")
 
 
 class AdServicer(Servicer, pb_grpc.AdServiceServicer):
@@ -15,5 +19,11 @@ class AdServicer(Servicer, pb_grpc.AdServiceServicer):
         return pb.AdResponse(ads=[pb.Ad(redirect_url=ad.redirect_url, text=ad.text) for ad in ads])
 
 
+class AdClickServicer(Servicer, ads_pb_grpc.AdClickServiceServicer):
+    def Click(self, request, context):
+        return ads_pb.ClickResponse(redirect_url=services.ad_click(ad_id=request.ad_id))
+
+
 def add_to_server(server) -> None:
     pb_grpc.add_AdServiceServicer_to_server(AdServicer(), server)
+    ads_pb_grpc.add_AdClickServiceServicer_to_server(AdClickServicer(), server)

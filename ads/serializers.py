@@ -1,12 +1,6 @@
 from rest_framework import serializers
 
-
-class CommaSeparatedField(serializers.CharField):
-    """`?keys=a,b` -> ["a", "b"] (empty parts dropped)."""
-
-    def to_internal_value(self, data) -> list[str]:
-        text = super().to_internal_value(data)
-        return [part.strip() for part in text.split(",") if part.strip()]
+from shop.serializers import CommaSeparatedField
 
 
 class AdQuerySerializer(serializers.Serializer):

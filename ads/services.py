@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shop import dto
-from shop.errors import InvalidArgument, NotFound
 
 from .counters import (
     CLICKS,
@@ -29,6 +28,7 @@ from .counters import (
     counter_store,
     impression_buffer,
 )
+from .errors import AdNotFound, InvalidContextKeys
 from .models import Ad
 from .targets import is_shop_path, parse_context_keys, target_url
 
@@ -47,17 +47,6 @@ LIVE_ADS_MEMORY_SECONDS = 1.0
 
 _memory_lock = threading.Lock()
 _in_memory: tuple[float, list[LiveAd]] | None = None
-
-
-class InvalidContextKeys(InvalidArgument):
-    code = "invalid_context_keys"
-
-
-class AdNotFound(NotFound):
-    code = "ad_not_found"
-
-    def __init__(self, ad_id: int):
-        super().__init__(f"There is no ad with id {ad_id}.")
 
 
 @dataclass(frozen=True, slots=True)

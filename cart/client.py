@@ -1,4 +1,5 @@
-"""The Cart service's interface, as its consumers see it, and its implementations.
+"""The Cart service's interface as its consumers see it, its gRPC implementation and
+the factory that picks it or the in-process one (local.py, imported only when picked).
 
 The original CartService has no per-line change; `set_quantity` and `remove_item` travel over
 our extension service boutique.CartLineService (shop/rpc/protos/boutique_cart.proto), served
@@ -11,7 +12,6 @@ from typing import Protocol
 
 from shop import registry
 from shop.dto import Cart
-from shop.errors import InvalidArgument
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import cart_item_from_pb
 from shop.rpc.protos import boutique_cart_pb2 as cart_pb
@@ -19,19 +19,11 @@ from shop.rpc.protos import boutique_cart_pb2_grpc as cart_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
-# One add (a form post, an AddItem call) puts 1 to 10 of a product in the cart, like the
-# original's quantity selector.
-MAX_ADD_QUANTITY = 10
-# A line may grow by repeated adds up to this; beyond it is a wholesale order, not a cart, and a
-# bound keeps totals far from any overflow on the int32 wire.
-MAX_LINE_QUANTITY = 99
-
-
-class InvalidQuantity(InvalidArgument):
-    code = "cart_invalid_quantity"
-
-    def __init__(self, message: str):
-        super().__init__(message, fields={"quantity": [message]})
+# The quantity rules and the cart's errors live apart, without the ORM (importing errors.py
+# registers the codes, so remote calls raise the cart's own errors); consumers read the rules here.
+from .errors import InvalidQuantity as InvalidQuantity
+from .rules import MAX_ADD_QUANTITY as MAX_ADD_QUANTITY
+from .rules import MAX_LINE_QUANTITY as MAX_LINE_QUANTITY
 
 
 class CartClient(Protocol):
@@ -51,29 +43,6 @@ class CartClient(Protocol):
         ...
 
     def remove_item(self, user_id: str, product_id: str) -> None: ...
-
-
-class LocalCartClient:
-    def __init__(self):
-        # Imported here: a process that calls the cart remotely never loads its store or ORM.
-        from . import services
-
-        self.services = services
-
-    def add_item(self, user_id: str, product_id: str, quantity: int) -> None:
-        self.services.cart_add_item(user_id=user_id, product_id=product_id, quantity=quantity)
-
-    def get_cart(self, user_id: str) -> Cart:
-        return self.services.cart_get(user_id=user_id)
-
-    def empty_cart(self, user_id: str) -> None:
-        self.services.cart_empty(user_id=user_id)
-
-    def set_quantity(self, user_id: str, product_id: str, quantity: int) -> None:
-        self.services.cart_set_quantity(user_id=user_id, product_id=product_id, quantity=quantity)
-
-    def remove_item(self, user_id: str, product_id: str) -> None:
-        self.services.cart_remove_item(user_id=user_id, product_id=product_id)
 
 
 class _GrpcCartLineClient(RemoteClient):
@@ -111,5 +80,12 @@ class GrpcCartClient(RemoteClient):
         self.lines.call("RemoveItem", request)
 
 
+def _local() -> CartClient:
+    # Imported on first use only: a process that calls this service remotely never loads its ORM.
+    from .local import LocalCartClient
+
+    return LocalCartClient()
+
+
 def cart_client() -> CartClient:
-    return registry.pick("cart", local=LocalCartClient, remote=GrpcCartClient)
+    return registry.pick("cart", local=_local, remote=GrpcCartClient)

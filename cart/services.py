@@ -10,27 +10,13 @@ import secrets
 
 from catalog.client import catalog_client
 from shop.dto import Cart, CartItem
-from shop.errors import InvalidArgument, NotFound, PreconditionFailed
+from shop.errors import InvalidArgument
 
-from .client import MAX_ADD_QUANTITY, MAX_LINE_QUANTITY, InvalidQuantity
+from .errors import CartLineLimit, CartNotFound, InvalidCartId, InvalidQuantity
+from .rules import MAX_ADD_QUANTITY, MAX_LINE_QUANTITY
 from .stores import DatabaseCartStore, cart_store
 
 MAX_ID_LENGTH = 128
-
-
-class InvalidCartId(InvalidArgument):
-    code = "cart_invalid_id"
-
-
-class CartLineLimit(PreconditionFailed):
-    code = "cart_line_limit"
-
-
-class CartNotFound(NotFound):
-    code = "cart_not_found"
-
-    def __init__(self):
-        super().__init__("There is no such cart; it may have expired after a long idle time.")
 
 
 def _check_user_id(user_id: str) -> None:

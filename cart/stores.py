@@ -21,8 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_redis import get_redis_connection
 
-from shop.errors import ServiceUnavailable
-
+from .errors import CartUnavailable
 from .models import Cart, CartLine
 
 logger = logging.getLogger(__name__)
@@ -30,13 +29,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_IDLE_SECONDS = 30 * 24 * 3600
 
 T = TypeVar("T")
-
-
-class CartUnavailable(ServiceUnavailable):
-    code = "cart_unavailable"
-    default_message = (
-        "The cart is temporarily unavailable. Nothing in it is lost; please try again in a moment."
-    )
 
 
 def idle_seconds() -> int:

@@ -1,17 +1,28 @@
-"""The Product Catalog service's interface, as its consumers see it, and its implementations."""
+"""The Product Catalog service's interface as its consumers see it, its gRPC implementation and
+the factory that picks it or the in-process one (local.py, imported only when picked).
+
+The original ProductCatalogService has no batch read; `get_products` travels over our extension
+service boutique.ProductBatchService (shop/rpc/protos/boutique_catalog.proto), served next to
+hipstershop.ProductCatalogService by the same server.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from shop import registry
 from shop.dto import Category, Product, ProductPage
+from shop.paging import PER_PAGE_DEFAULT, page_check, page_of
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import product_from_pb
+from shop.rpc.protos import boutique_catalog_pb2 as catalog_pb
+from shop.rpc.protos import boutique_catalog_pb2_grpc as catalog_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
-from . import selectors
+# Registers the catalog's error codes, so remote calls raise the catalog's own errors.
+from . import errors  # noqa: F401
 
 
 class CatalogClient(Protocol):
@@ -21,6 +32,11 @@ class CatalogClient(Protocol):
 
     def get_product(self, product_id: str) -> Product:
         """ProductNotFound (kind not_found) for an unknown or inactive id."""
+        ...
+
+    def get_products(self, product_ids: Sequence[str]) -> dict[str, Product]:
+        """The active products among `product_ids`, by id, in one call whatever their number.
+        An unknown or inactive id is simply absent: the caller decides what that means."""
         ...
 
     def search_products(self, query: str) -> list[Product]:
@@ -33,7 +49,7 @@ class CatalogClient(Protocol):
         query: str = "",
         category: str | None = None,
         page: int = 1,
-        per_page: int = selectors.PER_PAGE_DEFAULT,
+        per_page: int = PER_PAGE_DEFAULT,
     ) -> ProductPage:
         """One page of the products matching `query` (all when empty) in `category` (any when
         None). InvalidPage for page < 1 or a page size outside 1..100; PageNotFound past the
@@ -45,33 +61,18 @@ class CatalogClient(Protocol):
         ...
 
 
-class LocalCatalogClient:
-    def list_products(self, *, category: str | None = None) -> list[Product]:
-        return selectors.product_list(category=category)
-
-    def get_product(self, product_id: str) -> Product:
-        return selectors.product_get(product_id=product_id)
-
-    def search_products(self, query: str) -> list[Product]:
-        return selectors.product_search(query=query)
-
-    def product_page(
-        self,
-        *,
-        query: str = "",
-        category: str | None = None,
-        page: int = 1,
-        per_page: int = selectors.PER_PAGE_DEFAULT,
-    ) -> ProductPage:
-        return selectors.product_page(query=query, category=category, page=page, per_page=per_page)
-
-    def categories(self) -> list[Category]:
-        return selectors.category_list()
+class _GrpcProductBatchClient(RemoteClient):
+    stub_class = catalog_pb_grpc.ProductBatchServiceStub
+    service_label = "product catalog"
 
 
 class GrpcCatalogClient(RemoteClient):
     stub_class = pb_grpc.ProductCatalogServiceStub
     service_label = "product catalog"
+
+    def __init__(self, address: str, **options) -> None:
+        super().__init__(address, **options)
+        self.batch = _GrpcProductBatchClient(address, **options)
 
     def list_products(self, *, category: str | None = None) -> list[Product]:
         response = self.call("ListProducts", pb.Empty())
@@ -81,6 +82,14 @@ class GrpcCatalogClient(RemoteClient):
     def get_product(self, product_id: str) -> Product:
         request = pb.GetProductRequest(id=product_id)
         return product_from_pb(self.call("GetProduct", request))
+
+    def get_products(self, product_ids: Sequence[str]) -> dict[str, Product]:
+        ids = list(dict.fromkeys(product_ids))
+        if not ids:
+            return {}
+        request = catalog_pb.GetProductsRequest(ids=ids)
+        response = self.batch.call("GetProducts", request)
+        return {product.id: product_from_pb(product) for product in response.products}
 
     def search_products(self, query: str) -> list[Product]:
         request = pb.SearchProductsRequest(query=query)
@@ -96,13 +105,13 @@ class GrpcCatalogClient(RemoteClient):
         query: str = "",
         category: str | None = None,
         page: int = 1,
-        per_page: int = selectors.PER_PAGE_DEFAULT,
+        per_page: int = PER_PAGE_DEFAULT,
     ) -> ProductPage:
-        selectors.page_check(page=page, per_page=per_page)
+        page_check(page=page, per_page=per_page)
         query = query.strip()
         products = self.search_products(query) if query else self.list_products()
         products = _in_category(products, category)
-        return selectors.page_of(products, page=page, per_page=per_page)
+        return page_of(products, page=page, per_page=per_page)
 
     def categories(self) -> list[Category]:
         slugs = sorted({slug for product in self.list_products() for slug in product.categories})
@@ -116,5 +125,12 @@ def _in_category(products: list[Product], category: str | None) -> list[Product]
     return [product for product in products if category in product.categories]
 
 
+def _local() -> CatalogClient:
+    # Imported on first use only: a process that calls the catalog remotely never loads its ORM.
+    from .local import LocalCatalogClient
+
+    return LocalCatalogClient()
+
+
 def catalog_client() -> CatalogClient:
-    return registry.pick("catalog", local=LocalCatalogClient, remote=GrpcCatalogClient)
+    return registry.pick("catalog", local=_local, remote=GrpcCatalogClient)

@@ -3,33 +3,19 @@ each in a constant number of queries whatever the catalog size."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from shop import dto
-from shop.errors import InvalidArgument, NotFound
 from shop.money import Money
+from shop.paging import PER_PAGE_DEFAULT, page_check, page_offset
 
+from .errors import ProductNotFound
 from .models import Category, Product
 
-PER_PAGE_DEFAULT = 24
-PER_PAGE_MAX = 100
-
-
-class ProductNotFound(NotFound):
-    code = "product_not_found"
-
-    def __init__(self, product_id: str):
-        super().__init__(f"There is no product with id {product_id!r} in the shop.")
-
-
-class PageNotFound(NotFound):
-    code = "page_not_found"
-
-
-class InvalidPage(InvalidArgument):
-    code = "invalid_page"
+# Ids per query of product_get_many: far below SQLite's bound on the parameters of one query.
+IDS_PER_QUERY = 500
 
 
 def active_products() -> QuerySet[Product]:
@@ -72,22 +58,54 @@ def product_get(*, product_id: str) -> dto.Product:
     return product_to_dto(product)
 
 
+def product_get_many(*, product_ids: Iterable[str]) -> dict[str, dto.Product]:
+    """The active products among `product_ids`, by id (in id order); an unknown or inactive id is
+    simply absent: the caller decides what that means. One query for up to IDS_PER_QUERY ids."""
+    ids = sorted(set(product_ids))
+    products: dict[str, dto.Product] = {}
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        products.update(_products_by_id(ids[start : start + IDS_PER_QUERY]))
+    return products
+
+
+def _products_by_id(ids: list[str]) -> dict[str, dto.Product]:
+    # The categories come in the same query (a row per category, one row with None for a
+    # product in none), where a prefetch would take a second one.
+    rows = (
+        Product.objects.filter(is_active=True, pk__in=ids)
+        .order_by("pk", "categories__slug")
+        .values_list(
+            "id",
+            "name",
+            "description",
+            "picture",
+            "price_amount",
+            "price_currency",
+            "categories__slug",
+        )
+    )
+    found: dict[str, tuple[tuple, list[str]]] = {}
+    for product_id, *columns, slug in rows:
+        _columns, slugs = found.setdefault(product_id, (tuple(columns), []))
+        if slug is not None:
+            slugs.append(slug)
+    return {
+        product_id: dto.Product(
+            id=product_id,
+            name=name,
+            description=description,
+            picture=picture,
+            price_usd=Money(amount, currency),
+            categories=tuple(slugs),
+        )
+        for product_id, ((name, description, picture, amount, currency), slugs) in found.items()
+    }
+
+
 def product_search(*, query: str, category: str | None = None) -> list[dto.Product]:
     """Name or description contains the query, case-insensitive."""
     products = matching_products(query=query, category=category)
     return [product_to_dto(product) for product in products]
-
-
-def page_check(*, page: int, per_page: int) -> None:
-    if page < 1:
-        raise InvalidPage(
-            f"Page numbers start at 1, not {page}.", fields={"page": ["Must be 1 or more."]}
-        )
-    if not 1 <= per_page <= PER_PAGE_MAX:
-        raise InvalidPage(
-            f"A page holds 1 to {PER_PAGE_MAX} products, not {per_page}.",
-            fields={"page_size": [f"Must be between 1 and {PER_PAGE_MAX}."]},
-        )
 
 
 def product_page(
@@ -101,28 +119,9 @@ def product_page(
     categories."""
     page_check(page=page, per_page=per_page)
     products = matching_products(query=query, category=category)
-    return _page(products, count=products.count(), page=page, per_page=per_page)
-
-
-def page_of(products: Sequence[dto.Product], *, page: int, per_page: int) -> dto.ProductPage:
-    """The same page as product_page, cut from an already fetched list (the gRPC client's
-    fallback: the wire has no paging)."""
-    page_check(page=page, per_page=per_page)
-    return _page(products, count=len(products), page=page, per_page=per_page)
-
-
-def _page(
-    rows: QuerySet[Product] | Sequence[dto.Product], *, count: int, page: int, per_page: int
-) -> dto.ProductPage:
-    # Page 1 always exists, empty or not: "no results" is a page, not an error.
-    if page > 1 and (page - 1) * per_page >= count:
-        last = dto.ProductPage(items=(), number=1, per_page=per_page, count=count).num_pages
-        raise PageNotFound(f"There is no page {page}; the last page is {last}.")
-    offset = (page - 1) * per_page
-    items = tuple(
-        row if isinstance(row, dto.Product) else product_to_dto(row)
-        for row in rows[offset : offset + per_page]
-    )
+    count = products.count()
+    offset = page_offset(count=count, page=page, per_page=per_page)
+    items = tuple(product_to_dto(row) for row in products[offset : offset + per_page])
     return dto.ProductPage(items=items, number=page, per_page=per_page, count=count)
 
 

@@ -3,9 +3,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shop.paging import PER_PAGE_MAX
 from shop.serializers import MoneyField
-
-from .selectors import PER_PAGE_MAX
 
 
 class ProductSerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
-"""The Checkout service's interface, as its consumers see it, and its implementations.
+"""The Checkout service's interface as its consumers see it, its gRPC implementation and
+the factory that picks it or the in-process one (local.py, imported only when picked).
 
 `place_order` is the original's PlaceOrder. The storefront uses `place_customer_order` and
 `customer_order`, which travel over our extension boutique.CustomerOrderService
@@ -24,6 +25,9 @@ from shop.rpc.protos import boutique_checkout_pb2 as checkout_pb
 from shop.rpc.protos import boutique_checkout_pb2_grpc as checkout_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+
+# Registers the checkout service's error codes, so remote calls raise its own errors.
+from . import errors  # noqa: F401
 
 
 class CheckoutClient(Protocol):
@@ -55,24 +59,6 @@ class CheckoutClient(Protocol):
     def customer_order(self, order_id: str, access_token: str) -> CustomerOrder:
         """The order behind a customer's access link; NotFound for a wrong token too."""
         ...
-
-
-class LocalCheckoutClient:
-    def __init__(self):
-        # Imported here: a process that calls checkout remotely never loads its ORM modules.
-        from . import customer_orders, services
-
-        self.services = services
-        self.customer_orders = customer_orders
-
-    def place_order(self, **order) -> OrderResult:
-        return self.services.order_place(**order)
-
-    def place_customer_order(self, **order) -> CustomerOrder:
-        return self.customer_orders.customer_order_place(**order)
-
-    def customer_order(self, order_id: str, access_token: str) -> CustomerOrder:
-        return self.customer_orders.customer_order_get(order_id=order_id, token=access_token)
 
 
 class _GrpcCustomerOrderClient(RemoteClient):
@@ -119,5 +105,12 @@ class GrpcCheckoutClient(RemoteClient):
         return customer_order_from_pb(self.customer.call("GetOrder", request))
 
 
+def _local() -> CheckoutClient:
+    # Imported on first use only: a process that calls this service remotely never loads its ORM.
+    from .local import LocalCheckoutClient
+
+    return LocalCheckoutClient()
+
+
 def checkout_client() -> CheckoutClient:
-    return registry.pick("checkout", local=LocalCheckoutClient, remote=GrpcCheckoutClient)
+    return registry.pick("checkout", local=_local, remote=GrpcCheckoutClient)

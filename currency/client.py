@@ -1,4 +1,5 @@
-"""The Currency service's interface, as its consumers see it, and its two implementations."""
+"""The Currency service's interface as its consumers see it, its gRPC implementation and
+the factory that picks it or the in-process one (local.py, imported only when picked)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from shop.rpc.convert import money_from_pb, money_to_pb
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
-from . import services
+# Registers the currency service's error codes, so remote calls raise its own errors.
+from . import errors  # noqa: F401
 
 
 class CurrencyClient(Protocol):
@@ -20,14 +22,6 @@ class CurrencyClient(Protocol):
     def convert(self, money: Money, to_currency: str) -> Money:
         """Exact conversion (nano precision over gRPC); UnsupportedCurrency for an unknown code."""
         ...
-
-
-class LocalCurrencyClient:
-    def supported_currencies(self) -> list[str]:
-        return services.currency_codes()
-
-    def convert(self, money: Money, to_currency: str) -> Money:
-        return services.currency_convert(money=money, to_currency=to_currency)
 
 
 class GrpcCurrencyClient(RemoteClient):
@@ -44,5 +38,12 @@ class GrpcCurrencyClient(RemoteClient):
         return money_from_pb(self.call("Convert", request))
 
 
+def _local() -> CurrencyClient:
+    # Imported on first use only: a process that calls this service remotely never loads its ORM.
+    from .local import LocalCurrencyClient
+
+    return LocalCurrencyClient()
+
+
 def currency_client() -> CurrencyClient:
-    return registry.pick("currency", local=LocalCurrencyClient, remote=GrpcCurrencyClient)
+    return registry.pick("currency", local=_local, remote=GrpcCurrencyClient)

@@ -9,9 +9,9 @@ from decimal import Decimal, localcontext
 from django.core.cache import cache
 from django.db import transaction
 
-from shop.errors import InvalidArgument
 from shop.money import Money
 
+from .errors import UnsupportedCurrency
 from .feed import FeedError, ecb_rates_parse, feed_fetch
 from .models import ExchangeRate
 
@@ -31,17 +31,6 @@ INITIAL_RATES_PER_EUR = {
     "KRW": "1275.05", "MXN": "21.7999", "MYR": "4.6289", "NZD": "1.6679", "PHP": "59.083",
     "SGD": "1.5349", "THB": "36.012", "ZAR": "16.0583",
 }  # fmt: skip
-
-
-class UnsupportedCurrency(InvalidArgument):
-    code = "unsupported_currency"
-
-    def __init__(self, currency: str):
-        self.currency = currency
-        super().__init__(
-            f"The currency {currency!r} is not supported.",
-            fields={"currency": [f"{currency!r} is not a supported currency code."]},
-        )
 
 
 def rates() -> dict[str, Decimal]:

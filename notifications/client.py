@@ -1,7 +1,5 @@
-"""The Email service's interface, as its consumers see it, and its implementations.
-
-The local implementation calls notifications/services.py (filled by the notifications issue).
-"""
+"""The Email service's interface as its consumers see it, its gRPC implementation and
+the factory that picks it or the in-process one (local.py, imported only when picked)."""
 
 from __future__ import annotations
 
@@ -14,7 +12,8 @@ from shop.rpc.convert import order_result_to_pb
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
-from . import services
+# Registers the notifications service's error codes, so remote calls raise its own errors.
+from . import errors  # noqa: F401
 
 ORDER_URL_METADATA_KEY = "order-url"
 
@@ -26,13 +25,6 @@ class EmailClient(Protocol):
         """Queues the confirmation; delivery is the Email service's promise, retried there.
         order_url: the customer's link to the order page, shown in the e-mail."""
         ...
-
-
-class LocalEmailClient:
-    def send_order_confirmation(
-        self, email: str, order: OrderResult, *, order_url: str | None = None
-    ) -> None:
-        services.order_confirmation_send(email=email, order=order, order_url=order_url)
 
 
 class GrpcEmailClient(RemoteClient):
@@ -49,5 +41,12 @@ class GrpcEmailClient(RemoteClient):
         self.call("SendOrderConfirmation", request, metadata=metadata)
 
 
+def _local() -> EmailClient:
+    # Imported on first use only: a process that calls this service remotely never loads its ORM.
+    from .local import LocalEmailClient
+
+    return LocalEmailClient()
+
+
 def email_client() -> EmailClient:
-    return registry.pick("notifications", local=LocalEmailClient, remote=GrpcEmailClient)
+    return registry.pick("notifications", local=_local, remote=GrpcEmailClient)

@@ -22,10 +22,11 @@ from django.utils import timezone
 
 from catalog.client import catalog_client
 from shop import dto
-from shop.errors import InvalidArgument, NotFound, ShopError
+from shop.errors import InvalidArgument, ShopError
 from shop.money import money_sum
 from shop.tasks import enqueue
 
+from .errors import EmailNotFound
 from .models import EmailMessage
 
 logger = logging.getLogger(__name__)
@@ -35,11 +36,6 @@ SEND_LEASE = timedelta(minutes=2)
 # One delivery attempt (notifications/tasks.py), queued by this name; the name is the one the task
 # always had, so messages already queued still find it.
 EMAIL_SEND_TASK = "notifications.tasks.email_send"
-
-
-class EmailNotFound(NotFound):
-    code = "email_not_found"
-    default_message = "There is no such e-mail."
 
 
 def order_confirmation_send(
@@ -97,13 +93,11 @@ def _order_context(order: dto.OrderResult, order_url: str | None) -> dict:
 
 def _product_names(product_ids: list[str]) -> dict[str, str]:
     """Product names for the e-mail; an id that is gone from the catalog shows as the id."""
-    catalog, names = catalog_client(), {}
-    for product_id in set(product_ids):
-        try:
-            names[product_id] = catalog.get_product(product_id).name
-        except ShopError:
-            continue
-    return names
+    try:
+        products = catalog_client().get_products(product_ids)
+    except ShopError:
+        return {}
+    return {product_id: product.name for product_id, product in products.items()}
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""The Payment service's interface, as its consumers see it, and its implementations."""
+"""The Payment service's interface as its consumers see it, its gRPC implementation and
+the factory that picks it or the in-process one (local.py, imported only when picked)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from shop.rpc.protos import boutique_payments_pb2_grpc as admin_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
-from . import services
+# Registers the payment service's error codes (those of the card checks too), so remote calls
+# raise its own errors.
+from . import cards, errors  # noqa: F401
 
 
 class PaymentClient(Protocol):
@@ -30,17 +33,6 @@ class PaymentClient(Protocol):
         """Gives the whole captured amount back (staff refunds); refunding again changes
         nothing."""
         ...
-
-
-class LocalPaymentClient:
-    def charge(self, amount: Money, card: CreditCard, *, idempotency_key: str | None = None) -> str:
-        return services.payment_charge(amount=amount, card=card, idempotency_key=idempotency_key)
-
-    def void(self, transaction_id: str) -> None:
-        services.payment_void(transaction_id=transaction_id)
-
-    def refund(self, transaction_id: str) -> None:
-        services.payment_refund(transaction_id=transaction_id)
 
 
 class _GrpcPaymentAdminClient(RemoteClient):
@@ -77,5 +69,12 @@ class GrpcPaymentClient(RemoteClient):
         self.admin.call("Refund", request)
 
 
+def _local() -> PaymentClient:
+    # Imported on first use only: a process that calls this service remotely never loads its ORM.
+    from .local import LocalPaymentClient
+
+    return LocalPaymentClient()
+
+
 def payment_client() -> PaymentClient:
-    return registry.pick("payments", local=LocalPaymentClient, remote=GrpcPaymentClient)
+    return registry.pick("payments", local=_local, remote=GrpcPaymentClient)

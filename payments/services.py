@@ -19,59 +19,26 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shop.dto import CreditCard
-from shop.errors import Conflict, Declined, InvalidArgument, NotFound, PreconditionFailed
 from shop.money import Money
 
 from .cards import card_check
+from .errors import (
+    IDEMPOTENCY_KEY_MAX_LENGTH,
+    CardDeclined,
+    ChargeAmountInvalid,
+    ChargeInProgress,
+    ChargeNotFound,
+    ChargeStateInvalid,
+    IdempotencyKeyInvalid,
+    IdempotencyKeyReused,
+)
 from .gateways import GatewayResult, gateway
 from .models import Charge
 
 logger = logging.getLogger(__name__)
 
 Status = Charge.Status
-IDEMPOTENCY_KEY_MAX_LENGTH = 255
 SETTLE_POLL_SECONDS = 0.05
-
-
-class ChargeNotFound(NotFound):
-    code = "charge_not_found"
-    default_message = "There is no charge with this transaction id."
-
-
-class ChargeAmountInvalid(InvalidArgument):
-    code = "charge_amount_invalid"
-
-    def __init__(self, message: str | None = None):
-        super().__init__(message, fields={"amount": [message or "The amount is not valid."]})
-
-
-class CardDeclined(Declined):
-    code = "card_declined"
-    default_message = "Your card was declined."
-
-
-class IdempotencyKeyInvalid(InvalidArgument):
-    code = "idempotency_key_invalid"
-    default_message = f"An Idempotency-Key has at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters."
-
-
-class IdempotencyKeyReused(Conflict):
-    code = "idempotency_key_reused"
-    default_message = (
-        "This Idempotency-Key was already used for a different payment (another amount or card). "
-        "Use a new key for a new payment."
-    )
-
-
-class ChargeInProgress(Conflict):
-    code = "charge_in_progress"
-    default_message = (
-        "A payment with this Idempotency-Key is still being processed. Try again in a moment."
-    )
-
-
-class ChargeStateInvalid(PreconditionFailed):
-    code = "charge_state_invalid"
 
 
 @dataclass(frozen=True, slots=True)

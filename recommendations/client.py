@@ -1,4 +1,5 @@
-"""The Recommendation service's interface, as its consumers see it, and its implementations.
+"""The Recommendation service's interface as its consumers see it, its gRPC implementation and
+the factory that picks it or the in-process one (local.py, imported only when picked).
 
 Recommendations are optional on every page: consumers call through
 `shop.resilience.call_optional`, and the gRPC client has the optional services' short deadline
@@ -20,13 +21,10 @@ from shop.resilience import optional_client_options
 from shop.rpc.client import RemoteClient
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
-from shop.tasks import enqueue
 
-from . import selectors
-
-# The task that stores a paid order's basket (recommendations/tasks.py); the name is the one the
-# task always had, so messages already queued still find it.
-PURCHASE_RECORDED_TASK = "recommendations.tasks.purchase_recorded"
+# Registers the recommendation service's error codes, so remote calls raise its own errors.
+from . import errors  # noqa: F401
+from .purchases import purchase_record_enqueue
 
 
 class RecommendationClient(Protocol):
@@ -41,14 +39,6 @@ class RecommendationClient(Protocol):
         ...
 
 
-class LocalRecommendationClient:
-    def list_recommendations(self, user_id: str, product_ids: Sequence[str]) -> list[str]:
-        return selectors.recommendations_list(product_ids=tuple(product_ids))
-
-    def record_purchase(self, order_id: str, product_ids: Sequence[str]) -> None:
-        enqueue(PURCHASE_RECORDED_TASK, order_id, list(product_ids))
-
-
 class GrpcRecommendationClient(RemoteClient):
     stub_class = pb_grpc.RecommendationServiceStub
     service_label = "recommendation"
@@ -61,12 +51,19 @@ class GrpcRecommendationClient(RemoteClient):
     def record_purchase(self, order_id: str, product_ids: Sequence[str]) -> None:
         # Through the broker both deployments share, as the local client does: the gRPC
         # protocol has no method for it.
-        enqueue(PURCHASE_RECORDED_TASK, order_id, list(product_ids))
+        purchase_record_enqueue(order_id=order_id, product_ids=product_ids)
+
+
+def _local() -> RecommendationClient:
+    # Imported on first use only: a process that calls this service remotely never loads its ORM.
+    from .local import LocalRecommendationClient
+
+    return LocalRecommendationClient()
 
 
 def recommendation_client() -> RecommendationClient:
     return registry.pick(
         "recommendations",
-        local=LocalRecommendationClient,
+        local=_local,
         remote=lambda address: GrpcRecommendationClient(address, **optional_client_options()),
     )

@@ -5,18 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from shop.errors import InvalidArgument
-
+from .errors import InvalidProductIds
 from .models import Neighbours
 from .similarity import SCORE_DIGITS
 
 MAX_RECOMMENDATIONS = 5
 MAX_ASKED = 100
 MAX_ID_LENGTH = 64
-
-
-class InvalidProductIds(InvalidArgument):
-    code = "invalid_product_ids"
 
 
 def product_ids_clean(product_ids: Sequence[str]) -> list[str]:

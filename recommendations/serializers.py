@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ads.serializers import CommaSeparatedField
+from shop.serializers import CommaSeparatedField
 
 
 class RecommendationQuerySerializer(serializers.Serializer):

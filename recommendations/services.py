@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.client import catalog_client
-from shop.errors import InvalidArgument
 from shop.tasks import enqueue, running_eagerly
 
+from .errors import InvalidPurchase
 from .models import Basket, Neighbours
 from .similarity import Item, neighbours
 
@@ -31,10 +31,6 @@ REBUILD_TASK = "recommendations.tasks.rebuild"
 # after the interval brings the table up to date.
 EAGER_REBUILD_KEY = "recommendations:eager-rebuild"
 EAGER_REBUILD_SECONDS_DEFAULT = 600
-
-
-class InvalidPurchase(InvalidArgument):
-    code = "invalid_purchase"
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from . import services
-from .client import PURCHASE_RECORDED_TASK
+from .purchases import PURCHASE_RECORDED_TASK
 
 
 @shared_task(name=services.REBUILD_TASK)

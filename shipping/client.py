@@ -1,4 +1,5 @@
-"""The Shipping service's interface, as its consumers see it, and its implementations."""
+"""The Shipping service's interface as its consumers see it, its gRPC implementation and
+the factory that picks it or the in-process one (local.py, imported only when picked)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from shop.rpc.convert import address_to_pb, cart_item_to_pb, money_from_pb
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
-from . import services
+# Registers the shipping service's error codes, so remote calls raise its own errors.
+from . import errors  # noqa: F401
 
 
 class ShippingClient(Protocol):
@@ -27,16 +29,6 @@ class ShippingClient(Protocol):
     ) -> str:
         """Creates the shipment and returns its tracking id; the same reference ships once."""
         ...
-
-
-class LocalShippingClient:
-    def get_quote(self, address: Address | None, items: Sequence[CartItem]) -> Money:
-        return services.shipping_quote(address=address, items=tuple(items))
-
-    def ship_order(
-        self, address: Address, items: Sequence[CartItem], *, reference: str | None = None
-    ) -> str:
-        return services.shipment_create(address=address, items=tuple(items), reference=reference)
 
 
 class GrpcShippingClient(RemoteClient):
@@ -64,5 +56,12 @@ class GrpcShippingClient(RemoteClient):
         return response.tracking_id
 
 
+def _local() -> ShippingClient:
+    # Imported on first use only: a process that calls this service remotely never loads its ORM.
+    from .local import LocalShippingClient
+
+    return LocalShippingClient()
+
+
 def shipping_client() -> ShippingClient:
-    return registry.pick("shipping", local=LocalShippingClient, remote=GrpcShippingClient)
+    return registry.pick("shipping", local=_local, remote=GrpcShippingClient)

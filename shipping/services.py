@@ -16,9 +16,15 @@ from django.utils import timezone
 from catalog.client import catalog_client
 from shop.addresses import ADDRESS_FIELDS, address_validate
 from shop.dto import Address, CartItem
-from shop.errors import Conflict, InvalidArgument, NotFound, PreconditionFailed
 from shop.money import Money, money_sum
 
+from .errors import (
+    ShipmentItemsInvalid,
+    ShipmentNotFound,
+    ShipmentReferenceInvalid,
+    ShipmentReferenceReused,
+    ShipmentStatusInvalid,
+)
 from .models import DEFAULT_FLAT_RATE, Shipment, ShippingRate
 
 logger = logging.getLogger(__name__)
@@ -27,29 +33,6 @@ Status = Shipment.Status
 FREE = Money(Decimal("0.00"), "USD")
 REFERENCE_MAX_LENGTH = 100
 TRACKING_ID_ATTEMPTS = 5
-
-
-class ShipmentItemsInvalid(InvalidArgument):
-    code = "shipment_items_invalid"
-
-
-class ShipmentReferenceInvalid(InvalidArgument):
-    code = "shipment_reference_invalid"
-
-
-class ShipmentReferenceReused(Conflict):
-    code = "shipment_reference_reused"
-    default_message = (
-        "This order reference was already shipped to another address or with other items."
-    )
-
-
-class ShipmentNotFound(NotFound):
-    code = "shipment_not_found"
-
-
-class ShipmentStatusInvalid(PreconditionFailed):
-    code = "shipment_status_invalid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +68,12 @@ def shipping_quote(*, address: Address | None, items: tuple[CartItem, ...]) -> M
 
 def _items_value(items: tuple[CartItem, ...]) -> Money:
     catalog = catalog_client()
-    prices = [catalog.get_product(item.product_id).price_usd * item.quantity for item in items]
+    products = catalog.get_products([item.product_id for item in items])
+    prices = []
+    for item in items:
+        # A product missing from the batch is the catalog's to report, with its own error.
+        product = products.get(item.product_id) or catalog.get_product(item.product_id)
+        prices.append(product.price_usd * item.quantity)
     return money_sum(prices, "USD")
 
 

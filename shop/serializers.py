@@ -66,6 +66,14 @@ class MoneyField(serializers.Field):
         return Money(Decimal(amount), currency)
 
 
+class CommaSeparatedField(serializers.CharField):
+    """`?keys=a,b` -> ["a", "b"] (empty parts dropped): a list in one query parameter."""
+
+    def to_internal_value(self, data) -> list[str]:
+        text = super().to_internal_value(data)
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+
 # The shapes several services share. One definition each, so an address, a cart line or a card is
 # checked by the same rules wherever it is sent, and the schema names each once.
 

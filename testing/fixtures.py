@@ -1,6 +1,7 @@
 """Fixtures shared by the apps' tests (registered by the root conftest.py): the demo catalog and
 exchange rates, a switch that points the shop at a real redis-server exactly as shop/settings.py
-would, and the in-memory fakes of the cart, payment and shipping services (testing/fakes.py)."""
+would, the in-memory fakes of the cart, payment and shipping services (testing/fakes.py) and a
+hostile ad service on a real gRPC server."""
 
 from __future__ import annotations
 
@@ -8,14 +9,21 @@ import json
 import os
 import subprocess
 import sys
+from concurrent import futures
 from decimal import Decimal
 
+import grpc
 import pytest
 from django_redis import get_redis_connection
 
 from shop import registry
 from shop.dto import Address, CreditCard
 from shop.money import Money
+from shop.rpc.client import close_channels
+from shop.rpc.protos import boutique_ads_pb2 as ads_pb
+from shop.rpc.protos import boutique_ads_pb2_grpc as ads_pb_grpc
+from shop.rpc.protos import hipstershop_pb2 as pb
+from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
 from .fakes import FakeCart, FakePayment, FakeShipping
 
@@ -156,3 +164,36 @@ def address() -> Address:
 @pytest.fixture
 def card() -> CreditCard:
     return CreditCard(number=VISA, cvv="672", expiration_year=2039, expiration_month=1)
+
+
+class HostileAdService(pb_grpc.AdServiceServicer, ads_pb_grpc.AdClickServiceServicer):
+    """Another ad service, answering with links out of the shop."""
+
+    def GetAds(self, request, context):
+        return pb.AdResponse(
+            ads=[
+                pb.Ad(redirect_url="javascript:alert(1)", text="<b>x</b>"),
+                pb.Ad(redirect_url="https://evil.example/", text="away"),
+                pb.Ad(redirect_url="/product/OLJCESPC7Z", text="<b>fine</b>"),
+            ]
+        )
+
+    def Click(self, request, context):
+        return ads_pb.ClickResponse(redirect_url="https://evil.example/")
+
+
+@pytest.fixture
+def hostile_ad_service(settings):
+    """A real gRPC server with a hostile ad service, which ad_client() then calls."""
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    servicer = HostileAdService()
+    pb_grpc.add_AdServiceServicer_to_server(servicer, server)
+    ads_pb_grpc.add_AdClickServiceServicer_to_server(servicer, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    settings.SERVICE_ADDRS = {**settings.SERVICE_ADDRS, "ads": f"127.0.0.1:{port}"}
+    registry.reset()
+    yield
+    server.stop(grace=None)
+    close_channels()
+    registry.reset()

@@ -4,10 +4,12 @@ import grpc
 import pytest
 from django.contrib.auth.models import User
 
-from ads.client import GrpcAdClient
+from ads.client import GrpcAdClient, ad_client
 from ads.counters import _local
+from ads.errors import AdNotFound
 from ads.models import Ad
 from ads.services import InvalidContextKeys, ad_counters_flush
+from shop import registry
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
@@ -94,3 +96,29 @@ def test_grpc_get_ads_over_a_real_channel(grpc_server, demo_ads):
     assert len(remote.get_ads(["garden"])) == 2
     with pytest.raises(InvalidContextKeys):
         remote.get_ads(["k"] * 21)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_storefront_with_a_remote_ad_service_counts_clicks_there(
+    client, grpc_server, demo_ads, settings
+):
+    settings.SERVICE_ADDRS = {**settings.SERVICE_ADDRS, "ads": grpc_server("ads")}
+    registry.reset()
+    jar = Ad.objects.get(name="Demo: glass jar")
+    remote = ad_client()
+    assert isinstance(remote, GrpcAdClient)
+    assert remote.click(jar.pk) == "/product/9SIQT8TOJO"
+    assert client.get(f"/ads/{jar.pk}/click")["Location"] == "/product/9SIQT8TOJO"
+    for unknown in (999999, 2**63, -1):
+        with pytest.raises(AdNotFound):
+            remote.click(unknown)
+    assert client.get("/ads/999999/click").status_code == 404
+    ad_counters_flush(store=_local)
+    jar.refresh_from_db()
+    assert jar.clicks == 2
+
+
+@pytest.mark.django_db
+def test_a_click_answered_by_another_ad_service_never_leaves_the_shop(client, hostile_ad_service):
+    assert ad_client().click(1) == "/"
+    assert client.get("/ads/1/click")["Location"] == "/"

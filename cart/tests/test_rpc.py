@@ -4,7 +4,8 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from cart.client import GrpcCartClient, LocalCartClient, cart_client
+from cart.client import GrpcCartClient, cart_client
+from cart.local import LocalCartClient
 from cart.services import CartLineLimit, InvalidQuantity
 from shop import registry
 from shop.dto import CartItem

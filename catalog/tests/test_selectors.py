@@ -4,9 +4,11 @@ from pathlib import Path
 import pytest
 
 from catalog import selectors
+from catalog.errors import ProductNotFound
 from catalog.models import Product
 from catalog.services import DEMO_PRODUCTS, catalog_seed, demo_catalog_load
 from shop.money import Money
+from shop.paging import PER_PAGE_MAX, InvalidPage, PageNotFound
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +41,35 @@ def test_every_demo_picture_is_one_of_our_static_files(demo):
 def test_unknown_and_inactive_products_are_not_found(demo):
     Product.objects.filter(pk="6E92ZMYYFZ").update(is_active=False)
     for product_id in ("6E92ZMYYFZ", "NOSUCHPROD"):
-        with pytest.raises(selectors.ProductNotFound) as excinfo:
+        with pytest.raises(ProductNotFound) as excinfo:
             selectors.product_get(product_id=product_id)
         assert product_id in excinfo.value.message
     assert "6E92ZMYYFZ" not in {p.id for p in selectors.product_list()}
+
+
+def test_many_products_in_one_query_the_missing_ones_absent(demo, django_assert_num_queries):
+    Product.objects.filter(pk="6E92ZMYYFZ").update(is_active=False)
+    Product.objects.create(id="PLAIN00001", name="Plain", price_amount=Decimal("1.00"))
+    every_id = [row[0] for row in DEMO_PRODUCTS]
+    with django_assert_num_queries(1):
+        found = selectors.product_get_many(
+            product_ids=[*every_id, "PLAIN00001", "NOSUCHPROD", "OLJCESPC7Z"]
+        )
+    assert "6E92ZMYYFZ" not in found and "NOSUCHPROD" not in found
+    assert list(found) == sorted({*every_id, "PLAIN00001"} - {"6E92ZMYYFZ"})
+    for product_id, product in found.items():
+        assert product == selectors.product_get(product_id=product_id)
+    assert found["PLAIN00001"].categories == ()
+    assert found["66VCHSJNUP"].categories == ("clothing", "tops")
+    with django_assert_num_queries(0):
+        assert selectors.product_get_many(product_ids=[]) == {}
+
+
+def test_a_long_list_of_ids_takes_one_query_per_batch(demo, django_assert_num_queries):
+    unknown = [f"X{n:09d}" for n in range(selectors.IDS_PER_QUERY)]
+    with django_assert_num_queries(2):
+        found = selectors.product_get_many(product_ids=[*unknown, "OLJCESPC7Z"])
+    assert list(found) == ["OLJCESPC7Z"]
 
 
 def test_search_matches_name_or_description_case_insensitively(demo):
@@ -76,12 +103,12 @@ def test_pages_cover_the_results_in_order_without_overlap():
 def test_page_bounds():
     empty = selectors.product_page(query="nothing matches this")
     assert (empty.items, empty.count, empty.num_pages) == ((), 0, 1)
-    with pytest.raises(selectors.PageNotFound, match="no page 2; the last page is 1"):
+    with pytest.raises(PageNotFound, match="no page 2; the last page is 1"):
         selectors.product_page(page=2)
-    with pytest.raises(selectors.InvalidPage):
+    with pytest.raises(InvalidPage):
         selectors.product_page(page=0)
-    with pytest.raises(selectors.InvalidPage):
-        selectors.product_page(per_page=selectors.PER_PAGE_MAX + 1)
+    with pytest.raises(InvalidPage):
+        selectors.product_page(per_page=PER_PAGE_MAX + 1)
 
 
 @pytest.mark.parametrize("size", [10, 120])

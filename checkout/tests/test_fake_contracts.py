@@ -1,7 +1,7 @@
 """The fakes checkout's tests run on (testing/fakes.py) keep the real services' contract.
 
-Each suite runs twice, against the fake and against the real local client (payments.client,
-cart.client, shipping.client), and states the outcome by hand: accepted, or the error's kind
+Each suite runs twice, against the fake and against the real local client (payments.local,
+cart.local, shipping.local), and states the outcome by hand: accepted, or the error's kind
 and the fields it names. A rule changed on one side only fails here, not silently in checkout.
 """
 
@@ -14,9 +14,9 @@ from decimal import Decimal
 
 import pytest
 
-from cart.client import LocalCartClient
-from payments.client import LocalPaymentClient
-from shipping.client import LocalShippingClient
+from cart.local import LocalCartClient
+from payments.local import LocalPaymentClient
+from shipping.local import LocalShippingClient
 from shop.dto import Address, Cart, CartItem, CreditCard
 from shop.errors import ShopError
 from shop.money import Money

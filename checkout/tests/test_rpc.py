@@ -104,7 +104,7 @@ def test_the_storefront_places_and_reads_customer_orders_over_grpc(grpc_server, 
     """boutique.CustomerOrderService: the same placement, answered with the customer's view and
     access link; text the original's int32 fields cannot carry (a UK postcode, a CVV with a
     leading zero) arrives intact; a wrong token is NOT_FOUND, like an unknown order."""
-    from checkout.client import LocalCheckoutClient
+    from checkout.local import LocalCheckoutClient
     from shop.dto import Address
     from shop.errors import NotFound
 

@@ -20,6 +20,7 @@ from shipping.services import (
 from shipping.tests.conftest import HOME, ITEMS
 from shop.addresses import AddressInvalid
 from shop.dto import Address, CartItem
+from shop.errors import NotFound
 from shop.money import Money
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,14 @@ def test_staff_edit_the_rate_and_a_free_shipping_threshold(catalog):
     assert shipping_quote(address=HOME, items=ITEMS) == usd("0.00")
     ShippingRate.objects.filter(pk=1).update(free_shipping_threshold=Decimal("48.98"))
     assert shipping_quote(address=HOME, items=ITEMS) == usd("5.00")
+
+
+def test_a_threshold_quote_prices_every_item_in_one_catalog_call(catalog):
+    ShippingRate.objects.filter(pk=1).update(free_shipping_threshold=Decimal("100.00"))
+    assert shipping_quote(address=HOME, items=ITEMS) == usd("8.99")
+    assert catalog.calls == ["get_products"]
+    with pytest.raises(NotFound):  # the catalog's own error, as before
+        shipping_quote(address=HOME, items=(*ITEMS, CartItem("NOSUCHPROD", 1)))
 
 
 def test_a_quantity_below_one_is_refused():

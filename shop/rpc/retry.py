@@ -14,6 +14,7 @@ import json
 
 RETRIED_METHODS: dict[str, tuple[str, ...]] = {
     "hipstershop.ProductCatalogService": ("ListProducts", "GetProduct", "SearchProducts"),
+    "boutique.ProductBatchService": ("GetProducts",),
     "hipstershop.CurrencyService": ("GetSupportedCurrencies", "Convert"),
     # Not AddItem: a retried add adds twice.
     "hipstershop.CartService": ("GetCart", "EmptyCart"),
@@ -28,6 +29,7 @@ RETRIED_METHODS: dict[str, tuple[str, ...]] = {
     "hipstershop.CheckoutService": ("PlaceOrder",),
     "boutique.CustomerOrderService": ("PlaceOrder", "GetOrder"),
     "hipstershop.RecommendationService": ("ListRecommendations",),
+    # Not boutique.AdClickService's Click: a retried click counts twice.
     "hipstershop.AdService": ("GetAds",),
 }
 # gRPC clamps maxAttempts to 5 (and logs an error about it); clamp first.

@@ -13,7 +13,8 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from currency.client import GrpcCurrencyClient, LocalCurrencyClient, currency_client
+from currency.client import GrpcCurrencyClient, currency_client
+from currency.local import LocalCurrencyClient
 from currency.services import UnsupportedCurrency
 from shop import registry
 from shop.errors import ServiceUnavailable

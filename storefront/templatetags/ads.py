@@ -7,9 +7,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from ads.client import LocalAdClient, ad_client
-from ads.services import ads_select_in_memory
-from ads.targets import is_shop_path
+from ads.client import ad_client
 from shop.dto import Ad
 from shop.resilience import call_optional
 
@@ -23,15 +21,12 @@ def ad_banner(context_keys: Iterable[str] | str = ()) -> SafeString:
         context_keys = context_keys.split(",")
     keys = tuple(key.strip() for key in context_keys if key and key.strip())
     client = ad_client()
-    # In-process with the live ads in memory the answer is pure computation: no deadline or
-    # worker thread needed (handing a call to the pool would cost more than the call).
-    if isinstance(client, LocalAdClient):
-        ads = ads_select_in_memory(context_keys=keys)
-        if ads is not None:
-            return banner_html(ads)  # our own click URLs
-    ads = call_optional("ads", lambda: client.get_ads(keys))
-    # Another ad service is trusted with text, not with links out of the shop.
-    return banner_html([ad for ad in ads or [] if is_shop_path(ad.redirect_url)])
+    # Ads at hand need no deadline or worker thread (handing a call to the pool would cost more
+    # than the call).
+    ads = client.ads_at_hand(keys)
+    if ads is None:
+        ads = call_optional("ads", lambda: client.get_ads(keys))
+    return banner_html(ads or [])
 
 
 def banner_html(ads: list[Ad]) -> SafeString:

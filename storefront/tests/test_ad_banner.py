@@ -2,7 +2,7 @@ import pytest
 from django.template import Context, Template
 
 from ads.models import Ad
-from shop import dto, registry
+from shop import registry
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the tag calls from a worker thread
 
@@ -30,17 +30,7 @@ def test_the_banner_is_the_same_over_grpc(demo_ads, grpc_server, settings):
     assert f'href="/ads/{jar.pk}/click"' in html
 
 
-class HostileAds:
-    def get_ads(self, context_keys):
-        return [
-            dto.Ad(redirect_url="javascript:alert(1)", text="<b>x</b>"),
-            dto.Ad(redirect_url="https://evil.example/", text="away"),
-            dto.Ad(redirect_url="/product/OLJCESPC7Z", text="<b>fine</b>"),
-        ]
-
-
-def test_links_out_of_the_shop_from_a_remote_service_are_dropped():
-    with registry.override("ads", HostileAds()):
-        html = BANNER.render(Context({"keys": []}))
+def test_links_out_of_the_shop_from_a_remote_service_are_dropped(hostile_ad_service):
+    html = BANNER.render(Context({"keys": []}))
     assert "javascript" not in html and "evil" not in html
     assert 'href="/product/OLJCESPC7Z"' in html and "&lt;b&gt;fine&lt;/b&gt;" in html

@@ -15,8 +15,10 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
-from checkout.client import GrpcCheckoutClient, LocalCheckoutClient
-from shipping.client import GrpcShippingClient, LocalShippingClient
+from checkout.client import GrpcCheckoutClient
+from checkout.local import LocalCheckoutClient
+from shipping.client import GrpcShippingClient
+from shipping.local import LocalShippingClient
 from shop.dto import CartItem
 from shop.errors import InvalidArgument
 from storefront.forms import CheckoutForm

@@ -72,6 +72,9 @@ class Stuck:
         with self.lock:
             self.in_flight -= 1
 
+    def ads_at_hand(self, context_keys):
+        return None
+
     def get_ads(self, context_keys):
         self._hang()
         return []
@@ -92,6 +95,9 @@ class Stuck:
 class Failing:
     def __init__(self):
         self.calls = 0
+
+    def ads_at_hand(self, context_keys):
+        return None
 
     def get_ads(self, *args):
         self.calls += 1

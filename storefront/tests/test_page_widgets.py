@@ -104,6 +104,9 @@ def test_a_failing_ad_service_leaves_the_pages_whole():
     from shop.errors import ServiceUnavailable
 
     class DownAds:
+        def ads_at_hand(self, context_keys):
+            return None
+
         def get_ads(self, context_keys):
             raise ServiceUnavailable()
 

@@ -500,7 +500,7 @@ class CountingCatalog:
     beyond its queries: rows fetched, prices converted)."""
 
     def __init__(self):
-        from catalog.client import LocalCatalogClient
+        from catalog.local import LocalCatalogClient
 
         self.real = LocalCatalogClient()
         self.products_returned = 0

@@ -1,24 +1,20 @@
-"""Loads the demo data every service needs (idempotent: running it again changes nothing)."""
+"""Loads the demo data every service needs (idempotent: running it again changes nothing).
 
+An app with demo data says so on its AppConfig: `load_demo()` loads it and returns (label, how
+many created) pairs, and `demo_stage` orders the apps, lower first (data that others point at or
+are built from comes first). The kernel names no app.
+"""
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
-
-from ads.services import demo_ads_load
-from catalog.services import demo_catalog_load
-from currency.services import rates_load_initial
-from recommendations.services import recommendations_rebuild
 
 
 class Command(BaseCommand):
     help = "Load the demo catalog, ads and exchange rates (idempotent)."
 
     def handle(self, *args, **options) -> None:
-        loaders = [
-            ("exchange rates", rates_load_initial),
-            ("products", demo_catalog_load),
-            ("ads", demo_ads_load),
-            # Builds the neighbours of the demo products, so recommendations show at once.
-            ("recommendation rows", recommendations_rebuild),
-        ]
-        for label, loader in loaders:
-            created = loader()
-            self.stdout.write(f"{label}: {created} created")
+        configs = [config for config in apps.get_app_configs() if hasattr(config, "load_demo")]
+        # sorted is stable: the apps of one stage load in INSTALLED_APPS order.
+        for config in sorted(configs, key=lambda config: config.demo_stage):
+            for label, created in config.load_demo():
+                self.stdout.write(f"{label}: {created} created")

@@ -1,0 +1,47 @@
+"""The payment service's own errors, importable without the ORM: the client imports them, so a
+process that only calls the payment service remotely still raises the error a local call raises."""
+
+from shop.errors import Conflict, Declined, InvalidArgument, NotFound, PreconditionFailed
+
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+
+
+class ChargeNotFound(NotFound):
+    code = "charge_not_found"
+    default_message = "There is no charge with this transaction id."
+
+
+class ChargeAmountInvalid(InvalidArgument):
+    code = "charge_amount_invalid"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message, fields={"amount": [message or "The amount is not valid."]})
+
+
+class CardDeclined(Declined):
+    code = "card_declined"
+    default_message = "Your card was declined."
+
+
+class IdempotencyKeyInvalid(InvalidArgument):
+    code = "idempotency_key_invalid"
+    default_message = f"An Idempotency-Key has at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters."
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    default_message = (
+        "This Idempotency-Key was already used for a different payment (another amount or card). "
+        "Use a new key for a new payment."
+    )
+
+
+class ChargeInProgress(Conflict):
+    code = "charge_in_progress"
+    default_message = (
+        "A payment with this Idempotency-Key is still being processed. Try again in a moment."
+    )
+
+
+class ChargeStateInvalid(PreconditionFailed):
+    code = "charge_state_invalid"
