@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from payments.client import payment_client
-from shop.errors import PreconditionFailed, ServiceUnavailable
+from shop.errors import InvalidArgument, PreconditionFailed, ServiceUnavailable
 
 from .errors import CheckoutInProgress, InvalidTransition, OrderNotFound
 from .models import Order
@@ -74,15 +74,33 @@ def _order_locked(order_id: str) -> Order:
     return order
 
 
+def tracking_id_clean(tracking_id: str) -> str:
+    """The tracking id staff type when shipping: the carrier's, shown to the customer."""
+    cleaned = tracking_id.strip()
+    limit = Order._meta.get_field("tracking_id").max_length
+    if not cleaned or len(cleaned) > limit or not cleaned.isprintable():
+        message = f"Enter the parcel's tracking id (1 to {limit} printable characters)."
+        raise InvalidArgument(message, fields={"tracking_id": [message]})
+    return cleaned
+
+
 @transaction.atomic
-def order_transition(*, order_id: str, to: str) -> Order:
+def order_transition(*, order_id: str, to: str, tracking_id: str | None = None) -> Order:
     """Staff moves an order along its life where no money moves: shipped, delivered.
-    Cancelling and refunding move money; they are order_cancel and order_refund."""
+    Cancelling and refunding move money; they are order_cancel and order_refund.
+
+    tracking_id (shipping only): the id the parcel travels under, when the carrier's differs
+    from the one the shipping service gave at checkout; None keeps the order's."""
     if to not in (Order.Status.SHIPPED, Order.Status.DELIVERED):
         raise InvalidTransition(f"An order cannot be set to {to} directly.")
+    if tracking_id is not None and to != Order.Status.SHIPPED:
+        raise InvalidArgument("A tracking id is given when an order ships, not otherwise.")
+    cleaned = None if tracking_id is None else tracking_id_clean(tracking_id)
     order = _order_locked(order_id)
     transition_apply(order=order, to=to)
-    order.save(update_fields=["status", "updated_at"])
+    if cleaned is not None:
+        order.tracking_id = cleaned
+    order.save(update_fields=["status", "tracking_id", "updated_at"])
     return order
 
 

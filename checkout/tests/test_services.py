@@ -212,6 +212,21 @@ def test_status_moves_only_along_allowed_transitions(fakes, address, card):
     assert Order.objects.get().status == Order.Status.DELIVERED
 
 
+def test_shipping_may_record_the_carriers_tracking_id(fakes, address, card):
+    fakes.cart.add_item(USER, "L9ECAV7KIM", 1)
+    order_id = place(address, card).order_id
+    given = Order.objects.get().tracking_id
+    for bad in ("  ", "x" * 101, "AB\n12"):
+        with pytest.raises(InvalidArgument, match="tracking id") as excinfo:
+            transitions.order_transition(order_id=order_id, to="shipped", tracking_id=bad)
+        assert "tracking_id" in excinfo.value.fields
+    assert Order.objects.get().tracking_id == given and Order.objects.get().status == "paid"
+    transitions.order_transition(order_id=order_id, to="shipped", tracking_id=" 1Z999AA10 ")
+    assert Order.objects.get().tracking_id == "1Z999AA10"
+    with pytest.raises(InvalidArgument, match="when an order ships"):
+        transitions.order_transition(order_id=order_id, to="delivered", tracking_id="X")
+
+
 def test_an_order_left_pending_by_a_crash_is_failed_and_its_charge_voided(fakes, address, card):
     fakes.cart.add_item(USER, "L9ECAV7KIM", 1)
     place(address, card)
