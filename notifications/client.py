@@ -1,14 +1,22 @@
 """The Email service's interface as its consumers see it, its gRPC implementation and
-the factory that picks it or the in-process one (local.py, imported only when picked)."""
+the factory that picks it or the in-process one (local.py, imported only when picked).
+
+The original EmailService only sends a confirmation; resending one and the delivery figures
+travel over our extension service boutique.EmailAdminService
+(shop/rpc/protos/boutique_notifications.proto), served next to it by the same server.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Protocol
 
 from shop import registry
-from shop.dto import OrderResult
+from shop.dto import DeliveryDay, OrderResult
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import order_result_to_pb
+from shop.rpc.protos import boutique_notifications_pb2 as admin_pb
+from shop.rpc.protos import boutique_notifications_pb2_grpc as admin_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
@@ -26,19 +34,57 @@ class EmailClient(Protocol):
         order_url: the customer's link to the order page, shown in the e-mail."""
         ...
 
+    def resend_order_confirmation(
+        self, email: str, order: OrderResult, *, order_url: str | None = None
+    ) -> None:
+        """Queues the order's confirmation again (even one already sent); one that was never
+        recorded is recorded and queued, as send_order_confirmation would."""
+        ...
+
+    def delivery_report(self, since: date) -> tuple[DeliveryDay, ...]:
+        """Messages sent and given up on, per day recorded (from `since`, oldest first; days
+        without messages absent)."""
+        ...
+
+
+def _order_url_metadata(order_url: str | None) -> tuple[tuple[str, str], ...] | None:
+    # hipstershop.OrderResult has no link field: the link travels as metadata.
+    return ((ORDER_URL_METADATA_KEY, order_url),) if order_url else None
+
+
+class _GrpcEmailAdminClient(RemoteClient):
+    stub_class = admin_pb_grpc.EmailAdminServiceStub
+    service_label = "e-mail"
+
 
 class GrpcEmailClient(RemoteClient):
     stub_class = pb_grpc.EmailServiceStub
     service_label = "e-mail"
 
+    def __init__(self, address: str, **options):
+        super().__init__(address, **options)
+        self.admin = _GrpcEmailAdminClient(address, **options)
+
     def send_order_confirmation(
         self, email: str, order: OrderResult, *, order_url: str | None = None
     ) -> None:
         request = pb.SendOrderConfirmationRequest(email=email, order=order_result_to_pb(order))
-        # hipstershop.OrderResult has no link field: the link travels as metadata.
-        metadata = ((ORDER_URL_METADATA_KEY, order_url),) if order_url else None
         # Idempotent on the service side: one confirmation per order id.
-        self.call("SendOrderConfirmation", request, metadata=metadata)
+        self.call("SendOrderConfirmation", request, metadata=_order_url_metadata(order_url))
+
+    def resend_order_confirmation(
+        self, email: str, order: OrderResult, *, order_url: str | None = None
+    ) -> None:
+        request = pb.SendOrderConfirmationRequest(email=email, order=order_result_to_pb(order))
+        # Attempted once (shop/rpc/retry.py): a retried resend could send twice.
+        self.admin.call("ResendOrderConfirmation", request, metadata=_order_url_metadata(order_url))
+
+    def delivery_report(self, since: date) -> tuple[DeliveryDay, ...]:
+        request = admin_pb.DeliveryReportRequest(since=since.isoformat())
+        response = self.admin.call("DeliveryReport", request)
+        return tuple(
+            DeliveryDay(date.fromisoformat(day.day), day.sent, day.failed) for day in response.days
+        )
 
 
 def _local() -> EmailClient:

@@ -3,9 +3,11 @@ this module, so a process that calls the service remotely never loads its ORM mo
 
 from __future__ import annotations
 
-from shop.dto import OrderResult
+from datetime import date
 
-from . import services
+from shop.dto import DeliveryDay, OrderResult
+
+from . import selectors, services
 
 
 class LocalEmailClient:
@@ -13,3 +15,11 @@ class LocalEmailClient:
         self, email: str, order: OrderResult, *, order_url: str | None = None
     ) -> None:
         services.order_confirmation_send(email=email, order=order, order_url=order_url)
+
+    def resend_order_confirmation(
+        self, email: str, order: OrderResult, *, order_url: str | None = None
+    ) -> None:
+        services.order_confirmation_resend(email=email, order=order, order_url=order_url)
+
+    def delivery_report(self, since: date) -> tuple[DeliveryDay, ...]:
+        return selectors.delivery_report(since=since)

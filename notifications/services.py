@@ -67,6 +67,19 @@ def order_confirmation_send(
     )
 
 
+def order_confirmation_resend(
+    *, email: str, order: dto.OrderResult, order_url: str | None = None
+) -> EmailMessage:
+    """Staff asks for the order's confirmation again: the recorded message goes out again (even
+    one already sent, with what it said then); an order whose confirmation was never recorded
+    gets it now, once."""
+    key = f"order-confirmation:{order.order_id}"
+    existing = EmailMessage.objects.filter(idempotency_key=key).values_list("pk", flat=True)
+    if existing:
+        return email_resend(message_id=existing[0])
+    return order_confirmation_send(email=email, order=order, order_url=order_url)
+
+
 def _order_context(order: dto.OrderResult, order_url: str | None) -> dict:
     names = _product_names([line.item.product_id for line in order.items])
     lines = [

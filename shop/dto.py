@@ -8,6 +8,7 @@ ORM rows never cross the seam.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from .money import Money
 
@@ -79,6 +80,15 @@ class OrderResult:
 class Ad:
     redirect_url: str
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryDay:
+    """The e-mails recorded on one day: how many were sent, how many were given up on."""
+
+    day: date
+    sent: int
+    failed: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,8 @@ RETRIED_METHODS: dict[str, tuple[str, ...]] = {
     "hipstershop.ShippingService": ("GetQuote",),
     # One confirmation per order id.
     "hipstershop.EmailService": ("SendOrderConfirmation",),
+    # Not ResendOrderConfirmation: a retried resend sends twice.
+    "boutique.EmailAdminService": ("DeliveryReport",),
     # At most one order per cart: a retried PlaceOrder answers with the order already placed.
     "hipstershop.CheckoutService": ("PlaceOrder",),
     "boutique.CustomerOrderService": ("PlaceOrder", "GetOrder"),
