@@ -1,16 +1,23 @@
 """Orders in the admin: read-only records (only services change an order), moved along their
-life by actions, with links to their charge, shipment and e-mails; and the sales dashboard."""
+life by the order page's buttons (admin_moves.py) or the list's actions, with links to their
+charge, shipment and e-mails; purchases listed apart from declined card attempts; a CSV export of
+the list as filtered (admin_export.py). The sales dashboard is dashboard.py."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.urls import path
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 
 from shop.admin import ReadOnlyAdmin, ReadOnlyTabularInline, admin_link
 from shop.errors import ShopError
-from shop.money import Money
+from shop.money import Money, money_sum
 
-from . import selectors, transitions
+from . import admin_export, admin_moves, transitions
 from .models import Order, OrderLine
+from .selectors import DECLINED, PAID_EVER
 
 # The admin index links to the sales dashboard (see templates/checkout/admin/index.html).
 admin.site.index_template = "checkout/admin/index.html"
@@ -36,25 +43,85 @@ class OrderLineInline(ReadOnlyTabularInline):
         return super().get_queryset(request).select_related("order")
 
 
+class CheckoutKindFilter(admin.SimpleListFilter):
+    """The list shows purchases unless asked otherwise: a declined card attempt is recorded as a
+    failed order (selectors.DECLINED), but nobody bought anything."""
+
+    title = "kind"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [("declined", "Declined card attempts"), ("all", "Everything")]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "Purchases",
+        }
+        for value, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "declined":
+            return queryset.filter(DECLINED)
+        if self.value() == "all":
+            return queryset
+        return queryset.exclude(DECLINED)
+
+
 @admin.register(Order)
 class OrderAdmin(ReadOnlyAdmin):
     list_display = ["id", "email", "status", "total_amount", "tracking_id", "created_at"]
-    list_filter = ["status", "currency", "created_at"]
+    list_filter = [CheckoutKindFilter, "status", "currency", "created_at"]
     search_fields = ["id", "email", "tracking_id", "charge_id"]
     date_hierarchy = "created_at"
     inlines = [OrderLineInline]
-    fieldsets = [
-        (None, {"fields": ["id", "status", "email", "user_id", "created_at", "updated_at"]}),
-        ("Address", {"fields": ["street_address", "city", "state", "zip_code", "country"]}),
-        ("Money", {"fields": ["shipping_amount", "total_amount", "charge"]}),
-        ("Fulfilment", {"fields": ["shipment", "emails", "completed_at"]}),
-        ("Failure", {"fields": ["failure_reason"], "classes": ["collapse"]}),
-    ]
+    change_form_template = "checkout/admin/order_change_form.html"
+    change_list_template = "checkout/admin/order_change_list.html"
     actions = ["mark_shipped", "mark_delivered", "cancel", "refund"]
+
+    def get_fieldsets(self, request, obj=None):
+        """Only the sections the order has something in: no empty fulfilment for an order never
+        paid, a failure only when there is one."""
+        sets = [
+            (None, {"fields": ["id", "status", "email", "user_id", "created_at", "updated_at"]}),
+            ("Address", {"fields": ["street_address", "city", "state", "zip_code", "country"]}),
+        ]
+        if obj is None:
+            return sets
+        money = ["subtotal", "shipping_amount", "total_amount"]
+        sets.append(("Money", {"fields": money + (["charge"] if obj.charge_id else [])}))
+        fulfilment = [
+            field
+            for field, present in [
+                ("shipment", obj.tracking_id),
+                ("emails", obj.status in PAID_EVER),
+                ("completed_at", obj.completed_at),
+            ]
+            if present
+        ]
+        if fulfilment:
+            sets.append(("Fulfilment", {"fields": fulfilment}))
+        if obj.failure_reason:
+            sets.append(("Failure", {"fields": ["failure_reason"]}))
+        if _log_entries(obj).exists():
+            sets.append(("History", {"fields": ["history"]}))
+        return sets
 
     @admin.display(description="total", ordering="total")
     def total_amount(self, order: Order) -> str:
         return _money(order.total, order.currency)
+
+    @admin.display(description="subtotal")
+    def subtotal(self, order: Order) -> str:
+        currency = order.currency
+        costs = [Money(line.unit_price, currency) * line.quantity for line in order.lines.all()]
+        return money_sum(costs, currency).format()
 
     @admin.display(description="shipping")
     def shipping_amount(self, order: Order) -> str:
@@ -62,21 +129,54 @@ class OrderAdmin(ReadOnlyAdmin):
 
     @admin.display(description="charge id")
     def charge(self, order: Order) -> str:
-        if not order.charge_id:
-            return "-"
         return admin_link("payments.charge", order.charge_id, pk=order.charge_id)
 
     @admin.display(description="tracking id")
     def shipment(self, order: Order) -> str:
-        if not order.tracking_id:
-            return "-"
-        return admin_link("shipping.shipment", order.tracking_id, tracking_id=order.tracking_id)
+        # By the order id the shipment was made for: staff may give the order the carrier's
+        # tracking id when it ships, and the shipment keeps the one it was created with.
+        return admin_link("shipping.shipment", order.tracking_id, reference=str(order.pk))
 
     @admin.display(description="e-mails")
     def emails(self, order: Order) -> str:
         return admin_link(
             "notifications.emailmessage", "E-mails sent for this order", order_id=str(order.pk)
         )
+
+    @admin.display(description="staff actions")
+    def history(self, order: Order) -> str:
+        entries = _log_entries(order).select_related("user").order_by("action_time")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} by {}: {}</li>",
+                ((localtime(entry.action_time).strftime("%Y-%m-%d %H:%M %Z"), entry.user,
+                  entry.get_change_message()) for entry in entries),
+            ),
+        )  # fmt: skip
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, unquote(object_id))
+        allowed = order is not None and self.has_move_permission(request)
+        buttons = admin_moves.buttons(order) if allowed else []
+        context = {**(extra_context or {}), "order_buttons": buttons}
+        return super().change_view(request, object_id, form_url, context)
+
+    def get_urls(self):
+        own = [
+            path("export.csv", self.admin_site.admin_view(self.export_view),
+                 name="checkout_order_export"),
+            path("<path:object_id>/move/<str:move_name>/",
+                 self.admin_site.admin_view(self.move_view), name="checkout_order_move"),
+        ]  # fmt: skip
+        return own + super().get_urls()
+
+    def export_view(self, request):
+        return admin_export.orders_csv_response(self, request)
+
+    def move_view(self, request, object_id: str, move_name: str):
+        return admin_moves.move_view(self, request, object_id, move_name)
 
     # --- actions: each delegates to a service that enforces the transition table -------------
 
@@ -87,10 +187,12 @@ class OrderAdmin(ReadOnlyAdmin):
         changed = 0
         for order_id in queryset.values_list("pk", flat=True):
             try:
-                service(order_id=str(order_id), **kwargs)
-                changed += 1
+                order = service(order_id=str(order_id), **kwargs)
             except ShopError as error:
                 self.message_user(request, f"Order {order_id}: {error.message}", messages.ERROR)
+            else:
+                self.log_change(request, order, f"{done.capitalize()}.")
+                changed += 1
         if changed:
             self.message_user(request, f"{changed} order(s) {done}.", messages.SUCCESS)
 
@@ -113,13 +215,8 @@ class OrderAdmin(ReadOnlyAdmin):
         self._apply(request, queryset, transitions.order_refund, "refunded")
 
 
-def sales_dashboard(request):
-    """Staff only (wrapped by admin.site.admin_view in checkout/admin_urls.py)."""
-    if not request.user.has_perm("checkout.view_order"):
-        raise PermissionDenied
-    context = {
-        **admin.site.each_context(request),
-        "title": "Sales dashboard",
-        "summary": selectors.sales_summary(days=30),
-    }
-    return TemplateResponse(request, "checkout/admin/sales.html", context)
+def _log_entries(order: Order):
+    """What staff did to the order, as the admin recorded it (who, when, what)."""
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Order), object_id=str(order.pk)
+    )

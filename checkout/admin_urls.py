@@ -4,6 +4,6 @@ routes, whose catch-all would answer first)."""
 from django.contrib import admin
 from django.urls import path
 
-from .admin import sales_dashboard
+from .dashboard import sales_dashboard
 
 urlpatterns = [path("", admin.site.admin_view(sales_dashboard), name="admin-sales")]

@@ -1,5 +1,6 @@
 """The work that follows a paid order, run by a Celery task after the order commits: the
-confirmation e-mail and telling the recommendations service what was bought."""
+confirmation e-mail and telling the recommendations service what was bought; and the
+confirmation again when staff ask for it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 from notifications.client import email_client
 from recommendations.client import recommendation_client
 
+from .errors import InvalidTransition
 from .models import Order
 from .selectors import SOLD, order_get, order_result, order_url
 
@@ -27,3 +29,18 @@ def order_completed_process(*, order_id: str) -> None:
     transaction.on_commit(lambda: recommendation_client().record_purchase(order_id, product_ids))
     if order.completed_at is None:
         Order.objects.filter(pk=order.pk).update(completed_at=timezone.now())
+
+
+def confirmation_resend(*, order_id: str) -> Order:
+    """Staff sends the order's confirmation e-mail again (the customer lost it, or it failed).
+    Only a sale has one to send: a refunded order's would confirm what no longer stands."""
+    order = order_get(order_id=order_id)
+    if order.status not in SOLD:
+        raise InvalidTransition(
+            f"This order is {order.status}, so there is no confirmation to send: only paid, "
+            "shipped and delivered orders have one."
+        )
+    email_client().resend_order_confirmation(
+        order.email, order_result(order), order_url=order_url(order)
+    )
+    return order

@@ -1,5 +1,5 @@
 """Reads of the checkout service: an order as its customer and the API see it, and the sales
-dashboard's figures for staff.
+dashboard's figures for staff (in each order's currency; checkout/reports.py converts them).
 
 Every dashboard figure is aggregated by the database, so the number of queries does not grow with
 the number of orders, days or products.
@@ -10,10 +10,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -84,6 +85,14 @@ def order_result(order: Order) -> dto.OrderResult:
 
 # --- the sales dashboard ----------------------------------------------------------------------
 
+# A checkout the card stopped: the payment service declined the card or found it invalid, so no
+# money was ever taken. Checkout records these attempts like any failure (a duplicate submit
+# must find them), but they are not purchases: the admin lists them apart, the dashboard counts
+# them as declines.
+DECLINED = Q(status=Order.Status.FAILED, charge_id="", failure_kind__in=("declined", "invalid"))
+# Orders that were paid at some point: a cart that became one converted, refunded since or not.
+PAID_EVER = (*SOLD, Order.Status.REFUNDED)
+
 
 @dataclass(frozen=True)
 class CurrencySales:
@@ -109,19 +118,40 @@ class ProductSales:
 
 
 @dataclass(frozen=True)
+class Checkouts:
+    """Carts (their owners' ids) that reached the checkout: at least one order was recorded for
+    them, declined and failed ones included; `converted`: those with an order that was paid."""
+
+    carts: int
+    converted: int
+    declined: int  # declined attempts (orders), not carts
+
+    @property
+    def conversion(self) -> Decimal | None:
+        """Converted carts in percent, one decimal; None without any checkout."""
+        if not self.carts:
+            return None
+        return (Decimal(100) * self.converted / self.carts).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
 class SalesSummary:
     since: date
     days: tuple[DailySales, ...]  # newest day first; only days with sales
     totals: tuple[CurrencySales, ...]  # revenue never mixes currencies
     top_products: tuple[ProductSales, ...]  # by units sold
+    checkouts: Checkouts
+    declines: dict[date, int]  # declined attempts per day; days without any absent
 
 
 def sales_summary(*, days: int = 30, top: int = 10) -> SalesSummary:
-    """Orders and revenue per day and currency over the last `days` days (today included), and
-    the best-selling products. Two queries."""
+    """Orders and revenue per day and currency over the last `days` days (today included), the
+    best-selling products, how many carts reached the checkout and converted, and the declined
+    attempts per day. Four queries."""
     since = timezone.localdate() - timedelta(days=days - 1)
     start = timezone.make_aware(datetime.combine(since, time.min))
-    sold = Order.objects.filter(status__in=SOLD, created_at__gte=start)
+    recent = Order.objects.filter(created_at__gte=start)
+    sold = recent.filter(status__in=SOLD)
     daily = tuple(
         DailySales(
             row["day"], row["currency"], row["orders"], Money(row["revenue"], row["currency"])
@@ -139,11 +169,25 @@ def sales_summary(*, days: int = 30, top: int = 10) -> SalesSummary:
         )
         .order_by("-quantity", "product_id")[:top]
     )
+    checkouts = recent.aggregate(
+        carts=Count("user_id", distinct=True),
+        converted=Count("user_id", distinct=True, filter=Q(status__in=PAID_EVER)),
+        declined=Count("id", filter=DECLINED),
+    )
+    declines = (
+        recent.filter(DECLINED)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(attempts=Count("id"))
+        .order_by("day")
+    )
     return SalesSummary(
         since=since,
         days=daily,
         totals=_totals(daily),
         top_products=tuple(ProductSales(**row) for row in products),
+        checkouts=Checkouts(**checkouts),
+        declines={row["day"]: row["attempts"] for row in declines},
     )
 
 

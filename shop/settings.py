@@ -301,6 +301,9 @@ CELERY_BEAT_SCHEDULE["currency-rates-refresh"] = {
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
 EMAIL_RETRY_BASE_SECONDS = env.float("EMAIL_RETRY_BASE_SECONDS", default=30.0)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The one currency the sales dashboard adds every order's revenue up in (converted through the
+# currency service at today's rates).
+REPORTING_CURRENCY = env.str("REPORTING_CURRENCY", default="USD")
 CELERY_BEAT_SCHEDULE["checkout-orders-sweep"] = {
     "task": "checkout.tasks.orders_sweep",
     "schedule": 300.0,

@@ -1,0 +1,40 @@
+"""Orders as the admin tests need them: written straight to the table, in any status, on any
+day."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from checkout.models import Order, OrderLine
+
+
+def make_order(
+    status: str = "paid",
+    *,
+    currency: str = "USD",
+    lines=(("OLJCESPC7Z", "Sunglasses", 2, "19.99"),),
+    shipping: str = "8.99",
+    days_ago: int = 0,
+    charge_id: str = "",
+    tracking_id: str = "",
+) -> Order:
+    total = sum(Decimal(price) * quantity for _, _, quantity, price in lines) + Decimal(shipping)
+    order = Order.objects.create(
+        user_id="visitor", email="ada@example.com", street_address="1 Main St",
+        city="Springfield", country="United States", zip_code="62701", currency=currency,
+        shipping_cost=Decimal(shipping), total=total, status=status, charge_id=charge_id,
+        tracking_id=tracking_id, idempotency_key=f"key-{Order.objects.count()}",
+    )  # fmt: skip
+    OrderLine.objects.bulk_create(
+        OrderLine(order=order, product_id=product_id, product_name=name, quantity=quantity,
+                  unit_price=Decimal(price))
+        for product_id, name, quantity, price in lines
+    )  # fmt: skip
+    if days_ago:
+        then = timezone.now() - timedelta(days=days_ago)
+        Order.objects.filter(pk=order.pk).update(created_at=then, updated_at=then)
+    order.refresh_from_db()
+    return order
