@@ -20,14 +20,17 @@ def make_order(
     days_ago: int = 0,
     charge_id: str = "",
     tracking_id: str = "",
+    **fields,
 ) -> Order:
+    """`fields`: any other column (user_id, email, failure_kind, failure_reason...)."""
     total = sum(Decimal(price) * quantity for _, _, quantity, price in lines) + Decimal(shipping)
-    order = Order.objects.create(
+    columns = dict(
         user_id="visitor", email="ada@example.com", street_address="1 Main St",
         city="Springfield", country="United States", zip_code="62701", currency=currency,
         shipping_cost=Decimal(shipping), total=total, status=status, charge_id=charge_id,
         tracking_id=tracking_id, idempotency_key=f"key-{Order.objects.count()}",
     )  # fmt: skip
+    order = Order.objects.create(**(columns | fields))
     OrderLine.objects.bulk_create(
         OrderLine(order=order, product_id=product_id, product_name=name, quantity=quantity,
                   unit_price=Decimal(price))
