@@ -139,7 +139,8 @@ def test_refund_asks_first_then_refunds_through_the_payment_service(admin_client
 
         page = move(admin_client, order, "refund")
         assert "goes back to the customer" in page and 'name="confirm" value="yes"' in page
-        assert Order.objects.get(pk=order.pk).status == "shipped" and not payment.charges[0].refunded
+        assert Order.objects.get(pk=order.pk).status == "shipped"
+        assert not payment.charges[0].refunded
 
         page = move(admin_client, order, "refund", confirm="yes")
     assert "Refunded." in page and Order.objects.get(pk=order.pk).status == "refunded"
