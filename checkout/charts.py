@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-WIDTH = Decimal(640)
-HEIGHT = Decimal(200)
-# Room for the value axis on the left and the day labels below.
-LEFT, RIGHT, TOP, BOTTOM = Decimal(64), Decimal(8), Decimal(12), Decimal(28)
+# Drawn about this wide at two charts a row on a laptop, and at a phone's width: the labels'
+# 13 units stay legible at either.
+WIDTH = Decimal(480)
+HEIGHT = Decimal(180)
+# Room for the value axis on the left ("10,000.00 $"), the last day's label on the right, and
+# the day labels below.
+LEFT, RIGHT, TOP, BOTTOM = Decimal(84), Decimal(20), Decimal(12), Decimal(28)
 BAR_SHARE = Decimal("0.7")  # of each day's slot; the rest separates the bars
-ROW_HEIGHT, ROW_GAP, LABEL_WIDTH = Decimal(22), Decimal(8), Decimal(200)
+ROW_HEIGHT, ROW_GAP, LABEL_WIDTH = Decimal(22), Decimal(8), Decimal(150)
 # A day label every week keeps thirty days legible at a phone's width.
 DAY_LABEL_EVERY = 7
 _PIXEL = Decimal("0.1")
@@ -146,7 +149,7 @@ def bar_chart(
     *, title: str, summary: str, rows: Sequence[tuple[str, Decimal | int, str]]
 ) -> BarChart:
     """`rows`: (name, figure, figure as people read it), in the order to draw them."""
-    room = WIDTH - LABEL_WIDTH - Decimal(140)  # what the longest bar leaves for its figure
+    room = WIDTH - LABEL_WIDTH - Decimal(120)  # what the longest bar leaves for its figure
     top = max((Decimal(value) for _, value, _ in rows), default=Decimal(0)) or Decimal(1)
     drawn = []
     for index, (name, value, figure) in enumerate(rows):

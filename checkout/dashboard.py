@@ -82,7 +82,7 @@ def _conversion_chart(checkouts) -> charts.BarChart:
         title="Carts that reached the checkout, and those that became orders",
         summary=f"{checkouts.carts} carts reached the checkout; {converted} became orders.",
         rows=[
-            ("Reached the checkout", checkouts.carts, str(checkouts.carts)),
+            ("Reached checkout", checkouts.carts, str(checkouts.carts)),
             ("Became an order", checkouts.converted, converted),
         ],
     )

@@ -59,6 +59,7 @@ def test_the_list_shows_purchases_and_keeps_declined_attempts_apart(admin_client
     assert listed(admin_client, "?kind=all") == everything
     page = admin_client.get(ORDERS).content.decode()
     assert "Purchases" in page and 'href="?kind=declined"' in page
+    assert listed(admin_client, "?_facets=True") == {str(paid.pk), str(broken.pk)}
 
 
 def test_the_export_has_the_orders_the_list_shows(admin_client, declined_attempt):

@@ -99,7 +99,7 @@ def test_conversion_declines_and_top_products(admin_client, sales):
     today, yesterday = timezone.localdate(), timezone.localdate() - timedelta(days=1)
     declines = tooltips(page, "declines")
     assert f"{label(today)}: 1" in declines and f"{label(yesterday)}: 1" in declines
-    assert "Reached the checkout: 3" in tooltips(page, "conversion")
+    assert "Reached checkout: 3" in tooltips(page, "conversion")
     assert "Became an order: 2 (66.7%)" in tooltips(page, "conversion")
     products = tooltips(page, "products")
     assert products == ["Bamboo Glass Jar: 4 in 2 orders", "Sunglasses: 3 in 2 orders"]
