@@ -16,7 +16,7 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ["=id", "name", "description"]
     filter_horizontal = ["categories"]
     readonly_fields = ["preview", "price_currency", "created_at", "updated_at"]
-    fields = ["id", "name", "description", "picture", "preview", "price_amount",
+    fields = ["id", "name", "description", "image", "picture", "preview", "price_amount",
               "price_currency", "categories", "is_active", "created_at", "updated_at"]  # fmt: skip
     list_per_page = 50
     # The paginator's exact COUNT(*) over a large filtered catalog is the slow part of a page.
@@ -28,11 +28,11 @@ class ProductAdmin(admin.ModelAdmin):
 
     @admin.display(description="")
     def thumbnail(self, product: Product) -> str:
-        return _image(product.picture, 48)
+        return _image(product.picture_url, 48)
 
     @admin.display(description="picture preview")
     def preview(self, product: Product) -> str:
-        return _image(product.picture, 200)
+        return _image(product.picture_url, 200)
 
 
 def _image(url: str, size: int) -> str:

@@ -12,7 +12,7 @@ from shop.money import Money
 from shop.paging import PER_PAGE_DEFAULT, page_check, page_offset
 
 from .errors import ProductNotFound
-from .models import Category, Product
+from .models import Category, Product, picture_url
 
 # Ids per query of product_get_many: far below SQLite's bound on the parameters of one query.
 IDS_PER_QUERY = 500
@@ -29,7 +29,7 @@ def product_to_dto(product: Product) -> dto.Product:
         id=product.id,
         name=product.name,
         description=product.description,
-        picture=product.picture,
+        picture=product.picture_url,
         price_usd=Money(product.price_amount, product.price_currency),
         categories=tuple(category.slug for category in product.categories.all()),
     )
@@ -79,6 +79,7 @@ def _products_by_id(ids: list[str]) -> dict[str, dto.Product]:
             "name",
             "description",
             "picture",
+            "image",
             "price_amount",
             "price_currency",
             "categories__slug",
@@ -94,11 +95,14 @@ def _products_by_id(ids: list[str]) -> dict[str, dto.Product]:
             id=product_id,
             name=name,
             description=description,
-            picture=picture,
+            picture=picture_url(picture, image),
             price_usd=Money(amount, currency),
             categories=tuple(slugs),
         )
-        for product_id, ((name, description, picture, amount, currency), slugs) in found.items()
+        for product_id, (
+            (name, description, picture, image, amount, currency),
+            slugs,
+        ) in found.items()
     }
 
 

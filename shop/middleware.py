@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -61,16 +62,23 @@ API_DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
 )
 
 
+def with_media_origin(policy: str, origin: str) -> str:
+    """Pictures stored elsewhere (an S3-compatible bucket, settings.MEDIA_ORIGIN) may be shown."""
+    if not origin:
+        return policy
+    return policy.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        origin = settings.MEDIA_ORIGIN
+        self.policy = with_media_origin(CONTENT_SECURITY_POLICY, origin)
+        self.api_docs_policy = with_media_origin(API_DOCS_CONTENT_SECURITY_POLICY, origin)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        policy = (
-            API_DOCS_CONTENT_SECURITY_POLICY
-            if request.path.startswith("/api/v1/docs/")
-            else CONTENT_SECURITY_POLICY
-        )
+        docs = request.path.startswith("/api/v1/docs/")
+        policy = self.api_docs_policy if docs else self.policy
         response.headers.setdefault("Content-Security-Policy", policy)
         return response

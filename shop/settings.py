@@ -145,10 +145,22 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_URL = "media/"
+# Uploaded files (product pictures) go through Django's storage API: the file system under
+# MEDIA_ROOT by default, served by the shop itself at MEDIA_URL; any other storage is these two
+# variables away, e.g. an S3-compatible bucket with django-storages (docs/catalog-currency.md).
+MEDIA_URL = env.str("MEDIA_URL", default="media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_STORAGE_BACKEND = env.str(
+    "MEDIA_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+)
+MEDIA_STORAGE_OPTIONS = env.json("MEDIA_STORAGE_OPTIONS", default={})
+# The shop serves uploads itself only from its own file system; elsewhere they have their own URL.
+SERVE_MEDIA = MEDIA_STORAGE_BACKEND == "django.core.files.storage.FileSystemStorage"
+# Where pictures are served from when not from the shop's own origin (a bucket, a CDN), e.g.
+# "https://pictures.example.com": allowed by the Content-Security-Policy's img-src.
+MEDIA_ORIGIN = env.str("MEDIA_ORIGIN", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": MEDIA_STORAGE_BACKEND, "OPTIONS": MEDIA_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG

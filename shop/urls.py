@@ -1,5 +1,9 @@
+import re
+
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from shop import api, health
@@ -28,6 +32,18 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("", include("storefront.urls")),
 ]
+
+
+def media(request, path: str):
+    """The embedded shop's uploads (product pictures), from MEDIA_ROOT. Only images Pillow has
+    checked are ever stored there; a deployment with several processes uses shared storage
+    (MEDIA_STORAGE_BACKEND), which serves them itself."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+if settings.SERVE_MEDIA:
+    prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.+)$", media, name="media"))
 
 handler400 = "storefront.error_pages.bad_request"
 handler403 = "storefront.error_pages.permission_denied"
