@@ -1,5 +1,6 @@
 """The shop owner's journey in the admin: find a customer's order by e-mail and follow it to its
-lines, its charge, its shipment and its confirmation e-mail."""
+lines, its charge, its shipment and its confirmation e-mail; ship it from its page; read the
+sales dashboard."""
 
 from __future__ import annotations
 
@@ -85,3 +86,31 @@ def test_staff_follows_an_order_to_its_lines_charge_shipment_and_email(page, sho
     search_and_open(page, "/admin/notifications/emailmessage/", customer)
     expect(page.locator("#content")).to_contain_text(order_id)
     page.camera.shot("confirmation-email")
+
+
+def test_staff_ships_an_order_from_its_page_and_reads_the_dashboard(page, shop, inbox):
+    customer = f"staff-ships-{uuid.uuid4().hex[:8]}@example.com"
+    place_order(shop.url, customer)
+    page.goto("/admin/")
+    page.fill("[name=username]", STAFF["username"])
+    page.fill("[name=password]", STAFF["password"])
+    page.locator("[type=submit]").click()
+
+    search_and_open(page, "/admin/checkout/order/", customer)
+    moves = page.locator("#order-moves")
+    expect(moves.locator("button")).to_have_text(
+        ["Mark shipped", "Resend the confirmation e-mail", "Refund"]
+    )
+    page.fill("#id_tracking_id", "1Z999AA10123456784")
+    moves.get_by_role("button", name="Mark shipped").click()
+    expect(page.locator(".messagelist")).to_contain_text("Marked shipped (tracking id 1Z999AA")
+    expect(page.locator(".field-status")).to_contain_text("Shipped")
+    expect(page.locator(".field-history")).to_contain_text(f"by {STAFF['username']}: Marked")
+    expect(page.locator("#order-moves button").first).to_have_text("Mark delivered")
+    page.camera.shot("order-shipped")
+
+    page.goto("/admin/sales/")
+    for chart in ("revenue", "orders", "products", "conversion", "declines", "emails"):
+        expect(page.locator(f"#chart-{chart} svg[role=img]")).to_be_visible()
+    expect(page.locator("#kpi-orders dd")).not_to_have_text("0")
+    page.camera.shot("sales-dashboard")
