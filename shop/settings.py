@@ -271,6 +271,10 @@ LOGGING = {
 # half of it), and grpcserve checks again every GRPC_HEALTH_INTERVAL_SECONDS.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=1.0)
 GRPC_HEALTH_INTERVAL_SECONDS = env.float("GRPC_HEALTH_INTERVAL_SECONDS", default=5.0)
+# Celery beat touches a file on every tick for its probes (shop/observability/celery_probes.py),
+# and ticks at least this often even when nothing is due for longer.
+CELERY_BEAT_SCHEDULER = "shop.observability.celery_probes:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
 
 # Cart (cart/stores.py): a cart not written to for this long is forgotten (Redis EXPIRE; the
 # embedded store hides it at once and the daily task deletes it).
