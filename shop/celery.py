@@ -15,29 +15,25 @@ app.autodiscover_tasks()
 def _use_the_shops_logging(**_: object) -> None:
     """Workers and beat log like every other process (settings.LOGGING); with a receiver on this
     signal Celery installs no handlers of its own (so `--loglevel` gives way to LOG_LEVEL)."""
+    import click
     from django.conf import settings
 
     from shop.observability.logs import configure
+    from shop.observability.service import set_default
 
+    # The Celery command this process runs ("worker", "beat") is its service's default name.
+    command = click.get_current_context(silent=True)
+    if command is not None:
+        set_default(command.info_name)
     configure(settings.LOGGING)
 
 
 @signals.celeryd_init.connect(weak=False)
-def _name_the_worker(instance, **_: object) -> None:
+def _quiet_worker(instance, **_: object) -> None:
     from django.conf import settings
 
-    from shop.observability.service import set_default
-
-    set_default("worker")
     # Already now: the worker warns (e.g. about running as root) before it sets up logging.
     _use_the_shops_logging()
-    # The startup banner is plain text: JSON logs stay one object per line without it.
+    # Its start-up banner is plain text (beat's needs `celery --quiet beat`).
     if settings.LOG_FORMAT == "json":
         instance.quiet = True
-
-
-@signals.beat_init.connect(weak=False)
-def _name_beat(**_: object) -> None:
-    from shop.observability.service import set_default
-
-    set_default("beat")
