@@ -44,8 +44,8 @@ migrate: install .env
 # the production image collects and compresses them once, at build time (deploy/Dockerfile).
 run: migrate ## the shop on http://127.0.0.1:$(PORT) (embedded: SQLite, no Redis)
 	$(PY) manage.py load_demo
-	$(VENV)/bin/gunicorn shop.wsgi:application --bind 127.0.0.1:$(PORT) \
-		--workers 1 --threads 8 --access-logfile -
+	LOG_FORMAT=text $(VENV)/bin/gunicorn shop.wsgi:application --bind 127.0.0.1:$(PORT) \
+		--workers 1 --threads 8
 
 test-system-deps: ## redis-server, PostgreSQL and Chromium from apt when missing
 	@missing=""; \

@@ -5,10 +5,13 @@ run eagerly in-process, e-mail printed to the console. Production sets DATABASE_
 EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS and, per service, the *_SERVICE_ADDR variables.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from shop.observability.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id covers everything below, and its log line times it all.
+    "shop.observability.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.middleware.ContentSecurityPolicyMiddleware",
@@ -158,6 +163,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+# STATIC_ROOT exists only where static files were collected (the production image); elsewhere the
+# apps' static folders are served through the finders above, and WhiteNoise's warning that the
+# folder is missing says nothing useful.
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 # HTTPS: on by default in production; `make run` and the tests serve plain HTTP on loopback.
 HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
@@ -259,14 +268,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Logs (docs/observability.md): one JSON object per line from every process (web, gunicorn's
+# own lines, grpcserve, Celery), or plain text for a terminal (`make run`). SERVICE_NAME names
+# the process on each line (shop/observability/service.py has the defaults).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+SERVICE_NAME = env.str("SERVICE_NAME", default="")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+LOGGING_CONFIG = "shop.observability.logs.configure"
 
 # Readiness (shop/observability/readiness.py, docs/observability.md): /readyz and grpcserve's
 # health monitor wait this long for all their dependency checks together (each connection gets

@@ -1,12 +1,16 @@
 """Serves the gRPC shims of the named services (all when none are named) on one port."""
 
+import logging
 import signal
 import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from shop.observability.service import set_default
 from shop.rpc.server import HealthMonitor, build_server
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -22,6 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, services, port, host, workers, **options) -> None:
         names = services or list(settings.GRPC_SERVICES)
+        set_default("+".join(names))
         try:
             server, bound, health = build_server(
                 names, address=f"{host}:{port}", max_workers=workers
@@ -32,8 +37,7 @@ class Command(BaseCommand):
         monitor = HealthMonitor(health, names)
         monitor.start()
         server.start()
-        self.stdout.write(f"serving {', '.join(names)} on {host}:{bound}", ending="\n")
-        self.stdout.flush()
+        logger.info("serving %s on %s:%s", ", ".join(names), host, bound)
         stopped = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stopped.set())
