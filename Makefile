@@ -27,10 +27,11 @@ $(VENV)/.installed: pyproject.toml
 migrate: install .env
 	$(PY) manage.py migrate --no-input
 
+# PORT is passed on: e-mails link to this address unless SITE_URL says otherwise (shop/links.py).
 run: migrate ## the shop on http://127.0.0.1:$(PORT) (embedded: SQLite, no Redis)
 	$(PY) manage.py collectstatic --no-input -v0
 	$(PY) manage.py load_demo
-	$(VENV)/bin/gunicorn shop.wsgi:application --bind 127.0.0.1:$(PORT) \
+	PORT=$(PORT) $(VENV)/bin/gunicorn shop.wsgi:application --bind 127.0.0.1:$(PORT) \
 		--workers 1 --threads 8 --access-logfile -
 
 test-system-deps: ## redis-server, PostgreSQL and Chromium from apt when missing
