@@ -135,8 +135,11 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Boutique <orders@boutique.localhost>")
-# Absolute links in e-mails (order pages) start with this.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8080")
+# Absolute links in e-mails and API answers start with the shop's public origin when it is set;
+# unset, an API answer links to the address its request came to, and a process without a request
+# (the worker's e-mails) to the port the shop was started on (`make run PORT=...`): shop/links.py.
+SITE_URL = env.str("SITE_URL", default="")
+PORT = env.int("PORT", default=8080)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -224,7 +227,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "shop.links.SitePagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "shop.api.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
