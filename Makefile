@@ -45,8 +45,8 @@ migrate: install .env
 # PORT is passed on: e-mails link to this address unless SITE_URL says otherwise (shop/links.py).
 run: migrate ## the shop on http://127.0.0.1:$(PORT) (embedded: SQLite, no Redis)
 	$(PY) manage.py load_demo
-	PORT=$(PORT) LOG_FORMAT=text $(VENV)/bin/gunicorn shop.wsgi:application \
-		--bind 127.0.0.1:$(PORT) --workers 1 --threads 8
+	PORT=$(PORT) LOG_FORMAT=text $(VENV)/bin/gunicorn shop.wsgi:application --bind 127.0.0.1:$(PORT) \
+		--workers 1 --threads 8
 
 test-system-deps: ## redis-server, PostgreSQL and Chromium from apt when missing
 	@missing=""; \
