@@ -14,6 +14,8 @@ from django.conf import settings
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from shop.observability.metrics_grpc import ServerMetricsInterceptor
+
 
 def service_module(app: str) -> ModuleType:
     """The app's rpc module: add_to_server(server) and SERVICE_NAMES, every gRPC service it adds
@@ -37,7 +39,12 @@ def build_server(
     unknown = sorted(set(apps) - set(known))
     if unknown:
         raise ValueError(f"Unknown service(s) {', '.join(unknown)}; choose from {', '.join(known)}")
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=max_workers))
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=max_workers),
+        interceptors=[
+            ServerMetricsInterceptor(),
+        ],
+    )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     names = []

@@ -6,6 +6,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from shop.observability import metrics
 from shop.rpc.server import build_server
 
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             )
         except (ValueError, RuntimeError) as exc:
             raise CommandError(str(exc)) from exc
+        if settings.METRICS_PORT:
+            metrics.serve(settings.METRICS_PORT, settings.METRICS_HOST)
         server.start()
         self.stdout.write(f"serving {', '.join(names)} on {host}:{bound}", ending="\n")
         self.stdout.flush()
