@@ -60,7 +60,8 @@ def shop_stack(*, workers: int = 2, threads: int = 4, **extra_env: str) -> Itera
             prefix="boutique-gunicorn-", suffix=".log", delete=False
         )
         gunicorn = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "shop.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            [PYTHON, "-m", "gunicorn", "shop.wsgi:application", "--config",
+             "python:shop.gunicorn_conf", "--bind", f"127.0.0.1:{port}",
              "--workers", str(workers), "--threads", str(threads), "--log-level", "warning",
              # SO_REUSEPORT: the kernel spreads connections evenly over the workers.
              "--reuse-port"],
