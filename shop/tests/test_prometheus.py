@@ -162,6 +162,11 @@ class Prometheus:
                 stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
         wait_for_port(self.port, timeout=30)
+        # It listens before its storage is open: queries answer 503 until it is ready.
+        deadline = time.monotonic() + 30
+        while requests.get(f"{self.url}/-/ready", timeout=5).status_code != 200:
+            assert time.monotonic() < deadline, self.log.read_text()
+            time.sleep(0.2)
 
     def query(self, promql: str) -> list[dict]:
         answer = requests.get(f"{self.url}/api/v1/query", params={"query": promql}, timeout=5)
