@@ -48,11 +48,12 @@ run: migrate ## the shop on http://127.0.0.1:$(PORT) (embedded: SQLite, no Redis
 	PORT=$(PORT) LOG_FORMAT=text $(VENV)/bin/gunicorn shop.wsgi:application --bind 127.0.0.1:$(PORT) \
 		--workers 1 --threads 8
 
-test-system-deps: ## redis-server, PostgreSQL and Chromium from apt when missing
+test-system-deps: ## redis-server, PostgreSQL, Chromium and Prometheus (promtool) from apt when missing
 	@missing=""; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing="$$missing postgresql"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v promtool >/dev/null || missing="$$missing prometheus"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -q && $(APT_INSTALL) $$missing; \

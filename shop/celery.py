@@ -4,6 +4,7 @@ import os
 
 from celery import Celery, signals
 
+from shop.observability import metrics_celery
 from shop.observability.celery_probes import WorkerHeartbeat
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
@@ -41,3 +42,7 @@ def _quiet_worker(instance, **_: object) -> None:
     # Its start-up banner is plain text (beat's needs `celery --quiet beat`).
     if settings.LOG_FORMAT == "json":
         instance.quiet = True
+
+
+# Task metrics in every process (eager runs in the web too) and the worker's metrics port.
+metrics_celery.connect()

@@ -7,6 +7,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from shop.observability import metrics
 from shop.observability.service import set_default
 from shop.rpc.server import HealthMonitor, build_server
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         # NOT_SERVING while a dependency of the served apps (database, Redis) is down.
         monitor = HealthMonitor(health, names)
         monitor.start()
+        if settings.METRICS_PORT:
+            metrics.serve(settings.METRICS_PORT, settings.METRICS_HOST)
         server.start()
         logger.info("serving %s on %s:%s", ", ".join(names), host, bound)
         stopped = threading.Event()
