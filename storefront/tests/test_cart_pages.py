@@ -37,6 +37,17 @@ def test_add_then_view_with_prices_shipping_and_total(any_store, client):
     assert page["Cache-Control"].startswith("max-age=0")
 
 
+def test_adding_says_so_once_on_the_cart_page(any_store, client):
+    response = add(client, SUNGLASSES, "2")
+    assert response.status_code == 302 and response["Location"] == "/cart"  # the load generator
+    html = client.get("/cart").content.decode()
+    assert '<div class="messages" role="status">' in html
+    assert "Added to your cart: 2 items." in html
+    assert "Added to your cart" not in client.get("/cart").content.decode()  # shown once
+    add(client, MUG, "1")
+    assert "Added to your cart: 1 item." in client.get("/cart").content.decode()
+
+
 def test_prices_in_the_visitors_currency_add_up(use_database, client):
     add(client, SUNGLASSES, "3")
     client.cookies["shop_currency"] = "EUR"
