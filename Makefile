@@ -48,9 +48,10 @@ run: migrate ## the shop on http://127.0.0.1:$(PORT) (embedded: SQLite, no Redis
 	PORT=$(PORT) LOG_FORMAT=text $(VENV)/bin/gunicorn shop.wsgi:application --bind 127.0.0.1:$(PORT) \
 		--workers 1 --threads 8
 
-test-system-deps: ## redis-server, PostgreSQL, Chromium and Prometheus (promtool) from apt when missing
+test-system-deps: ## redis-server, PostgreSQL, Chromium, Prometheus (promtool) and npm from apt when missing
 	@missing=""; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing="$$missing postgresql"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v promtool >/dev/null || missing="$$missing prometheus"; \
@@ -64,7 +65,12 @@ lint: install-test ## ruff lint and format check, and the architecture's import 
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
-test: install-test test-system-deps lint ## everything the tests need, then the whole suite
+# axe-core for the browser tests (e2e/test_phone.py), exactly as e2e/package-lock.json pins it.
+e2e/node_modules/.installed: e2e/package.json e2e/package-lock.json | test-system-deps
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: install-test test-system-deps e2e/node_modules/.installed lint ## everything the tests need, then the whole suite
 	$(PY) -m pytest
 	$(PY) -m testing.servers postgres -- $(PY) -m pytest -m postgres
 
