@@ -21,9 +21,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from catalog.client import catalog_client
-from shop import dto
+from shop import dto, links
 from shop.errors import InvalidArgument, ShopError
 from shop.money import money_sum
+from shop.observability.metrics import EMAIL_BACKLOG, EMAILS
 from shop.tasks import enqueue
 
 from .errors import EmailNotFound
@@ -100,7 +101,8 @@ def _order_context(order: dto.OrderResult, order_url: str | None) -> dict:
         "address": order.shipping_address,
         "shipping": order.shipping_cost.format(),
         "total": (subtotal + order.shipping_cost).format(),
-        "order_url": order_url or settings.SITE_URL,
+        # Without the order's own link (the original protocol has none), the shop's home page.
+        "order_url": order_url or links.absolute_url("/"),
     }
 
 
@@ -176,6 +178,7 @@ def email_deliver(*, message_id: int) -> bool:
         EmailMessage.objects.filter(pk=message.pk).update(
             status=status, last_error=repr(exc)[:2000], lease_until=None, updated_at=timezone.now()
         )
+        EMAILS.labels("failed" if give_up else "retried").inc()
         return not give_up
     EmailMessage.objects.filter(pk=message.pk).update(
         status=EmailMessage.Status.SENT,
@@ -184,6 +187,7 @@ def email_deliver(*, message_id: int) -> bool:
         lease_until=None,
         updated_at=timezone.now(),
     )
+    EMAILS.labels("sent").inc()
     return False
 
 
@@ -196,3 +200,12 @@ def emails_stale(*, older_than: timedelta) -> list[int]:
     )
     abandoned = EmailMessage.objects.filter(status=EmailMessage.Status.SENDING, lease_until__lt=now)
     return list((queued | abandoned).values_list("pk", flat=True))
+
+
+def emails_backlog_measure() -> int:
+    """How many messages wait to be sent (queued or being sent), also set as EMAIL_BACKLOG."""
+    waiting = EmailMessage.objects.filter(
+        status__in=(EmailMessage.Status.QUEUED, EmailMessage.Status.SENDING)
+    ).count()
+    EMAIL_BACKLOG.set(waiting)
+    return waiting

@@ -2,10 +2,47 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
+
+from shop.observability import metrics_celery
+from shop.observability.celery_probes import WorkerHeartbeat
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
 
 app = Celery("shop")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The file the worker's liveness probe reads (Kubernetes: deploy/k8s/base/celery-worker.yaml).
+app.steps["worker"].add(WorkerHeartbeat)
+
+
+@signals.setup_logging.connect(weak=False)
+def _use_the_shops_logging(**_: object) -> None:
+    """Workers and beat log like every other process (settings.LOGGING); with a receiver on this
+    signal Celery installs no handlers of its own (so `--loglevel` gives way to LOG_LEVEL)."""
+    import click
+    from django.conf import settings
+
+    from shop.observability.logs import configure
+    from shop.observability.service import set_default
+
+    # The Celery command this process runs ("worker", "beat") is its service's default name.
+    command = click.get_current_context(silent=True)
+    if command is not None:
+        set_default(command.info_name)
+    configure(settings.LOGGING)
+
+
+@signals.celeryd_init.connect(weak=False)
+def _quiet_worker(instance, **_: object) -> None:
+    from django.conf import settings
+
+    # Already now: the worker warns (e.g. about running as root) before it sets up logging.
+    _use_the_shops_logging()
+    # Its start-up banner is plain text (beat's needs `celery --quiet beat`).
+    if settings.LOG_FORMAT == "json":
+        instance.quiet = True
+
+
+# Task metrics in every process (eager runs in the web too) and the worker's metrics port.
+metrics_celery.connect()

@@ -5,10 +5,13 @@ run eagerly in-process, e-mail printed to the console. Production sets DATABASE_
 EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS and, per service, the *_SERVICE_ADDR variables.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from shop.observability.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,6 +59,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: times every request, and answers /metrics before the host check and HTTPS redirect.
+    "shop.observability.metrics_http.MetricsMiddleware",
+    # Then: the request id covers everything below, and its log line times it all.
+    "shop.observability.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.middleware.ContentSecurityPolicyMiddleware",
@@ -117,7 +124,9 @@ else:
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if CELERY_TASK_ALWAYS_EAGER:
-    CELERY_BROKER_URL = "memory://"
+    # In-memory, never used for delivery (eager); the host spares kombu its "no hostname" warning
+    # when Celery opens a producer for an eager task.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -128,8 +137,11 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Boutique <orders@boutique.localhost>")
-# Absolute links in e-mails (order pages) start with this.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8080")
+# Absolute links in e-mails and API answers start with the shop's public origin when it is set;
+# unset, an API answer links to the address its request came to, and a process without a request
+# (the worker's e-mails) to the port the shop was started on (`make run PORT=...`): shop/links.py.
+SITE_URL = env.str("SITE_URL", default="")
+PORT = env.int("PORT", default=8080)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -168,12 +180,16 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+# STATIC_ROOT exists only where static files were collected (the production image); elsewhere the
+# apps' static folders are served through the finders above, and WhiteNoise's warning that the
+# folder is missing says nothing useful.
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 # HTTPS: on by default in production; `make run` and the tests serve plain HTTP on loopback.
 HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = HTTPS_ONLY
-SECURE_REDIRECT_EXEMPT = [r"^_healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^_healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS_ONLY else 0
@@ -225,7 +241,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "shop.links.SitePagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "shop.api.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -269,14 +285,38 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Logs (docs/observability.md): one JSON object per line from every process (web, gunicorn's
+# own lines, grpcserve, Celery), or plain text for a terminal (`make run`). SERVICE_NAME names
+# the process on each line (shop/observability/service.py has the defaults).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+SERVICE_NAME = env.str("SERVICE_NAME", default="")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+LOGGING_CONFIG = "shop.observability.logs.configure"
+
+# Readiness (shop/observability/readiness.py, docs/observability.md): /readyz and grpcserve's
+# health monitor wait this long for all their dependency checks together (each connection gets
+# half of it), and grpcserve checks again every GRPC_HEALTH_INTERVAL_SECONDS.
+READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=1.0)
+GRPC_HEALTH_INTERVAL_SECONDS = env.float("GRPC_HEALTH_INTERVAL_SECONDS", default=5.0)
+# Celery beat touches a file on every tick for its probes (shop/observability/celery_probes.py),
+# and ticks at least this often even when nothing is due for longer.
+CELERY_BEAT_SCHEDULER = "shop.observability.celery_probes:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
+
+# Prometheus metrics (docs/observability.md, "Metrics"). The web answers /metrics only to peers
+# in these networks (loopback and the private ranges a cluster uses) and never through a proxy.
+METRICS_ALLOWED_NETWORKS = env.list(
+    "METRICS_ALLOWED_NETWORKS",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+)
+# grpcserve and the Celery worker serve /metrics on a port of their own when these are set; on
+# loopback unless METRICS_HOST says otherwise (0.0.0.0 in a container).
+METRICS_PORT = env.int("METRICS_PORT", default=None)
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=None)
+METRICS_HOST = env.str("METRICS_HOST", default="127.0.0.1")
 
 # Cart (cart/stores.py): a cart not written to for this long is forgotten (Redis EXPIRE; the
 # embedded store hides it at once and the daily task deletes it).
@@ -289,6 +329,18 @@ if REDIS_URL:
     CACHES["sessions"] = {**CACHES["default"], "OPTIONS": dict(CACHES["default"]["OPTIONS"])}
     CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] = True
     SESSION_CACHE_ALIAS = "sessions"
+    # ...and each error it ignores is counted (boutique_dependency_errors_total), not logged with
+    # a traceback on every cache call of every page during the outage.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "shop.cache.ignored_errors"
+    LOGGING["handlers"]["ignored_cache_errors"] = {
+        "class": "shop.observability.metrics.IgnoredCacheErrors"
+    }
+    LOGGING["loggers"][DJANGO_REDIS_LOGGER] = {
+        "handlers": ["ignored_cache_errors"],
+        "level": "ERROR",
+        "propagate": False,
+    }
 
 # Payments: the processor that moves the money (a name in payments.gateways.GATEWAYS), and how
 # long a request waits for an earlier one with the same Idempotency-Key before answering 409.

@@ -6,9 +6,11 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from shop import api, health
+from shop import api, api_root, health
+from shop.observability import readiness
 
 api_v1 = [
+    path("", api_root.ApiRootView.as_view(), name="api-root"),
     path("", include("catalog.api")),
     path("", include("currency.api")),
     path("", include("cart.api")),
@@ -27,6 +29,7 @@ api_v1 = [
 
 urlpatterns = [
     path("_healthz", health.healthz, name="healthz"),
+    path("readyz", readiness.readyz, name="readyz"),
     path("admin/sales/", include("checkout.admin_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -1,12 +1,17 @@
 """Serves the gRPC shims of the named services (all when none are named) on one port."""
 
+import logging
 import signal
 import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from shop.rpc.server import build_server
+from shop.observability import metrics
+from shop.observability.service import set_default
+from shop.rpc.server import HealthMonitor, build_server
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -22,19 +27,25 @@ class Command(BaseCommand):
 
     def handle(self, *args, services, port, host, workers, **options) -> None:
         names = services or list(settings.GRPC_SERVICES)
+        set_default("+".join(names))
         try:
             server, bound, health = build_server(
                 names, address=f"{host}:{port}", max_workers=workers
             )
         except (ValueError, RuntimeError) as exc:
             raise CommandError(str(exc)) from exc
+        # NOT_SERVING while a dependency of the served apps (database, Redis) is down.
+        monitor = HealthMonitor(health, names)
+        monitor.start()
+        if settings.METRICS_PORT:
+            metrics.serve(settings.METRICS_PORT, settings.METRICS_HOST)
         server.start()
-        self.stdout.write(f"serving {', '.join(names)} on {host}:{bound}", ending="\n")
-        self.stdout.flush()
+        logger.info("serving %s on %s:%s", ", ".join(names), host, bound)
         stopped = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stopped.set())
         stopped.wait()
+        monitor.stop()
         # Report NOT_SERVING first so load balancers drain, then finish in-flight calls.
         health.enter_graceful_shutdown()
         server.stop(grace=5).wait()
