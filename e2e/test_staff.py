@@ -13,6 +13,7 @@ import requests
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import STAFF
+from e2e.test_phone import AUDIT, AXE, SERIOUS
 
 pytestmark = pytest.mark.slow
 
@@ -89,6 +90,8 @@ def test_staff_follows_an_order_to_its_lines_charge_shipment_and_email(page, sho
 
 
 def test_staff_ships_an_order_from_its_page_and_reads_the_dashboard(page, shop, inbox):
+    # axe-core in every page of this test, as the phone test does for the storefront's pages.
+    page.context.add_init_script(path=AXE)
     customer = f"staff-ships-{uuid.uuid4().hex[:8]}@example.com"
     place_order(shop.url, customer)
     page.goto("/admin/")
@@ -108,9 +111,11 @@ def test_staff_ships_an_order_from_its_page_and_reads_the_dashboard(page, shop, 
     expect(page.locator(".field-history")).to_contain_text(f"by {STAFF['username']}: Marked")
     expect(page.locator("#order-moves button").first).to_have_text("Mark delivered")
     page.camera.shot("order-shipped")
+    assert page.evaluate(AUDIT, list(SERIOUS)) == []
 
     page.goto("/admin/sales/")
     for chart in ("revenue", "orders", "products", "conversion", "declines", "emails"):
         expect(page.locator(f"#chart-{chart} svg[role=img]")).to_be_visible()
     expect(page.locator("#kpi-orders dd")).not_to_have_text("0")
     page.camera.shot("sales-dashboard")
+    assert page.evaluate(AUDIT, list(SERIOUS)) == []
