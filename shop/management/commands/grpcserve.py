@@ -6,6 +6,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from shop.observability.tracing import setup_tracing
 from shop.rpc.server import build_server
 
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, services, port, host, workers, **options) -> None:
         names = services or list(settings.GRPC_SERVICES)
+        # Before the server is built: the gRPC instrumentation wraps grpc.server.
+        setup_tracing(settings.SERVICE_NAME or "+".join(names))
         try:
             server, bound, health = build_server(
                 names, address=f"{host}:{port}", max_workers=workers

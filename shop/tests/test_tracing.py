@@ -1,0 +1,156 @@
+"""Traces (shop/observability/tracing.py). One checkout across real processes — the web, the
+payment service over gRPC and a Celery worker on a real Redis — is one trace in an OTLP receiver
+built on opentelemetry-proto's messages; and without an endpoint no OpenTelemetry module is even
+imported. Every process runs apart from the test's, whose grpc module stays unpatched."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from testing.otlp import OtlpReceiver, ReceivedSpan
+from testing.servers import free_port
+from testing.stack import checkout_stack
+
+ROOT = Path(__file__).resolve().parents[2]
+CHARGE = "/hipstershop.PaymentService/Charge"
+ORDER_COMPLETED = "checkout.tasks.order_completed"
+EMAIL_SEND = "notifications.tasks.email_send"
+
+
+def _one(spans: list[ReceivedSpan], service: str, kind: str, name: str) -> ReceivedSpan:
+    found = [s for s in spans if (s.service, s.kind, s.name) == (service, kind, name)]
+    assert len(found) == 1, (service, kind, name, found)
+    return found[0]
+
+
+def _checkout_traced(spans: list[ReceivedSpan]) -> bool:
+    """The last spans to arrive are there: the web's request and the worker's e-mail task."""
+    names = {(s.service, s.name) for s in spans}
+    return {("web", "POST cart/checkout"), ("worker", f"run/{EMAIL_SEND}")} <= names
+
+
+@pytest.mark.slow
+def test_one_checkout_is_one_trace_from_the_web_through_grpc_to_the_email_task(tmp_path):
+    with OtlpReceiver() as receiver:
+        env = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_BSP_SCHEDULE_DELAY": "200"}
+        with checkout_stack(tmp_path, extra_env=env) as stack:
+            stack.checkout()
+            stack.wait_for_email()
+            # Spans are exported while the processes run: the shutdown need not flush them.
+            spans = receiver.wait_for(_checkout_traced, timeout=20)
+
+    request = _one(spans, "web", "SERVER", "POST cart/checkout")
+    trace = [s for s in spans if s.trace_id == request.trace_id]
+    by_id = {s.span_id: s for s in trace}
+
+    def parent(span: ReceivedSpan) -> ReceivedSpan:
+        assert span.parent_span_id in by_id, f"{span.name}'s parent is not in the trace"
+        return by_id[span.parent_span_id]
+
+    # web -> payments: the client span's context crossed in the gRPC metadata.
+    charge_call = _one(trace, "web", "CLIENT", CHARGE)
+    charge_served = _one(trace, "payments", "SERVER", CHARGE)
+    assert parent(charge_call) == request
+    assert parent(charge_served) == charge_call
+
+    # web -> worker (first hop): published on commit, inside the request.
+    order_published = _one(trace, "web", "PRODUCER", f"apply_async/{ORDER_COMPLETED}")
+    order_run = _one(trace, "worker", "CONSUMER", f"run/{ORDER_COMPLETED}")
+    assert parent(order_published) == request
+    assert parent(order_run) == order_published
+
+    # worker -> worker (second hop): the e-mail task queued by the first task.
+    email_published = _one(trace, "worker", "PRODUCER", f"apply_async/{EMAIL_SEND}")
+    email_run = _one(trace, "worker", "CONSUMER", f"run/{EMAIL_SEND}")
+    assert parent(email_published) == order_run
+    assert parent(email_run) == email_published
+
+    # No request or task left a stray root: not the worker's broker polling, not the probes.
+    roots = {(s.service, s.kind, s.name) for s in spans if not s.parent_span_id}
+    assert roots <= {("web", "SERVER", "POST cart"), ("web", "SERVER", "POST cart/checkout")}
+
+
+# What tracing brings in. Not the SDK's metrics package: redis-py imports it by itself whenever it
+# is installed, for metrics of its own that the shop does not turn on.
+TRACING_MODULES = (
+    "opentelemetry.sdk.trace", "opentelemetry.instrumentation", "opentelemetry.exporter",
+    "opentelemetry.propagators",
+)  # fmt: skip
+PROBE = f"""
+import json, sys
+from wsgiref.util import setup_testing_defaults
+import grpc, psycopg, redis
+from celery.signals import worker_process_init
+from django.conf import settings
+from shop.observability.tracing import setup_tracing
+from shop.wsgi import application  # the web's entry point: settings, setup_tracing, django.setup()
+
+environ = {{"PATH_INFO": "/_healthz", "HTTP_HOST": "127.0.0.1"}}
+setup_testing_defaults(environ)
+statuses = []
+b"".join(application(environ, lambda status, headers: statuses.append(status)))
+worker_process_init.send(sender="probe")  # what a Celery pool process runs first
+tracing = setup_tracing("again")  # a later call only tells
+
+hooks = {{"grpc.server": grpc.server, "grpc.insecure_channel": grpc.insecure_channel,
+         "psycopg.connect": psycopg.connect, "redis": redis.Redis.execute_command}}
+patched = [name for name, hook in hooks.items()
+           if hasattr(hook, "__wrapped__") or "opentelemetry" in hook.__module__]
+if any("opentelemetry" in middleware for middleware in settings.MIDDLEWARE):
+    patched.append("django middleware")
+provider = tracing and sys.modules["opentelemetry.trace"].get_tracer_provider()
+print(json.dumps({{
+    "status": statuses[0],
+    "tracing": tracing,
+    "service": provider and provider.resource.attributes["service.name"],
+    "loaded": sorted({{".".join(m.split(".")[1:3]) for m in sys.modules
+                      if m.startswith({TRACING_MODULES!r})}}),
+    "patched": sorted(patched),
+}}))
+"""
+
+
+def _probe(**env: str) -> dict:
+    """What a fresh web process that served a request and ran a pool process's start has loaded
+    and patched of OpenTelemetry."""
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("OTEL_")}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT, env=clean | {"ENV_FILE": os.devnull, **env},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+ALL_HOOKS = [
+    "django middleware",
+    "grpc.insecure_channel",
+    "grpc.server",
+    "psycopg.connect",
+    "redis",
+]
+
+
+def test_without_an_endpoint_nothing_of_tracing_is_loaded_or_patched():
+    nothing = {"status": "200 OK", "tracing": False, "service": False, "loaded": [], "patched": []}
+    assert _probe() == nothing
+    endpoint = f"http://127.0.0.1:{free_port()}"
+    assert _probe(OTEL_EXPORTER_OTLP_ENDPOINT=endpoint, OTEL_SDK_DISABLED="true") == nothing
+
+
+def test_with_an_endpoint_every_hook_is_installed_and_otel_service_name_wins():
+    # Nothing listens there: the exporter only calls it when a span is to be sent, and the probe
+    # request is not traced.
+    endpoint = f"http://127.0.0.1:{free_port()}"
+    seen = _probe(OTEL_EXPORTER_OTLP_ENDPOINT=endpoint)
+    assert (seen["tracing"], seen["service"], seen["patched"]) == (True, "web", ALL_HOOKS)
+    assert {"sdk.trace", "exporter.otlp", "instrumentation.django"} <= set(seen["loaded"])
+    renamed = _probe(OTEL_EXPORTER_OTLP_ENDPOINT=endpoint, OTEL_SERVICE_NAME="boutique-web")
+    assert renamed["service"] == "boutique-web"
