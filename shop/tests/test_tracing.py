@@ -7,20 +7,24 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from testing.otlp import OtlpReceiver, ReceivedSpan
-from testing.servers import free_port
+from testing.servers import RedisServer, free_port
 from testing.stack import checkout_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 CHARGE = "/hipstershop.PaymentService/Charge"
 ORDER_COMPLETED = "checkout.tasks.order_completed"
 EMAIL_SEND = "notifications.tasks.email_send"
+CELERY = [sys.executable, "-m", "celery", "-A", "shop"]
 
 
 def _one(spans: list[ReceivedSpan], service: str, kind: str, name: str) -> ReceivedSpan:
@@ -29,21 +33,33 @@ def _one(spans: list[ReceivedSpan], service: str, kind: str, name: str) -> Recei
     return found[0]
 
 
+def _clean_env() -> dict[str, str]:
+    """This process's environment without OpenTelemetry's variables or a developer's .env."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("OTEL_")}
+    return env | {"ENV_FILE": os.devnull}
+
+
 def _checkout_traced(spans: list[ReceivedSpan]) -> bool:
     """The last spans to arrive are there: the web's request and the worker's e-mail task."""
     names = {(s.service, s.name) for s in spans}
     return {("web", "POST cart/checkout"), ("worker", f"run/{EMAIL_SEND}")} <= names
 
 
+# The batch is exported only once this long has passed, or when the process ends.
+NOT_BEFORE_THE_END = {"OTEL_BSP_SCHEDULE_DELAY": "600000"}
+
+
 @pytest.mark.slow
 def test_one_checkout_is_one_trace_from_the_web_through_grpc_to_the_email_task(tmp_path):
     with OtlpReceiver() as receiver:
-        env = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_BSP_SCHEDULE_DELAY": "200"}
+        env = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, **NOT_BEFORE_THE_END}
         with checkout_stack(tmp_path, extra_env=env) as stack:
             stack.checkout()
             stack.wait_for_email()
-            # Spans are exported while the processes run: the shutdown need not flush them.
-            spans = receiver.wait_for(_checkout_traced, timeout=20)
+            assert receiver.received() == []
+        # Stopped as a deployment stops them (SIGTERM; SIGQUIT for the worker), each process
+        # exported its spans on the way out.
+        spans = receiver.wait_for(_checkout_traced, timeout=10)
 
     request = _one(spans, "web", "SERVER", "POST cart/checkout")
     trace = [s for s in spans if s.trace_id == request.trace_id]
@@ -74,6 +90,39 @@ def test_one_checkout_is_one_trace_from_the_web_through_grpc_to_the_email_task(t
     # No request or task left a stray root: not the worker's broker polling, not the probes.
     roots = {(s.service, s.kind, s.name) for s in spans if not s.parent_span_id}
     assert roots <= {("web", "SERVER", "POST cart"), ("web", "SERVER", "POST cart/checkout")}
+
+
+@pytest.mark.slow
+def test_a_prefork_pool_process_exports_its_spans_when_the_worker_stops(tmp_path):
+    """Production's pool: its processes end with os._exit, past the SDK's exit handler."""
+    task = "celery.accumulate"  # Celery's own: returns its arguments, needs nothing of the shop
+    redis_server = RedisServer()
+    log = tmp_path / "worker.log"
+    with OtlpReceiver() as receiver:
+        env = _clean_env() | NOT_BEFORE_THE_END | {
+            "SECRET_KEY": "tracing-test-only-" + "x" * 40,
+            "REDIS_URL": redis_server.url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
+            "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
+        }  # fmt: skip
+        worker = subprocess.Popen(
+            [*CELERY, "worker", "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO"],
+            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            subprocess.run([*CELERY, "call", task], cwd=ROOT, env=env, check=True, timeout=60,
+                           capture_output=True)  # fmt: skip
+            deadline = time.monotonic() + 30
+            while not re.search(rf"{task}\[.*\] succeeded", log.read_text()):
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+            assert receiver.received() == []
+        finally:
+            worker.send_signal(signal.SIGTERM)  # a warm shutdown, as Kubernetes stops a pod
+            worker.wait(timeout=30)
+            redis_server.stop()
+        spans = receiver.wait_for(bool, timeout=10)
+    assert [(s.service, s.kind, s.name) for s in spans] == [("worker", "CONSUMER", f"run/{task}")]
 
 
 # What tracing brings in. Not the SDK's metrics package: redis-py imports it by itself whenever it
@@ -119,10 +168,9 @@ print(json.dumps({{
 def _probe(**env: str) -> dict:
     """What a fresh web process that served a request and ran a pool process's start has loaded
     and patched of OpenTelemetry."""
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("OTEL_")}
     done = subprocess.run(
         [sys.executable, "-c", PROBE],
-        cwd=ROOT, env=clean | {"ENV_FILE": os.devnull, **env},
+        cwd=ROOT, env=_clean_env() | env,
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
