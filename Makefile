@@ -7,17 +7,30 @@ PORT ?= 8080
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q
 
-.PHONY: help install run test test-system-deps lint protos migrate clean load bench
+.PHONY: help install install-test lock run test test-system-deps lint protos migrate clean load bench
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
-install: $(VENV)/.installed ## the .venv with every pinned dependency
+install: $(VENV)/.runtime ## the .venv with the runtime dependencies, exactly as locked (hashes checked)
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q -e ".[test]"
+# The lock files pin every package, transitive ones included, with their hashes (make lock).
+$(VENV)/.runtime: requirements/runtime.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --require-hashes --no-deps -r requirements/runtime.txt
 	touch $@
+
+install-test: $(VENV)/.test ## the runtime set plus the test and development tools
+
+$(VENV)/.test: $(VENV)/.runtime requirements/test.txt
+	$(VENV)/bin/pip install -q --require-hashes --no-deps -r requirements/test.txt
+	touch $@
+
+lock: install-test ## re-resolve requirements/*.txt from pyproject.toml (the test set agrees with the runtime set)
+	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \
+		-o requirements/runtime.txt pyproject.toml
+	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --extra test \
+		-c requirements/runtime.txt -o requirements/test.txt pyproject.toml
 
 .env:
 	@echo "# Written by make run for the embedded shop on loopback; never commit it." > $@
@@ -27,8 +40,9 @@ $(VENV)/.installed: pyproject.toml
 migrate: install .env
 	$(PY) manage.py migrate --no-input
 
+# No collectstatic: WhiteNoise serves the apps' static folders directly (WHITENOISE_USE_FINDERS);
+# the production image collects and compresses them once, at build time (deploy/Dockerfile).
 run: migrate ## the shop on http://127.0.0.1:$(PORT) (embedded: SQLite, no Redis)
-	$(PY) manage.py collectstatic --no-input -v0
 	$(PY) manage.py load_demo
 	$(VENV)/bin/gunicorn shop.wsgi:application --bind 127.0.0.1:$(PORT) \
 		--workers 1 --threads 8 --access-logfile -
@@ -43,30 +57,30 @@ test-system-deps: ## redis-server, PostgreSQL and Chromium from apt when missing
 		$(SUDO) apt-get update -q && $(APT_INSTALL) $$missing; \
 	fi
 
-lint: install ## ruff lint and format check, and the architecture's import contracts (.importlinter)
+lint: install-test ## ruff lint and format check, and the architecture's import contracts (.importlinter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
-test: install test-system-deps lint ## everything the tests need, then the whole suite
+test: install-test test-system-deps lint ## everything the tests need, then the whole suite
 	$(PY) -m pytest
 	$(PY) -m testing.servers postgres -- $(PY) -m pytest -m postgres
 
-protos: install ## regenerate the gRPC stubs from shop/rpc/protos/hipstershop.proto
+protos: install-test ## regenerate the gRPC stubs from shop/rpc/protos/hipstershop.proto
 	$(PY) shop/rpc/codegen.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
-load: install test-system-deps ## the original's traffic mix against a local gunicorn + Redis + PostgreSQL
+load: install-test test-system-deps ## the original's traffic mix against a local gunicorn + Redis + PostgreSQL
 	$(PY) -m loadgen.run --users 20 --seconds 30
 
-bench: install test-system-deps ## benchmark report (ratios) into BENCHMARKS.md
+bench: install-test test-system-deps ## benchmark report (ratios) into BENCHMARKS.md
 	@command -v wrk >/dev/null || $(APT_INSTALL) wrk
 	$(PY) -m benchmarks.run
 
 .PHONY: k8s-validate
-k8s-validate: install ## render the Kubernetes manifests (kubectl kustomize) and check them against the API schemas
+k8s-validate: install-test ## render the Kubernetes manifests (kubectl kustomize) and check them against the API schemas
 	@command -v kubectl >/dev/null || { echo "kubectl not found: install it to render deploy/k8s"; exit 1; }
 	rendered=$$(mktemp) && kubectl kustomize deploy/k8s/base > $$rendered \
 		&& $(VENV)/bin/kubernetes-validate --strict --quiet -k 1.29.0 -k 1.37.0 $$rendered; \
@@ -74,6 +88,6 @@ k8s-validate: install ## render the Kubernetes manifests (kubectl kustomize) and
 	$(PY) -m pytest -q shop/tests/test_deploy.py
 
 .PHONY: schema
-schema: install ## regenerate docs/openapi.yaml, the REST API schema the tests hold the code to
+schema: install-test ## regenerate docs/openapi.yaml, the REST API schema the tests hold the code to
 	SECRET_KEY=schema-only HTTPS_ONLY=false DEBUG=false \
 		$(PY) manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml

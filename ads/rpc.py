@@ -11,6 +11,9 @@ from . import services
 
 # The original's service first (the deployment's readiness probe asks for it), then ours.
 SERVICE_NAMES = ("hipstershop.AdService", "boutique.AdClickService")
+# The health status follows these (shop/observability/readiness.py): with REDIS_URL set,
+# impressions and clicks are counted in Redis.
+DEPENDENCIES = ("database", "redis")
 
 
 class AdServicer(Servicer, pb_grpc.AdServiceServicer):

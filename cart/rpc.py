@@ -11,6 +11,9 @@ from . import services
 
 # The original's service first (the deployment's readiness probe asks for it), then ours.
 SERVICE_NAMES = ("hipstershop.CartService", "boutique.CartLineService")
+# The health status follows these (shop/observability/readiness.py): with REDIS_URL set, the
+# carts live in Redis.
+DEPENDENCIES = ("database", "redis")
 
 
 class CartServicer(Servicer, pb_grpc.CartServiceServicer):

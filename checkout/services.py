@@ -194,7 +194,10 @@ def _price(*, cart: dto.Cart, currency: str, address: dto.Address) -> PricedCart
     """The cart priced by the one rule the cart page shows (shop.pricing), so the customer is
     charged exactly what was shown; a product no longer sold stops the checkout."""
     catalog = catalog_client()
-    products = {item.product_id: catalog.get_product(item.product_id) for item in cart.items}
+    products = catalog.get_products([item.product_id for item in cart.items])
+    for item in cart.items:
+        if item.product_id not in products:
+            catalog.get_product(item.product_id)  # the catalog's own error says why
     quote_usd = shipping_client().get_quote(address, cart.items)
     return cart_priced(
         cart.items,

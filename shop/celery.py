@@ -7,12 +7,15 @@ from celery.signals import worker_process_init, worker_process_shutdown
 from django.conf import settings
 
 from shop.observability import tracing
+from shop.observability.celery_probes import WorkerHeartbeat
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
 
 app = Celery("shop")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The file the worker's liveness probe reads (Kubernetes: deploy/k8s/base/celery-worker.yaml).
+app.steps["worker"].add(WorkerHeartbeat)
 
 
 @worker_process_init.connect

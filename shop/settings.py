@@ -117,7 +117,9 @@ else:
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if CELERY_TASK_ALWAYS_EAGER:
-    CELERY_BROKER_URL = "memory://"
+    # In-memory, never used for delivery (eager); the host spares kombu its "no hostname" warning
+    # when Celery opens a producer for an eager task.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -161,7 +163,7 @@ WHITENOISE_USE_FINDERS = True
 HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = HTTPS_ONLY
-SECURE_REDIRECT_EXEMPT = [r"^_healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^_healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS_ONLY else 0
@@ -265,6 +267,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Readiness (shop/observability/readiness.py, docs/observability.md): /readyz and grpcserve's
+# health monitor wait this long for all their dependency checks together (each connection gets
+# half of it), and grpcserve checks again every GRPC_HEALTH_INTERVAL_SECONDS.
+READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=1.0)
+GRPC_HEALTH_INTERVAL_SECONDS = env.float("GRPC_HEALTH_INTERVAL_SECONDS", default=5.0)
+# Celery beat touches a file on every tick for its probes (shop/observability/celery_probes.py),
+# and ticks at least this often even when nothing is due for longer.
+CELERY_BEAT_SCHEDULER = "shop.observability.celery_probes:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
 
 # The service this process is, in its logs, metrics and traces; unset, each entry point names
 # itself: the web "web", grpcserve the apps it serves joined with "+", a Celery worker "worker".

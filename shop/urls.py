@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from shop import api, health
+from shop.observability import readiness
 
 api_v1 = [
     path("", include("catalog.api")),
@@ -23,6 +24,7 @@ api_v1 = [
 
 urlpatterns = [
     path("_healthz", health.healthz, name="healthz"),
+    path("readyz", readiness.readyz, name="readyz"),
     path("admin/sales/", include("checkout.admin_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

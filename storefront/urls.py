@@ -3,7 +3,7 @@ per-line changes, the customer's order page and the counted ad click."""
 
 from django.urls import include, path
 
-from . import cart_views, checkout_views, error_pages, views
+from . import ad_views, cart_views, checkout_views, error_pages, views
 
 # The checkout's routes keep the "checkout" namespace: the checkout service reverses the order
 # page's link by that name for its e-mails and API answers.
@@ -25,5 +25,5 @@ urlpatterns = [
     path("cart/remove", cart_views.remove, name="cart-remove"),
     path("cart/empty", cart_views.empty, name="cart-empty"),
     path("", include((checkout_patterns, "checkout"))),
-    path("", include("ads.urls")),
+    path("ads/<int:ad_id>/click", ad_views.ad_click, name="ad-click"),
 ]

@@ -269,3 +269,21 @@ class FakeShipping:
             if reference:
                 self._by_reference[reference] = tracking_id
             return tracking_id
+
+
+class Recording:
+    """A real client that records the names of the methods called on it, in order (to prove
+    how many round trips a piece of work costs)."""
+
+    def __init__(self, real):
+        self.real = real
+        self.calls: list[str] = []
+
+    def __getattr__(self, name):
+        method = getattr(self.real, name)
+
+        def recorded(*args, **kwargs):
+            self.calls.append(name)
+            return method(*args, **kwargs)
+
+        return recorded

@@ -90,16 +90,22 @@ class PostgresServer:
         self.as_root = os.geteuid() == 0
         if self.as_root:
             shutil.chown(self.dir, "postgres", "postgres")
-        data = f"{self.dir}/data"
-        self._run([str(self.bin / "initdb"), "-D", data, "-U", "postgres", "-A", "trust",
+        self.data = f"{self.dir}/data"
+        self._run([str(self.bin / "initdb"), "-D", self.data, "-U", "postgres", "-A", "trust",
                    "--no-sync", "-E", "UTF8"])  # fmt: skip
+        self.start()
+
+    def start(self) -> None:
         options = (
             f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1"
             " -c fsync=off -c max_connections=200"
         )
-        self._run([str(self.bin / "pg_ctl"), "-D", data, "-o", options, "-l", f"{self.dir}/log",
-                   "-w", "start"])  # fmt: skip
-        self.data = data
+        self._run([str(self.bin / "pg_ctl"), "-D", self.data, "-o", options, "-l",
+                   f"{self.dir}/log", "-w", "start"])  # fmt: skip
+
+    def halt(self) -> None:
+        """Stops the cluster but keeps its port and data, so `start` can bring it back."""
+        self._run([str(self.bin / "pg_ctl"), "-D", self.data, "-m", "fast", "-w", "stop"])
 
     def _run(self, args: list[str]) -> None:
         if self.as_root:
@@ -111,7 +117,7 @@ class PostgresServer:
         return f"postgres://postgres@127.0.0.1:{self.port}/boutique"
 
     def stop(self) -> None:
-        self._run([str(self.bin / "pg_ctl"), "-D", self.data, "-m", "fast", "-w", "stop"])
+        self.halt()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

@@ -24,23 +24,12 @@ from pathlib import Path
 
 import requests
 
+from testing.fixtures import FORM as CHECKOUT_FORM
+from testing.fixtures import VISA  # noqa: F401 - tests grep logs for it
 from testing.servers import RedisServer, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-VISA = "4432801561520454"
-CHECKOUT_FORM = {
-    "email": "ada@example.com",
-    "street_address": "1600 Amphitheatre Parkway",
-    "zip_code": "94043",
-    "city": "Mountain View",
-    "state": "CA",
-    "country": "United States",
-    "credit_card_number": VISA,
-    "credit_card_expiration_month": "1",
-    "credit_card_expiration_year": "2039",
-    "credit_card_cvv": "672",
-}
 
 
 @dataclass

@@ -232,3 +232,16 @@ def test_the_access_token_is_checked(fakes, address, card):
     for token in ["", "wrong", order.access_token[:-1]]:
         with pytest.raises(OrderNotFound):
             selectors.order_get_for_customer(order_id=str(order.id), token=token)
+
+
+def test_pricing_fetches_every_product_of_the_cart_in_one_catalog_call(fakes, address, card):
+    from catalog.local import LocalCatalogClient
+    from shop import registry
+    from testing.fakes import Recording
+
+    for product_id in ("OLJCESPC7Z", "9SIQT8TOJO", "6E92ZMYYFZ", "66VCHSJNUP"):
+        fakes.cart.add_item(USER, product_id, 1)
+    catalog = Recording(LocalCatalogClient())
+    with registry.override("catalog", catalog):
+        place(address, card)
+    assert catalog.calls == ["get_products"]

@@ -1,10 +1,13 @@
 """The gRPC server: `build_server`, used by `manage.py grpcserve` and the tests, serves the rpc
 modules of the named apps, found by dotted name in settings.GRPC_SERVICES (the kernel imports no
-app), with health checking and reflection."""
+app), with health checking and reflection; `HealthMonitor` keeps the health status in step with
+the process's own dependencies."""
 
 from __future__ import annotations
 
 import importlib
+import logging
+import threading
 from collections.abc import Iterable
 from concurrent import futures
 from types import ModuleType
@@ -14,11 +17,20 @@ from django.conf import settings
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from shop.observability import readiness
+
+logger = logging.getLogger(__name__)
+
+# A health name of our own that stays SERVING while the process runs, whatever its dependencies:
+# Kubernetes' liveness probe asks it, so an outage of the database never restarts the services.
+LIVENESS = "liveness"
+
 
 def service_module(app: str) -> ModuleType:
     """The app's rpc module: add_to_server(server) and SERVICE_NAMES, every gRPC service it adds
     (the original's first, then our extensions of the protocol), so health and reflection report
-    them all."""
+    them all; optionally DEPENDENCIES, the readiness checks its health follows (default: the
+    database; shop/observability/readiness.py)."""
     return importlib.import_module(settings.GRPC_SERVICES[app])
 
 
@@ -45,7 +57,7 @@ def build_server(
         module = service_module(app)
         module.add_to_server(server)
         names.extend(module.SERVICE_NAMES)
-    for name in ["", *names]:
+    for name in [LIVENESS, "", *names]:
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     reflection.enable_server_reflection(
         [
@@ -57,3 +69,62 @@ def build_server(
     )
     port = server.add_insecure_port(address)
     return server, port, health_servicer
+
+
+def served_names(apps: Iterable[str]) -> list[str]:
+    """The health names whose status follows the dependencies: the server's ("") and every
+    service of the apps."""
+    return ["", *(name for app in apps for name in service_module(app).SERVICE_NAMES)]
+
+
+def dependency_kinds(apps: Iterable[str]) -> set[str]:
+    return {
+        kind
+        for app in apps
+        for kind in getattr(service_module(app), "DEPENDENCIES", (readiness.DATABASE,))
+    }
+
+
+class HealthMonitor:
+    """Checks the served apps' dependencies every GRPC_HEALTH_INTERVAL_SECONDS, in a daemon
+    thread, and reports NOT_SERVING for "" and every served service while one is down, SERVING
+    again once all answer. Graceful shutdown still wins: the servicer ignores `set` after it."""
+
+    def __init__(self, health_servicer: health.HealthServicer, apps: Iterable[str]):
+        apps = list(apps) or list(settings.GRPC_SERVICES)
+        self.health = health_servicer
+        self.names = served_names(apps)
+        self.checks = readiness.dependency_checks(dependency_kinds(apps))
+        self.serving: bool | None = None
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="grpc-health-monitor", daemon=True)
+
+    def check(self) -> None:
+        down = readiness.failing(readiness.run_checks(self.checks))
+        serving = not down
+        if serving == self.serving:
+            return  # a Watch stream hears of changes only
+        if down:
+            reasons = "; ".join(f"{name}: {reason}" for name, reason in down.items())
+            logger.warning("NOT_SERVING: %s", reasons)
+        elif self.serving is not None:
+            logger.info("SERVING again: every dependency answers")
+        self.serving = serving
+        status = health_pb2.HealthCheckResponse.SERVING
+        if not serving:
+            status = health_pb2.HealthCheckResponse.NOT_SERVING
+        for name in self.names:
+            self.health.set(name, status)
+
+    def start(self) -> None:
+        """Checks once before returning (so the first answer served is already right), then
+        keeps checking in the background."""
+        self.check()
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    def _loop(self) -> None:
+        while not self.stopped.wait(settings.GRPC_HEALTH_INTERVAL_SECONDS):
+            self.check()

@@ -4,6 +4,7 @@ compose on its port, wired to the others, with probes and limits, and no secret 
 The manifests are checked file by file against the Kubernetes API schemas (kubernetes-validate), so
 these tests need no kubectl; where kubectl is installed, the kustomizations are rendered too."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,8 +13,11 @@ import kubernetes_validate
 import pytest
 import yaml
 from django.conf import settings
+from django.urls import resolve
 
-from shop.rpc.server import service_modules
+from shop import health
+from shop.observability import readiness
+from shop.rpc.server import LIVENESS, service_modules
 
 DEPLOY = Path(settings.BASE_DIR) / "deploy"
 BASE = DEPLOY / "k8s" / "base"
@@ -137,11 +141,14 @@ def test_every_grpc_service_runs_on_its_port_with_grpc_probes(base, app):
     server = main_container(deployment)
     assert server["command"] == grpcserve(app, port)
     assert [p["containerPort"] for p in server["ports"]] == [port]
-    assert server["readinessProbe"]["grpc"] == {
-        "port": port,
-        "service": service_modules()[app].SERVICE_NAMES[0],
-    }
-    assert server["livenessProbe"]["grpc"] == {"port": port}
+    # Started and ready: the service answers SERVING, which it does only while its own
+    # dependencies answer; alive: the name that stays SERVING whatever they do.
+    for probe in ("startupProbe", "readinessProbe"):
+        assert server[probe]["grpc"] == {
+            "port": port,
+            "service": service_modules()[app].SERVICE_NAMES[0],
+        }, probe
+    assert server["livenessProbe"]["grpc"] == {"port": port, "service": LIVENESS}
     service = service_for(base, deployment)
     assert service["metadata"]["name"] == name
     assert [(p["port"], p["targetPort"]) for p in service["spec"]["ports"]] == [(port, port)]
@@ -152,12 +159,21 @@ def test_the_frontend_serves_http_behind_a_service_and_the_ingress(base):
     server = main_container(deployment)
     assert [p["containerPort"] for p in server["ports"]] == [8080]
     allowed_hosts = environment(server, base)["ALLOWED_HOSTS"].split(",")
-    for probe in ("readinessProbe", "livenessProbe"):
+    # Started and ready while the dependencies answer (/readyz); alive whatever they do.
+    views = {"/readyz": readiness.readyz, "/_healthz": health.healthz}
+    paths = {"startupProbe": "/readyz", "readinessProbe": "/readyz", "livenessProbe": "/_healthz"}
+    for probe, path in paths.items():
         check = server[probe]["httpGet"]
-        assert (check["path"], check["port"]) == ("/_healthz", 8080)
+        assert (check["path"], check["port"]) == (path, 8080)
+        assert resolve(path).func is views[path]
         # Django refuses a Host outside ALLOWED_HOSTS, and the kubelet would send the pod's IP.
         (host,) = [h["value"] for h in check["httpHeaders"] if h["name"] == "Host"]
         assert host in allowed_hosts
+        # The kubelet speaks plain HTTP to the pod: no redirect to HTTPS.
+        assert any(re.match(exempt, path[1:]) for exempt in settings.SECURE_REDIRECT_EXEMPT)
+    # /readyz answers within READINESS_TIMEOUT_SECONDS, a hung dependency included.
+    for probe in ("startupProbe", "readinessProbe"):
+        assert server[probe]["timeoutSeconds"] > settings.READINESS_TIMEOUT_SECONDS
     service = service_for(base, deployment)
     assert service["metadata"]["name"] == "frontend"
     (port,) = service["spec"]["ports"]
@@ -218,6 +234,17 @@ def test_every_pod_runs_as_non_root_on_a_read_only_root_with_bounded_resources(b
             }, where
             for bound in ("requests", "limits"):
                 assert set(container["resources"][bound]) == {"cpu", "memory"}, where
+
+
+def test_every_long_running_container_has_startup_readiness_and_liveness_probes(base):
+    """A Job runs to completion and an init container before the others: neither is probed."""
+    long_running = [r for r in with_pods(base.values()) if r["kind"] != "Job"]
+    assert len(long_running) == 2 + 1 + len(SERVICES) + 2  # stores, frontend, services, Celery
+    for resource in long_running:
+        for container in pod_spec(resource)["containers"]:
+            where = f"{resource['metadata']['name']}/{container['name']}"
+            for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+                assert probe in container, f"{where} has no {probe}"
 
 
 def test_the_migrate_job_and_the_celery_processes(base):

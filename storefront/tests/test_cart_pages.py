@@ -236,3 +236,17 @@ def test_during_a_redis_outage_browsing_goes_on_and_the_cart_survives(use_redis,
     assert [
         (line.product_id, line.quantity) for line in client.get("/cart").context["cart"].lines
     ] == [(MUG, 2)]
+
+
+def test_the_cart_page_fetches_its_products_in_one_catalog_call(use_database, client):
+    from catalog.local import LocalCatalogClient
+    from shop import registry
+    from testing.fakes import Recording
+
+    for product_id in (SUNGLASSES, MUG, "9SIQT8TOJO"):
+        add(client, product_id, "1")
+    catalog = Recording(LocalCatalogClient())
+    with registry.override("catalog", catalog):
+        page = client.get("/cart")
+    assert page.status_code == 200 and "Mug" in page.content.decode()
+    assert catalog.calls == ["get_products"]

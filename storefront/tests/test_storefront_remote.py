@@ -10,7 +10,7 @@ from django.test import Client
 from catalog.services import demo_catalog_load
 from currency.services import rates_load_initial
 from shop import registry
-from storefront.tests.test_storefront import FakeCart
+from storefront.tests.support import FakeCart
 from testing.servers import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)

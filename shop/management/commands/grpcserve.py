@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from shop.observability.tracing import setup_tracing
-from shop.rpc.server import build_server
+from shop.rpc.server import HealthMonitor, build_server
 
 
 class Command(BaseCommand):
@@ -31,6 +31,9 @@ class Command(BaseCommand):
             )
         except (ValueError, RuntimeError) as exc:
             raise CommandError(str(exc)) from exc
+        # NOT_SERVING while a dependency of the served apps (database, Redis) is down.
+        monitor = HealthMonitor(health, names)
+        monitor.start()
         server.start()
         self.stdout.write(f"serving {', '.join(names)} on {host}:{bound}", ending="\n")
         self.stdout.flush()
@@ -38,6 +41,7 @@ class Command(BaseCommand):
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stopped.set())
         stopped.wait()
+        monitor.stop()
         # Report NOT_SERVING first so load balancers drain, then finish in-flight calls.
         health.enter_graceful_shutdown()
         server.stop(grace=5).wait()

@@ -1,4 +1,4 @@
-"""Storefront edge of the ads service: the counted click."""
+"""The counted ad click: the ad service counts it and names the target."""
 
 from django.http import HttpRequest, HttpResponseRedirect
 from django.views.decorators.cache import never_cache
