@@ -42,10 +42,11 @@ migrate: install .env
 
 # No collectstatic: WhiteNoise serves the apps' static folders directly (WHITENOISE_USE_FINDERS);
 # the production image collects and compresses them once, at build time (deploy/Dockerfile).
+# PORT is passed on: e-mails link to this address unless SITE_URL says otherwise (shop/links.py).
 run: migrate ## the shop on http://127.0.0.1:$(PORT) (embedded: SQLite, no Redis)
 	$(PY) manage.py load_demo
-	$(VENV)/bin/gunicorn shop.wsgi:application --bind 127.0.0.1:$(PORT) \
-		--workers 1 --threads 8 --access-logfile -
+	PORT=$(PORT) LOG_FORMAT=text $(VENV)/bin/gunicorn shop.wsgi:application \
+		--bind 127.0.0.1:$(PORT) --workers 1 --threads 8
 
 test-system-deps: ## redis-server, PostgreSQL and Chromium from apt when missing
 	@missing=""; \

@@ -7,6 +7,8 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from shop import links
+
 from . import selectors
 from .serializers import (
     CategorySerializer,
@@ -53,7 +55,7 @@ class ProductListView(APIView):
             page=params["page"],
             per_page=params["page_size"],
         )
-        url = request.build_absolute_uri()
+        url = links.request_url(request)
         body = {
             "count": page.count,
             "next": replace_query_param(url, "page", page.number + 1) if page.has_next else None,

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shop import links
 from shop.paging import PER_PAGE_MAX
 from shop.serializers import MoneyField
 
@@ -20,7 +21,7 @@ class ProductSerializer(serializers.Serializer):
         request = self.context.get("request")
         if not product.picture or request is None:
             return product.picture
-        return request.build_absolute_uri(product.picture)
+        return links.request_url(request, product.picture)
 
 
 class ProductPageSerializer(serializers.Serializer):

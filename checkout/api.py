@@ -92,7 +92,8 @@ class OrderListCreateView(generics.ListAPIView):
             idempotency_key=key,
         )
         order = selectors.order_get(order_id=result.order_id)
-        return Response(PlacedOrderSerializer(order).data, status=status.HTTP_201_CREATED)
+        placed = PlacedOrderSerializer(order, context={"request": request})
+        return Response(placed.data, status=status.HTTP_201_CREATED)
 
 
 class OrderDetailView(APIView):

@@ -11,14 +11,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import TruncDate
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from shop import dto
+from shop import dto, links
 from shop.money import Money
 
 from .errors import OrderNotFound
@@ -53,9 +53,10 @@ def order_path(order: Order) -> str:
     return f"{path}?token={order.access_token}"
 
 
-def order_url(order: Order) -> str:
-    """The same link, absolute (for e-mails and API clients)."""
-    return f"{settings.SITE_URL.rstrip('/')}{order_path(order)}"
+def order_url(order: Order, request: HttpRequest | None = None) -> str:
+    """The same link, absolute (for e-mails and API clients): shop/links.py says on which
+    origin."""
+    return links.absolute_url(order_path(order), request)
 
 
 def order_result(order: Order) -> dto.OrderResult:

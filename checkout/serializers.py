@@ -66,4 +66,4 @@ class PlacedOrderSerializer(OrderSerializer):
         fields = [*OrderSerializer.Meta.fields, "access_url"]
 
     def get_access_url(self, order: Order) -> str:
-        return order_url(order)
+        return order_url(order, self.context.get("request"))

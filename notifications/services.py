@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from catalog.client import catalog_client
-from shop import dto
+from shop import dto, links
 from shop.errors import InvalidArgument, ShopError
 from shop.money import money_sum
 from shop.tasks import enqueue
@@ -87,7 +87,8 @@ def _order_context(order: dto.OrderResult, order_url: str | None) -> dict:
         "address": order.shipping_address,
         "shipping": order.shipping_cost.format(),
         "total": (subtotal + order.shipping_cost).format(),
-        "order_url": order_url or settings.SITE_URL,
+        # Without the order's own link (the original protocol has none), the shop's home page.
+        "order_url": order_url or links.absolute_url("/"),
     }
 
 

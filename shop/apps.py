@@ -7,8 +7,11 @@ class ShopConfig(AppConfig):
 
     def ready(self) -> None:
         from shop.celery import app as celery_app
+        from shop.observability.requestid import connect_celery_signals
 
         # Registers every app's tasks.py in every process (web, grpcserve, shell), not only in
         # workers, so a task queued by name (checkout -> recommendations) finds its task here:
         # it then runs eagerly in the embedded shop instead of going to a broker that is absent.
         celery_app.autodiscover_tasks(force=True)
+        # Every process queues or runs tasks: the request id travels with them.
+        connect_celery_signals()

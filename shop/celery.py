@@ -2,12 +2,11 @@
 
 import os
 
-from celery import Celery
-from celery.signals import worker_process_init, worker_process_shutdown
-from django.conf import settings
+from celery import Celery, signals
 
 from shop.observability import tracing
 from shop.observability.celery_probes import WorkerHeartbeat
+from shop.observability.service import service_name
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
 
@@ -18,13 +17,41 @@ app.autodiscover_tasks()
 app.steps["worker"].add(WorkerHeartbeat)
 
 
-@worker_process_init.connect
+@signals.setup_logging.connect(weak=False)
+def _use_the_shops_logging(**_: object) -> None:
+    """Workers and beat log like every other process (settings.LOGGING); with a receiver on this
+    signal Celery installs no handlers of its own (so `--loglevel` gives way to LOG_LEVEL)."""
+    import click
+    from django.conf import settings
+
+    from shop.observability.logs import configure
+    from shop.observability.service import set_default
+
+    # The Celery command this process runs ("worker", "beat") is its service's default name.
+    command = click.get_current_context(silent=True)
+    if command is not None:
+        set_default(command.info_name)
+    configure(settings.LOGGING)
+
+
+@signals.celeryd_init.connect(weak=False)
+def _quiet_worker(instance, **_: object) -> None:
+    from django.conf import settings
+
+    # Already now: the worker warns (e.g. about running as root) before it sets up logging.
+    _use_the_shops_logging()
+    # Its start-up banner is plain text (beat's needs `celery --quiet beat`).
+    if settings.LOG_FORMAT == "json":
+        instance.quiet = True
+
+
+@signals.worker_process_init.connect
 def _trace_pool_process(**_) -> None:
     # In each process that runs tasks (after the prefork pool's fork; the solo pool sends it too).
-    tracing.setup_tracing(settings.SERVICE_NAME or "worker")
+    tracing.setup_tracing(service_name())
 
 
-@worker_process_shutdown.connect
+@signals.worker_process_shutdown.connect
 def _flush_pool_process(**_) -> None:
     # A prefork pool process ends with os._exit, which skips the SDK's exit handler.
     tracing.flush()

@@ -5,10 +5,13 @@ run eagerly in-process, e-mail printed to the console. Production sets DATABASE_
 EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS and, per service, the *_SERVICE_ADDR variables.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from shop.observability.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id covers everything below, and its log line times it all.
+    "shop.observability.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.middleware.ContentSecurityPolicyMiddleware",
@@ -130,8 +135,11 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Boutique <orders@boutique.localhost>")
-# Absolute links in e-mails (order pages) start with this.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8080")
+# Absolute links in e-mails and API answers start with the shop's public origin when it is set;
+# unset, an API answer links to the address its request came to, and a process without a request
+# (the worker's e-mails) to the port the shop was started on (`make run PORT=...`): shop/links.py.
+SITE_URL = env.str("SITE_URL", default="")
+PORT = env.int("PORT", default=8080)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -158,6 +166,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+# STATIC_ROOT exists only where static files were collected (the production image); elsewhere the
+# apps' static folders are served through the finders above, and WhiteNoise's warning that the
+# folder is missing says nothing useful.
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 # HTTPS: on by default in production; `make run` and the tests serve plain HTTP on loopback.
 HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
@@ -215,7 +227,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "shop.links.SitePagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "shop.api.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -259,14 +271,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Logs (docs/observability.md): one JSON object per line from every process (web, gunicorn's
+# own lines, grpcserve, Celery), or plain text for a terminal (`make run`). SERVICE_NAME names
+# the process on each line (shop/observability/service.py has the defaults).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+SERVICE_NAME = env.str("SERVICE_NAME", default="")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+LOGGING_CONFIG = "shop.observability.logs.configure"
 
 # Readiness (shop/observability/readiness.py, docs/observability.md): /readyz and grpcserve's
 # health monitor wait this long for all their dependency checks together (each connection gets
@@ -277,10 +291,6 @@ GRPC_HEALTH_INTERVAL_SECONDS = env.float("GRPC_HEALTH_INTERVAL_SECONDS", default
 # and ticks at least this often even when nothing is due for longer.
 CELERY_BEAT_SCHEDULER = "shop.observability.celery_probes:HeartbeatScheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = 30
-
-# The service this process is, in its logs, metrics and traces; unset, each entry point names
-# itself: the web "web", grpcserve the apps it serves joined with "+", a Celery worker "worker".
-SERVICE_NAME = env.str("SERVICE_NAME", default="")
 
 # Traces (shop/observability/tracing.py): OpenTelemetry is loaded and spans exported over OTLP/gRPC
 # only when an endpoint is given. The SDK reads its other standard OTEL_* variables itself

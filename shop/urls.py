@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from shop import api, health
+from shop import api, api_root, health
 from shop.observability import readiness
 
 api_v1 = [
+    path("", api_root.ApiRootView.as_view(), name="api-root"),
     path("", include("catalog.api")),
     path("", include("currency.api")),
     path("", include("cart.api")),

@@ -1,4 +1,5 @@
-"""REST: carts/, carts/{id}/, carts/{id}/items/ with problem+json errors."""
+"""REST: carts/, carts/{id}/, carts/{id}/items/, carts/{id}/items/{product_id}/ with
+problem+json errors."""
 
 import pytest
 from rest_framework.test import APIClient
@@ -6,6 +7,7 @@ from rest_framework.test import APIClient
 pytestmark = pytest.mark.usefixtures("catalog")
 
 MUG = "6E92ZMYYFZ"
+SUNGLASSES = "OLJCESPC7Z"
 
 
 @pytest.fixture
@@ -63,6 +65,67 @@ def test_bad_items_are_problems_and_change_nothing(any_store, api, body, status,
     if field:
         assert field in response.json()["errors"]
     assert api.get(f"/api/v1/carts/{cart_id}/").json()["items"] == []
+
+
+def cart_with_two_lines(api) -> str:
+    cart_id = new_cart(api)
+    for product_id in (MUG, SUNGLASSES):
+        body = {"product_id": product_id, "quantity": 2}
+        assert api.post(f"/api/v1/carts/{cart_id}/items/", body).status_code == 200
+    return cart_id
+
+
+def test_a_line_is_set_to_a_quantity_and_removed(any_store, api):
+    cart_id = cart_with_two_lines(api)
+    line = f"/api/v1/carts/{cart_id}/items/{MUG}/"
+    response = api.put(line, {"quantity": 42})
+    assert response.status_code == 200
+    lines = [{"product_id": MUG, "quantity": 42}, {"product_id": SUNGLASSES, "quantity": 2}]
+    assert response.json() == {"id": cart_id, "items": lines}
+    assert api.delete(line).status_code == 204
+    assert api.delete(line).status_code == 204  # gone already: nothing changes
+    remaining = [{"product_id": SUNGLASSES, "quantity": 2}]
+    assert api.get(f"/api/v1/carts/{cart_id}/").json()["items"] == remaining
+    response = api.put(f"/api/v1/carts/{cart_id}/items/{SUNGLASSES}/", {"quantity": 0})
+    assert response.status_code == 200 and response.json()["items"] == []
+
+
+def test_putting_a_product_not_yet_in_the_cart_adds_its_line(any_store, api):
+    cart_id = new_cart(api)
+    response = api.put(f"/api/v1/carts/{cart_id}/items/{MUG}/", {"quantity": 99})
+    assert response.json()["items"] == [{"product_id": MUG, "quantity": 99}]
+
+
+@pytest.mark.parametrize(
+    "product_id,body,status,code",
+    [
+        (MUG, {"quantity": 100}, 400, "invalid"),
+        (MUG, {"quantity": -1}, 400, "invalid"),
+        (MUG, {"quantity": "many"}, 400, "invalid"),
+        (MUG, {}, 400, "invalid"),
+        ("NOSUCHPROD", {"quantity": 1}, 404, "product_not_found"),
+    ],
+)
+def test_bad_line_updates_are_problems_and_change_nothing(
+    any_store, api, product_id, body, status, code
+):
+    cart_id = cart_with_two_lines(api)
+    before = api.get(f"/api/v1/carts/{cart_id}/").json()
+    response = api.put(f"/api/v1/carts/{cart_id}/items/{product_id}/", body, format="json")
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == code
+    if status == 400:
+        assert "quantity" in response.json()["errors"]
+    assert api.get(f"/api/v1/carts/{cart_id}/").json() == before
+
+
+def test_lines_of_an_unknown_cart_are_404_problems(any_store, api):
+    line = f"/api/v1/carts/not-a-cart/items/{MUG}/"
+    for response in (api.put(line, {"quantity": 1}), api.delete(line)):
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["code"] == "cart_not_found"
 
 
 @pytest.mark.redis

@@ -45,6 +45,16 @@ def test_list_is_paginated_with_links(client, demo):
     assert names == sorted(names)
 
 
+def test_pictures_and_page_links_follow_site_url_when_set(client, demo, settings):
+    settings.SITE_URL = "https://shop.example.com"
+    page = client.get("/api/v1/products/", {"page_size": 4}).json()
+    assert page["next"] == "https://shop.example.com/api/v1/products/?page=2&page_size=4"
+    sunglasses = client.get("/api/v1/products/OLJCESPC7Z/").json()
+    assert sunglasses["picture"] == (
+        "https://shop.example.com/static/catalog/products/OLJCESPC7Z.svg"
+    )
+
+
 def test_search_and_category(client, demo):
     found = client.get("/api/v1/products/", {"search": "GLASS"}).json()["results"]
     assert {p["id"] for p in found} == {"OLJCESPC7Z", "9SIQT8TOJO", "LS4PSXUNUM"}

@@ -13,6 +13,7 @@ import grpc
 from django.conf import settings
 
 from shop.errors import ServiceUnavailable
+from shop.observability import requestid
 from shop.rpc.error_metadata import ERROR_CODE_KEY, error_from_metadata
 from shop.rpc.retry import channel_options
 
@@ -32,7 +33,9 @@ def channel_for(address: str) -> grpc.Channel:
         channel = _channels.get(address)
         if channel is None:
             options = channel_options(settings.GRPC_RETRY_ATTEMPTS)
-            channel = grpc.insecure_channel(address, options=options)
+            channel = grpc.intercept_channel(
+                grpc.insecure_channel(address, options=options), requestid.ClientInterceptor()
+            )
             _channels[address] = channel
         return channel
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from shop.observability import readiness
+from shop.observability import readiness, requestid
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,10 @@ def build_server(
     unknown = sorted(set(apps) - set(known))
     if unknown:
         raise ValueError(f"Unknown service(s) {', '.join(unknown)}; choose from {', '.join(known)}")
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=max_workers))
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=max_workers),
+        interceptors=[requestid.ServerInterceptor()],
+    )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     names = []

@@ -85,7 +85,9 @@ def test_schema_is_openapi_3(client):
 # --- errors ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/api/v1/", "/api/v1/nothing-here/", "/api/v1/products"])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/nothing-here/", "/api/v1/products", "/api/v1/carts/c/items/p/x/"]
+)
 def test_an_unknown_api_path_is_a_problem_not_the_html_page(url):
     body = assert_problem(APIClient().get(url), 404)
     assert url in body["detail"]

@@ -253,7 +253,8 @@ def test_the_migrate_job_and_the_celery_processes(base):
     worker = main_container(base[("Deployment", "celery-worker")])
     assert worker["command"][:4] == ["celery", "-A", "shop", "worker"]
     beat = base[("Deployment", "celery-beat")]
-    assert main_container(beat)["command"][:4] == ["celery", "-A", "shop", "beat"]
+    # --quiet: beat's banner would be plain text among its JSON log lines.
+    assert main_container(beat)["command"][:5] == ["celery", "-A", "shop", "--quiet", "beat"]
     # Two schedulers would run every periodic task twice.
     assert beat["spec"]["replicas"] == 1
     assert beat["spec"]["strategy"] == {"type": "Recreate"}

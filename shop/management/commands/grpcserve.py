@@ -1,13 +1,17 @@
 """Serves the gRPC shims of the named services (all when none are named) on one port."""
 
+import logging
 import signal
 import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from shop.observability.service import service_name, set_default
 from shop.observability.tracing import setup_tracing
 from shop.rpc.server import HealthMonitor, build_server
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -23,8 +27,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, services, port, host, workers, **options) -> None:
         names = services or list(settings.GRPC_SERVICES)
+        set_default("+".join(names))
         # Before the server is built: the gRPC instrumentation wraps grpc.server.
-        setup_tracing(settings.SERVICE_NAME or "+".join(names))
+        setup_tracing(service_name())
         try:
             server, bound, health = build_server(
                 names, address=f"{host}:{port}", max_workers=workers
@@ -35,8 +40,7 @@ class Command(BaseCommand):
         monitor = HealthMonitor(health, names)
         monitor.start()
         server.start()
-        self.stdout.write(f"serving {', '.join(names)} on {host}:{bound}", ending="\n")
-        self.stdout.flush()
+        logger.info("serving %s on %s:%s", ", ".join(names), host, bound)
         stopped = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stopped.set())

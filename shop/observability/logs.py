@@ -1,0 +1,106 @@
+"""Log lines: one JSON object per line (LOG_FORMAT=json) or plain text (LOG_FORMAT=text, `make
+run`'s terminal), the same for the web (gunicorn's own lines included), grpcserve and Celery.
+settings.LOGGING wires these up; docs/observability.md lists every field."""
+
+from __future__ import annotations
+
+import logging
+import logging.config
+from datetime import UTC, datetime
+
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter
+
+from shop.observability import requestid
+from shop.observability.service import service_name
+
+try:  # Tracing is optional: without OpenTelemetry there are no trace ids to write.
+    from opentelemetry import trace
+except ImportError:  # pragma: no cover - depends on what is installed
+    trace = None
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+
+class ContextFilter(logging.Filter):
+    """Adds, to every record a handler writes, the service, the request id and the current
+    trace and span ids (these two only when there are)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.service = service_name()
+        # Django reports a 4xx/5xx response after the middleware is done, with the request.
+        request_id = requestid.current() or getattr(
+            getattr(record, "request", None), "request_id", None
+        )
+        if request_id:
+            record.request_id = request_id
+        if trace is not None:
+            span = trace.get_current_span().get_span_context()
+            if span.is_valid:
+                record.trace_id = format(span.trace_id, "032x")
+                record.span_id = format(span.span_id, "016x")
+        return True
+
+
+class JsonLineFormatter(JsonFormatter):
+    """timestamp (UTC, ISO 8601), level, logger, message, then the context and any `extra`."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "%(levelname)s %(name)s %(message)s",
+            rename_fields={"levelname": "level", "name": "logger"},
+            # Django passes the request object along with its request and server log lines; its
+            # repr holds the query string, where order access tokens travel.
+            reserved_attrs=[*RESERVED_ATTRS, "request"],
+        )
+
+    def add_fields(self, log_data, record, message_dict) -> None:
+        created = datetime.fromtimestamp(record.created, tz=UTC)
+        log_data["timestamp"] = created.isoformat(timespec="milliseconds")
+        super().add_fields(log_data, record, message_dict)
+
+
+def text_formatter() -> logging.Formatter:
+    """Plain lines for a terminal; "-" where no request is running."""
+    return logging.Formatter(TEXT_FORMAT, defaults={"request_id": "-"})
+
+
+def configure(config: dict) -> None:
+    """settings.LOGGING_CONFIG: Python's warnings become log lines too (a library's warning would
+    otherwise print plain text among the JSON)."""
+    logging.config.dictConfig(config)
+    logging.captureWarnings(True)
+
+
+def logging_config(log_format: str, level: str) -> dict:
+    """The LOGGING of every process (settings.LOGGING; gunicorn.conf.py hands it to gunicorn)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"context": {"()": ContextFilter}},
+        "formatters": {
+            "json": {"()": JsonLineFormatter},
+            "text": {"()": text_formatter},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["context"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            # Django's defaults give these handlers of their own (plain text on a console when
+            # DEBUG is on, e-mail to ADMINS): every line goes through ours instead.
+            "django": {"handlers": [], "propagate": True},
+            "django.server": {"handlers": [], "propagate": True},
+            # gunicorn's master and worker lines go to the same handler, in the same format
+            # (gunicorn installs handlers of its own on these; configuring them removes those).
+            "gunicorn.error": {"handlers": [], "propagate": True},
+            # Its access log, even when asked for with --access-logfile, goes nowhere: it would
+            # print query strings, which carry order access tokens. The shop logs each request.
+            "gunicorn.access": {"handlers": [], "propagate": False},
+        },
+    }
