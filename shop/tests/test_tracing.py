@@ -87,6 +87,17 @@ def test_one_checkout_is_one_trace_from_the_web_through_grpc_to_the_email_task(t
     assert parent(email_published) == order_run
     assert parent(email_run) == email_published
 
+    # Each process's log lines of the checkout name its trace (shop/observability/logs.py).
+    for process, logger, message in [
+        ("web", "shop.http", "POST /cart/checkout 200"),
+        ("payments", "shop.grpc", f"{CHARGE} OK"),
+        ("worker", "shop.task", f"{EMAIL_SEND} SUCCESS"),
+    ]:
+        lines = [json.loads(line) for line in stack.logs()[process].splitlines() if message in line]
+        assert [(line["logger"], line["trace_id"]) for line in lines] == [
+            (logger, request.trace_id)
+        ], process
+
     # No request or task left a stray root: not the worker's broker polling, not the probes.
     roots = {(s.service, s.kind, s.name) for s in spans if not s.parent_span_id}
     assert roots <= {("web", "SERVER", "POST cart"), ("web", "SERVER", "POST cart/checkout")}
