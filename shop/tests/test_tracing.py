@@ -15,10 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from testing.otlp import OtlpReceiver, ReceivedSpan
 from testing.servers import RedisServer, free_port
-from testing.stack import checkout_stack
+from testing.stack import VISA, checkout_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 CHARGE = "/hipstershop.PaymentService/Charge"
@@ -54,7 +55,9 @@ def test_one_checkout_is_one_trace_from_the_web_through_grpc_to_the_email_task(t
     with OtlpReceiver() as receiver:
         env = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, **NOT_BEFORE_THE_END}
         with checkout_stack(tmp_path, extra_env=env) as stack:
-            stack.checkout()
+            shopper = requests.Session()
+            order_page = stack.checkout(shopper)
+            assert shopper.get(stack.web_url + order_page, timeout=30).status_code == 200
             stack.wait_for_email()
             assert receiver.received() == []
         # Stopped as a deployment stops them (SIGTERM; SIGQUIT for the worker), each process
@@ -98,9 +101,14 @@ def test_one_checkout_is_one_trace_from_the_web_through_grpc_to_the_email_task(t
             (logger, request.trace_id)
         ], process
 
+    # Neither the order's access token (its page's query string) nor the card is in any span.
+    token = order_page.split("token=")[1]
+    assert [s.name for s in spans if token in repr(s) or VISA in repr(s)] == []
+
     # No request or task left a stray root: not the worker's broker polling, not the probes.
     roots = {(s.service, s.kind, s.name) for s in spans if not s.parent_span_id}
-    assert roots <= {("web", "SERVER", "POST cart"), ("web", "SERVER", "POST cart/checkout")}
+    pages = {"POST cart", "POST cart/checkout", "GET order/<uuid:order_id>"}
+    assert roots <= {("web", "SERVER", page) for page in pages}
 
 
 @pytest.mark.slow
