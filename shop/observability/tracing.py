@@ -5,7 +5,8 @@ Each process calls `setup_tracing` once, before it serves: the web in shop/wsgi.
 handler loads its middleware, as Django's instrumentation adds one), grpcserve before it builds
 its server, a Celery worker in each pool process on worker_process_init (after the fork, so the
 exporting thread lives in the process that makes the spans). Without an endpoint it returns at
-once: no OpenTelemetry module is imported and nothing is patched, so the shop pays nothing.
+once: it imports nothing of OpenTelemetry's SDK, exporters or instrumentations and patches
+nothing, so a request runs the same code as without the packages.
 
 With one, the instrumentations are global: grpc.server gets OpenTelemetry's interceptor first in
 its list (so the log and metric interceptors after it run inside the server span) and every
