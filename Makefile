@@ -15,15 +15,17 @@ help: ## list the targets
 install: $(VENV)/.runtime ## the .venv with the runtime dependencies, exactly as locked (hashes checked)
 
 # The lock files pin every package, transitive ones included, with their hashes (make lock).
+# --no-compile: Python compiles what it imports on first use; compiling every file of every package
+# up front took half of a fresh `make run`.
 $(VENV)/.runtime: requirements/runtime.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --require-hashes --no-deps -r requirements/runtime.txt
+	$(VENV)/bin/pip install -q --no-compile --require-hashes --no-deps -r requirements/runtime.txt
 	touch $@
 
 install-test: $(VENV)/.test ## the runtime set plus the test and development tools
 
 $(VENV)/.test: $(VENV)/.runtime requirements/test.txt
-	$(VENV)/bin/pip install -q --require-hashes --no-deps -r requirements/test.txt
+	$(VENV)/bin/pip install -q --no-compile --require-hashes --no-deps -r requirements/test.txt
 	touch $@
 
 lock: install-test ## re-resolve requirements/*.txt from pyproject.toml (the test set agrees with the runtime set)
@@ -45,14 +47,16 @@ migrate: install .env
 # PORT is passed on: e-mails link to this address unless SITE_URL says otherwise (shop/links.py).
 run: migrate ## the shop on http://127.0.0.1:$(PORT) (embedded: SQLite, no Redis)
 	$(PY) manage.py load_demo
-	PORT=$(PORT) LOG_FORMAT=text $(VENV)/bin/gunicorn shop.wsgi:application \
-		--bind 127.0.0.1:$(PORT) --workers 1 --threads 8
+	PORT=$(PORT) LOG_FORMAT=text $(VENV)/bin/gunicorn shop.wsgi:application --bind 127.0.0.1:$(PORT) \
+		--workers 1 --threads 8
 
-test-system-deps: ## redis-server, PostgreSQL and Chromium from apt when missing
+test-system-deps: ## redis-server, PostgreSQL, Chromium, Prometheus (promtool) and npm from apt when missing
 	@missing=""; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing="$$missing postgresql"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v promtool >/dev/null || missing="$$missing prometheus"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -q && $(APT_INSTALL) $$missing; \
@@ -63,7 +67,12 @@ lint: install-test ## ruff lint and format check, and the architecture's import 
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
-test: install-test test-system-deps lint ## everything the tests need, then the whole suite
+# axe-core for the browser tests (e2e/test_phone.py), exactly as e2e/package-lock.json pins it.
+e2e/node_modules/.installed: e2e/package.json e2e/package-lock.json | test-system-deps
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: install-test test-system-deps e2e/node_modules/.installed lint ## everything the tests need, then the whole suite
 	$(PY) -m pytest
 	$(PY) -m testing.servers postgres -- $(PY) -m pytest -m postgres
 

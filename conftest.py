@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 import grpc
 import pytest
+from django.core.cache import caches
 
 from testing.servers import RedisServer
 
@@ -32,6 +33,8 @@ def _fresh_process_memory():
 
     forget_process_state()
     forget_memory()
+    # The local-memory cache holds the API's throttle budgets too: a long suite would spend them.
+    caches["default"].clear()
     yield
     forget_process_state()
     forget_memory()

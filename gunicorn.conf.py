@@ -1,12 +1,37 @@
 """gunicorn reads this file from its working directory (the repository root, or /app in the
-image): its own lines go through the shop's logging (settings.LOGGING, JSON by default). It
-keeps no access log: the shop's middleware logs each request with its route instead of its raw
-path, and never the query string, where order access tokens travel."""
+image), so every way the web is started (make run, the image, the test and load stacks) gets it.
+
+Logging: gunicorn's own lines go through the shop's logging (settings.LOGGING, JSON by default).
+It keeps no access log: the shop's middleware logs each request with its route instead of its
+raw path, and never the query string, where order access tokens travel.
+
+Prometheus multiprocess mode (with PROMETHEUS_MULTIPROC_DIR set; without it the hooks do
+nothing): each worker writes its samples to files in that directory and /metrics adds up every
+worker's; the master empties the directory before the first fork (a restarted container may find
+its predecessor's files there) and drops a dead worker's live gauges.
+"""
 
 import logging
+import os
+import shutil
+
+from prometheus_client import multiprocess
 
 from shop.settings import LOGGING
 
 logconfig_dict = LOGGING
 logging.captureWarnings(True)
 accesslog = None
+
+_METRICS_DIRECTORY = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+
+def on_starting(server) -> None:
+    if _METRICS_DIRECTORY:
+        shutil.rmtree(_METRICS_DIRECTORY, ignore_errors=True)
+        os.makedirs(_METRICS_DIRECTORY, exist_ok=True)
+
+
+def child_exit(server, worker) -> None:
+    if _METRICS_DIRECTORY:
+        multiprocess.mark_process_dead(worker.pid, _METRICS_DIRECTORY)

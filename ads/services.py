@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shop import dto
+from shop.observability.metrics import AD_CLICKS, AD_IMPRESSIONS
 
 from .counters import (
     CLICKS,
@@ -177,6 +178,8 @@ def _select(
     active = [ad for ad in ads if ad.is_active(now)]
     matching = [ad for ad in active if ad.context_keys & keys]
     chosen = weighted_sample(matching or active, k=MAX_ADS, rng=rng or random)
+    if chosen:
+        AD_IMPRESSIONS.inc(len(chosen))
     _count_impressions({(IMPRESSIONS, ad.id): 1 for ad in chosen})
     # The wire's redirect_url is our click URL, so every click is counted (docs/ads-...md).
     return [dto.Ad(redirect_url=click_url(ad.id), text=ad.text) for ad in chosen]
@@ -188,6 +191,7 @@ def ad_click(*, ad_id: int) -> str:
     if target is None:
         raise AdNotFound(ad_id)
     _count({(CLICKS, ad_id): 1})
+    AD_CLICKS.inc()
     url = target_url(target)
     if not is_shop_path(url):
         # Only a row written around the model's validation gets here; never leave the shop.

@@ -11,6 +11,7 @@ import secrets
 from catalog.client import catalog_client
 from shop.dto import Cart, CartItem
 from shop.errors import InvalidArgument
+from shop.observability.metrics import CARTS_CREATED
 
 from .errors import CartLineLimit, CartNotFound, InvalidCartId, InvalidQuantity
 from .rules import MAX_ADD_QUANTITY, MAX_LINE_QUANTITY
@@ -51,6 +52,8 @@ def cart_add_item(*, user_id: str, product_id: str, quantity: int) -> None:
             f"A cart holds at most {MAX_LINE_QUANTITY} of one product; "
             f"adding {quantity} more would go beyond that."
         )
+    if added.first_item:
+        CARTS_CREATED.inc()
 
 
 def cart_set_quantity(*, user_id: str, product_id: str, quantity: int) -> None:

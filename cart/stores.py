@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
 from typing import Protocol, TypeVar
@@ -20,6 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_redis import get_redis_connection
+
+from shop.observability.metrics import DEPENDENCY_ERRORS
 
 from .errors import CartUnavailable
 from .models import Cart, CartLine
@@ -35,13 +38,19 @@ def idle_seconds() -> int:
     return int(getattr(settings, "CART_IDLE_SECONDS", DEFAULT_IDLE_SECONDS))
 
 
+@dataclass(frozen=True, slots=True)
+class Added:
+    quantity: int  # the line's new quantity
+    first_item: bool  # the cart had no line before: this add started it
+
+
 class CartStore(Protocol):
     def lines(self, cart_id: str) -> list[tuple[str, int]]:
         """(product id, quantity) in the order they were added; [] for an unknown cart."""
         ...
 
-    def add(self, cart_id: str, product_id: str, quantity: int, *, line_limit: int) -> int | None:
-        """Adds to the line; the new quantity, or None (and no change) past line_limit."""
+    def add(self, cart_id: str, product_id: str, quantity: int, *, line_limit: int) -> Added | None:
+        """Adds to the line; None (and no change) past line_limit."""
         ...
 
     def set(self, cart_id: str, product_id: str, quantity: int) -> None:
@@ -69,12 +78,13 @@ def cart_store() -> CartStore:
 # the increment cannot interleave with another client's.
 _ADD = """
 local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+local lines = redis.call('HLEN', KEYS[1]) - redis.call('HEXISTS', KEYS[1], '')
 if current + tonumber(ARGV[2]) > tonumber(ARGV[3]) then
-  return -1
+  return {-1, lines}
 end
 local quantity = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
-return quantity
+return {quantity, lines}
 """
 _SET = """
 if tonumber(ARGV[2]) > 0 then
@@ -108,9 +118,11 @@ def _redis_errors_unavailable(method: Callable[..., T]) -> Callable[..., T]:
         try:
             return method(*args, **kwargs)
         except redis.AuthenticationError as exc:
+            DEPENDENCY_ERRORS.labels("redis", "cart").inc()
             logger.error("Redis refused the credentials in REDIS_URL: %s", exc)
             raise CartUnavailable() from exc
         except (redis.ConnectionError, redis.TimeoutError) as exc:
+            DEPENDENCY_ERRORS.labels("redis", "cart").inc()
             logger.warning("Redis is unreachable for the cart: %s", exc)
             raise CartUnavailable() from exc
 
@@ -137,9 +149,9 @@ class RedisCartStore:
         ]
 
     @_redis_errors_unavailable
-    def add(self, cart_id: str, product_id: str, quantity: int, *, line_limit: int) -> int | None:
-        result = self._run(_ADD, cart_id, product_id, quantity, line_limit, idle_seconds())
-        return None if result < 0 else int(result)
+    def add(self, cart_id: str, product_id: str, quantity: int, *, line_limit: int) -> Added | None:
+        new, lines = self._run(_ADD, cart_id, product_id, quantity, line_limit, idle_seconds())
+        return None if new < 0 else Added(int(new), first_item=lines == 0)
 
     @_redis_errors_unavailable
     def set(self, cart_id: str, product_id: str, quantity: int) -> None:
@@ -194,18 +206,20 @@ class DatabaseCartStore:
         return list(rows.values_list("product_id", "quantity"))
 
     @transaction.atomic
-    def add(self, cart_id: str, product_id: str, quantity: int, *, line_limit: int) -> int | None:
+    def add(self, cart_id: str, product_id: str, quantity: int, *, line_limit: int) -> Added | None:
         self._lock(cart_id)
         line = CartLine.objects.filter(cart_id=cart_id, product_id=product_id).first()
         current = line.quantity if line else 0
         if current + quantity > line_limit:
             return None
         if line is None:
+            first_item = not CartLine.objects.filter(cart_id=cart_id).exists()
             CartLine.objects.create(cart_id=cart_id, product_id=product_id, quantity=quantity)
         else:
+            first_item = False
             line.quantity = current + quantity
             line.save(update_fields=["quantity"])
-        return current + quantity
+        return Added(current + quantity, first_item=first_item)
 
     @transaction.atomic
     def set(self, cart_id: str, product_id: str, quantity: int) -> None:

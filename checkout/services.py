@@ -36,6 +36,7 @@ from shop.errors import (
     ShopError,
 )
 from shop.money import Money
+from shop.observability.metrics import CARTS_CONVERTED, ORDERS_FAILED, ORDERS_PLACED, REVENUE
 from shop.pricing import PricedCart, cart_priced
 from shop.tasks import enqueue
 
@@ -279,6 +280,7 @@ def _order_complete(*, order: Order, cart: dto.Cart, card: dto.CreditCard) -> dt
         logger.warning("Order %s placed but its cart could not be emptied", order_id)
     else:
         Order.objects.filter(pk=order.pk).update(cart_emptied_at=timezone.now())
+        CARTS_CONVERTED.inc()
     return order_result(order)
 
 
@@ -289,7 +291,13 @@ def _order_mark_paid(*, order_id: str, tracking_id: str) -> Order:
     order.tracking_id = tracking_id
     order.save(update_fields=["status", "tracking_id", "updated_at"])
     transaction.on_commit(lambda: enqueue(ORDER_COMPLETED_TASK, order_id), robust=True)
+    transaction.on_commit(lambda: _order_counted(order))
     return order_get(order_id=order_id)
+
+
+def _order_counted(order: Order) -> None:
+    ORDERS_PLACED.inc()
+    REVENUE.labels(order.currency).inc(float(order.total))
 
 
 def _order_fail(*, order: Order, error: Exception, charge_id: str | None) -> ShopError:
@@ -313,6 +321,7 @@ def _order_fail(*, order: Order, error: Exception, charge_id: str | None) -> Sho
             locked.failure_reason = reason
             locked.failure_kind = shown.kind
             locked.save(update_fields=["status", "failure_reason", "failure_kind", "updated_at"])
+            transaction.on_commit(lambda: ORDERS_FAILED.labels(shown.kind).inc())
     return shown
 
 

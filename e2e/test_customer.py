@@ -1,6 +1,6 @@
 """The customer's journey in a real browser against a real shop (see conftest.py): browse in
-EUR, fill the cart, pay with a VISA test card, find the order again from the e-mail; and a
-declined card that leaves the cart as it was."""
+EUR, fill the cart, pay with a VISA test card typed in groups, find the order again from the
+e-mail; and a declined card, shown at the card's field, that leaves the cart as it was."""
 
 from __future__ import annotations
 
@@ -60,7 +60,16 @@ def add_to_cart(page: Page, product_path: str) -> str:
     form = page.locator("form[action='/cart']")
     submit(form)
     expect(page).to_have_url(re.compile(r"/cart$"))
+    expect(page.locator(".messages")).to_contain_text("Added to your cart")
     return product_path.rsplit("/", 1)[1]
+
+
+# Each visible button's label, area and font size.
+BUTTON_SIZES = """buttons => buttons.filter(button => button.offsetParent).map(button => {
+  const box = button.getBoundingClientRect();
+  return [button.textContent.trim(), box.width * box.height,
+          parseFloat(getComputedStyle(button).fontSize)];
+})"""
 
 
 def cart_line_quantity(page: Page, product_id: str):
@@ -96,9 +105,24 @@ def test_customer_buys_two_products_in_euros_and_finds_the_order_from_the_email(
     expect(page.locator("main")).to_contain_text("€")
     page.camera.shot("cart-updated")
 
+    # The recommendation cards show their prices, in euros too.
+    expect(page.locator(".recommendations .price").first).to_contain_text("€")
+
     customer = f"buyer-{uuid.uuid4().hex[:8]}@example.com"
     checkout = page.locator("form[action='/cart/checkout']")
-    fill_form(checkout, shipping_and_card(customer, "4432801561520454", "672"))
+    fill_form(checkout, shipping_and_card(customer, "4432 8015 6152 0454", "672"))
+    card_number = checkout.locator("[name=credit_card_number]")
+    expect(card_number).to_have_attribute("type", "text")  # visible, as typed
+    expect(card_number).to_have_value("4432 8015 6152 0454")
+    # The order summary beside the form; Place order the most visible button.
+    summary, form_box = page.locator(".order-summary").bounding_box(), checkout.bounding_box()
+    assert summary["x"] >= form_box["x"] + form_box["width"] - 1, (summary, form_box)
+    assert summary["y"] < form_box["y"] + form_box["height"]
+    buttons = page.locator("main .button").evaluate_all(BUTTON_SIZES)
+    place_order = next(size for label, *size in buttons if label == "Place order")
+    for label, *size in buttons:
+        if label != "Place order":
+            assert place_order[0] > size[0] and place_order[1] > size[1], (label, size)
     page.camera.shot("checkout-filled")
     submit(checkout)
 
@@ -130,7 +154,10 @@ def test_declined_card_shows_its_message_and_keeps_the_cart(page):
     checkout = page.locator("form[action='/cart/checkout']")
     fill_form(checkout, shipping_and_card("declined@example.com", "378282246310005", "6720"))
     submit(checkout)
-    expect(page.locator("main")).to_contain_text("Only VISA or MasterCard is accepted")
+    card_error = page.locator("#id_credit_card_number_error")
+    expect(card_error).to_contain_text("Only VISA or MasterCard is accepted")
+    expect(page.locator("[name=credit_card_number]")).to_have_value("")  # never echoed
+    expect(page.locator(".order-summary")).to_contain_text("Total")  # kept on the error page
     assert not re.search(UUID, page.locator("main").inner_text()), "no order was placed"
     page.camera.shot("declined")
 

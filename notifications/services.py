@@ -24,6 +24,7 @@ from catalog.client import catalog_client
 from shop import dto, links
 from shop.errors import InvalidArgument, ShopError
 from shop.money import money_sum
+from shop.observability.metrics import EMAIL_BACKLOG, EMAILS
 from shop.tasks import enqueue
 
 from .errors import EmailNotFound
@@ -164,6 +165,7 @@ def email_deliver(*, message_id: int) -> bool:
         EmailMessage.objects.filter(pk=message.pk).update(
             status=status, last_error=repr(exc)[:2000], lease_until=None, updated_at=timezone.now()
         )
+        EMAILS.labels("failed" if give_up else "retried").inc()
         return not give_up
     EmailMessage.objects.filter(pk=message.pk).update(
         status=EmailMessage.Status.SENT,
@@ -172,6 +174,7 @@ def email_deliver(*, message_id: int) -> bool:
         lease_until=None,
         updated_at=timezone.now(),
     )
+    EMAILS.labels("sent").inc()
     return False
 
 
@@ -184,3 +187,12 @@ def emails_stale(*, older_than: timedelta) -> list[int]:
     )
     abandoned = EmailMessage.objects.filter(status=EmailMessage.Status.SENDING, lease_until__lt=now)
     return list((queued | abandoned).values_list("pk", flat=True))
+
+
+def emails_backlog_measure() -> int:
+    """How many messages wait to be sent (queued or being sent), also set as EMAIL_BACKLOG."""
+    waiting = EmailMessage.objects.filter(
+        status__in=(EmailMessage.Status.QUEUED, EmailMessage.Status.SENDING)
+    ).count()
+    EMAIL_BACKLOG.set(waiting)
+    return waiting

@@ -31,6 +31,8 @@ def email_send(self, message_id: int) -> None:
 
 @shared_task(acks_late=True)
 def emails_requeue_stale() -> None:
-    """Periodic: queues again the messages whose task was lost or whose last attempt failed."""
+    """Periodic: queues again the messages whose task was lost or whose last attempt failed,
+    and measures the backlog for the metrics."""
+    services.emails_backlog_measure()
     for message_id in services.emails_stale(older_than=timedelta(minutes=10)):
         email_send.delay(message_id)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from shop.dto import CreditCard
 from shop.money import Money
+from shop.observability.metrics import PAYMENT_DECLINES
 
 from .cards import card_check
 from .errors import (
@@ -91,6 +92,7 @@ def charge_create(
     charge = _charge_settle(charge=charge, result=result)
     if charge.status == Status.DECLINED:
         logger.warning("Charge %s declined: %s ending %s", charge.id, charge.brand, charge.last4)
+        PAYMENT_DECLINES.labels(charge.brand).inc()
         raise CardDeclined(charge.decline_reason or None)
     logger.info(
         "Charge %s captured: %s, %s ending %s", charge.id, amount, charge.brand, charge.last4

@@ -4,7 +4,7 @@ import os
 
 from celery import Celery, signals
 
-from shop.observability import tracing
+from shop.observability import metrics_celery, tracing
 from shop.observability.celery_probes import WorkerHeartbeat
 from shop.observability.service import service_name
 
@@ -43,6 +43,10 @@ def _quiet_worker(instance, **_: object) -> None:
     # Its start-up banner is plain text (beat's needs `celery --quiet beat`).
     if settings.LOG_FORMAT == "json":
         instance.quiet = True
+
+
+# Task metrics in every process (eager runs in the web too) and the worker's metrics port.
+metrics_celery.connect()
 
 
 @signals.worker_process_init.connect

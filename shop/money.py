@@ -17,9 +17,44 @@ from .errors import InvalidArgument
 NANOS_PER_UNIT = 1_000_000_000
 _NANO = Decimal("1e-9")
 _CODE = re.compile(r"^[A-Z]{3}$")
-# One format for every currency: grouped amount with the currency's own minor-unit digits, then
-# the symbol; the storefront's stylesheet keeps a price on one line.
-DISPLAY_PATTERN = "#,##0.00 ¤"
+# The locale whose conventions a customer paying in a currency expects: digits, separators, the
+# symbol and its place (babel/CLDR). The codes of the shop's rate table (the ECB feed) are listed.
+# Where the home locale's symbol is one another currency of the shop also uses ("$" for CAD in
+# en_CA, AUD in en_AU...; "¥" for CNY in zh_CN), en_US is taken: the same separators as the home
+# English locale, with an unmistakable symbol (CA$, A$, NZ$, MX$, CN¥). A test keeps the shown
+# symbols distinct.
+DISPLAY_LOCALES = {
+    "USD": "en_US",  # $1,234.50
+    "EUR": "de_DE",  # 1.234,50 €
+    "JPY": "en_US",  # ¥1,234 (ja_JP writes the full-width ￥ of Japanese text)
+    "GBP": "en_GB",  # £1,234.50
+    "CAD": "en_US",  # CA$1,234.50
+    "TRY": "tr_TR",  # ₺1.234,50
+    "CHF": "de_CH",  # CHF 1’234.50
+    "AUD": "en_US",  # A$1,234.50
+    "NZD": "en_US",  # NZ$1,234.50
+    "MXN": "en_US",  # MX$1,234.50
+    "CNY": "en_US",  # CN¥1,234.50
+    "HKD": "en_HK",  # HK$1,234.50
+    "INR": "en_IN",  # ₹1,23,456.50
+    "KRW": "ko_KR",  # ₩1,234
+    "BRL": "pt_BR",  # R$ 1.234,50
+    "ZAR": "en_ZA",  # R1 234,50
+    "PLN": "pl_PL",  # 1 234,50 zł
+    "CZK": "cs_CZ",  # 1 234,50 Kč
+    "HUF": "hu_HU",  # 1 234,50 Ft
+    "RON": "ro_RO",  # 1.234,50 RON
+    "BGN": "bg_BG",  # 1 234,50 лв.
+    "ILS": "en_IL",  # ₪1,234.50
+    "IDR": "id_ID",  # Rp1.234,50
+    "MYR": "ms_MY",  # RM1,234.50
+    "PHP": "en_PH",  # ₱1,234.50
+    "THB": "th_TH",  # ฿1,234.50
+}
+# Every other code (SEK, NOK, DKK and ISK all write "kr"; SGD's "$"; BHD...): the ISO code, a
+# no-break space and en_US separators, e.g. SEK 1,234.50, BHD 1.235.
+FALLBACK_LOCALE = "en_US"
+FALLBACK_PATTERN = "¤¤\xa0#,##0.00"
 
 
 class InvalidMoney(InvalidArgument):
@@ -123,12 +158,15 @@ class Money:
         return Money(self.amount.quantize(quantum, rounding=ROUND_HALF_UP), self.currency)
 
     def format(self) -> str:
-        """The shop's one display form: 17.68 €, 19.99 $, 2,235 ¥, 1,234.50 TRY."""
+        """The shop's one display form, in the currency's locale (DISPLAY_LOCALES): $19.99,
+        17,68 €, ¥2,235, £15.20, CA$26.75, ₺108,30, SEK 1,234.50. The rounded Decimal is
+        formatted, never a float; the spaces are no-break spaces, so a price stays on one line."""
+        locale = DISPLAY_LOCALES.get(self.currency)
         return format_currency(
             self.rounded().amount,
             self.currency,
-            format=DISPLAY_PATTERN,
-            locale="en_US",
+            format=None if locale else FALLBACK_PATTERN,
+            locale=locale or FALLBACK_LOCALE,
             currency_digits=True,
         )
 

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from shop.errors import ShopError
+from shop.observability.metrics import CIRCUIT_BREAKER_OPEN
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ class CircuitBreaker:
         self._failures = 0
         self._opened_at: float | None = None
         self._probing = False
+        self._gauge = CIRCUIT_BREAKER_OPEN.labels(name)
+        self._gauge.set(0)
 
     @property
     def state(self) -> str:
@@ -85,6 +88,8 @@ class CircuitBreaker:
 
     def succeeded(self) -> None:
         with self._lock:
+            if self._opened_at is not None:
+                self._gauge.set(0)
             self._failures = 0
             self._opened_at = None
             self._probing = False
@@ -100,6 +105,7 @@ class CircuitBreaker:
                         self.cooldown,
                         self._failures,
                     )
+                    self._gauge.set(1)
                 self._opened_at = self._clock()
             self._probing = False
 

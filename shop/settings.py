@@ -59,7 +59,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: the request id covers everything below, and its log line times it all.
+    # First: times every request, and answers /metrics before the host check and HTTPS redirect.
+    "shop.observability.metrics_http.MetricsMiddleware",
+    # Then: the request id covers everything below, and its log line times it all.
     "shop.observability.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -292,6 +294,18 @@ GRPC_HEALTH_INTERVAL_SECONDS = env.float("GRPC_HEALTH_INTERVAL_SECONDS", default
 CELERY_BEAT_SCHEDULER = "shop.observability.celery_probes:HeartbeatScheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = 30
 
+# Prometheus metrics (docs/observability.md, "Metrics"). The web answers /metrics only to peers
+# in these networks (loopback and the private ranges a cluster uses) and never through a proxy.
+METRICS_ALLOWED_NETWORKS = env.list(
+    "METRICS_ALLOWED_NETWORKS",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+)
+# grpcserve and the Celery worker serve /metrics on a port of their own when these are set; on
+# loopback unless METRICS_HOST says otherwise (0.0.0.0 in a container).
+METRICS_PORT = env.int("METRICS_PORT", default=None)
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=None)
+METRICS_HOST = env.str("METRICS_HOST", default="127.0.0.1")
+
 # Traces (shop/observability/tracing.py): OpenTelemetry is loaded and spans exported over OTLP/gRPC
 # only when an endpoint is given. The SDK reads its other standard OTEL_* variables itself
 # (OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, OTEL_BSP_SCHEDULE_DELAY...): docs/observability.md.
@@ -309,6 +323,18 @@ if REDIS_URL:
     CACHES["sessions"] = {**CACHES["default"], "OPTIONS": dict(CACHES["default"]["OPTIONS"])}
     CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] = True
     SESSION_CACHE_ALIAS = "sessions"
+    # ...and each error it ignores is counted (boutique_dependency_errors_total), not logged with
+    # a traceback on every cache call of every page during the outage.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "shop.cache.ignored_errors"
+    LOGGING["handlers"]["ignored_cache_errors"] = {
+        "class": "shop.observability.metrics.IgnoredCacheErrors"
+    }
+    LOGGING["loggers"][DJANGO_REDIS_LOGGER] = {
+        "handlers": ["ignored_cache_errors"],
+        "level": "ERROR",
+        "propagate": False,
+    }
 
 # Payments: the processor that moves the money (a name in payments.gateways.GATEWAYS), and how
 # long a request waits for an earlier one with the same Idempotency-Key before answering 409.

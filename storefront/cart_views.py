@@ -10,8 +10,10 @@ import re
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -73,6 +75,8 @@ def _add(request: HttpRequest) -> HttpResponse:
     quantity = _form_quantity(request, low=1, high=MAX_ADD_QUANTITY)
     product_id = request.POST.get("product_id", "")
     cart_client().add_item(visitor_id(request), product_id, quantity)
+    # Shown once, on the cart page the redirect leads to (a signed cookie: no extra write).
+    messages.success(request, f"Added to your cart: {quantity} item{pluralize(quantity)}.")
     return redirect("/cart")
 
 

@@ -1,20 +1,32 @@
 """Storefront pages of the checkout: placing the order and the customer's order page."""
 
+import logging
+
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST, require_safe
 
+from cart.client import cart_client
 from checkout.client import checkout_client
 from shop.dto import CustomerOrder
 from shop.errors import ShopError
+from shop.pricing import PricedCart
 
 from .decorators import storefront_form
 from .forms import CheckoutForm
 from .prices import visitor_currency
-from .session import visitor_id
+from .pricing import cart_page_priced
+from .session import known_visitor_id, visitor_id
 from .views import render_page
+
+logger = logging.getLogger(__name__)
 
 # Errors the customer can fix in the form are shown on it; others get their error page.
 FORM_ERROR_KINDS = {"invalid", "declined"}
+FIX_THE_FIELDS = "Please correct the highlighted fields."
+# A refusal that names no field is about the card; an expired card about its expiry date. (The
+# error's code crosses the gRPC seam, so this holds with a remote payment service too.)
+CARD_FIELD = "credit_card_number"
+REFUSAL_FIELDS = {"card_expired": "credit_card_expiration_year"}
 
 
 @storefront_form
@@ -22,7 +34,7 @@ FORM_ERROR_KINDS = {"invalid", "declined"}
 def checkout(request: HttpRequest) -> HttpResponse:
     form = CheckoutForm(request.POST)
     if not form.is_valid():
-        return _form_page(request, form, message="Please correct the highlighted fields.")
+        return _form_page(request, form, message=FIX_THE_FIELDS)
     try:
         order = checkout_client().place_customer_order(
             user_id=visitor_id(request),
@@ -34,22 +46,41 @@ def checkout(request: HttpRequest) -> HttpResponse:
     except ShopError as error:
         if error.kind not in FORM_ERROR_KINDS:
             raise  # ShopErrorPageMiddleware renders its page (503, 422 for an empty cart...)
-        for field, problems in error.fields.items():
-            if field in form.fields:
-                for problem in problems:
-                    form.add_error(field, problem)
-        return _form_page(request, form, message=error.message, status=error.spec.page_status)
+        _show_at_fields(form, error)
+        return _form_page(request, form, message=FIX_THE_FIELDS, status=error.spec.page_status)
     return _order_page(request, "storefront/checkout/confirmation.html", order)
+
+
+def _show_at_fields(form: CheckoutForm, error: ShopError) -> None:
+    """Each problem next to the field it is about; one about no field of the form at the top."""
+    problems = error.fields
+    if not problems and error.kind == "declined":
+        problems = {REFUSAL_FIELDS.get(error.code, CARD_FIELD): [error.message]}
+    for field, messages in (problems or {None: [error.message]}).items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
 
 
 def _form_page(
     request: HttpRequest, form: CheckoutForm, *, message: str, status: int = 422
 ) -> HttpResponse:
-    context = {"form": form, "message": message}
     currency = visitor_currency(request)
+    context = {"form": form, "message": message, "cart": _summary(request, currency)}
     return render_page(
         request, "storefront/checkout/checkout.html", context, currency=currency, status=status
     )
+
+
+def _summary(request: HttpRequest, currency: str) -> PricedCart | None:
+    """The visitor's cart, priced, for the summary beside the form; the page goes without it
+    when the cart is empty or a service it needs is down (the form keeps what was typed)."""
+    user_id = known_visitor_id(request)
+    try:
+        items = cart_client().get_cart(user_id) if user_id else None
+        return cart_page_priced(items, currency) if items and items.items else None
+    except ShopError as error:
+        logger.warning("Order summary left out of the checkout page: %s", error)
+        return None
 
 
 @require_safe

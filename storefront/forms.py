@@ -9,6 +9,14 @@ MONTHS = [(month, f"{month:02d}") for month in range(1, 13)]
 YEARS_OFFERED = 10
 
 
+class UnechoedTextInput(forms.TextInput):
+    """A visible text input that, like PasswordInput(render_value=False), never writes a
+    submitted value back into a page: a refilled form must not echo the card number."""
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, None, attrs)
+
+
 def _text(autocomplete: str, **attrs) -> forms.TextInput:
     return forms.TextInput(attrs={"autocomplete": autocomplete, **attrs})
 
@@ -35,12 +43,18 @@ class CheckoutForm(forms.Form):
     city = _address_field("city", "address-level2")
     state = _address_field("state", "address-level1")
     country = _address_field("country", "country-name")
-    # render_value=False: a refilled form never echoes the card number or the CVV.
+    # Visible, so the customer can check what they typed, grouped as they typed it (spaces and
+    # dashes are accepted); a refilled form never echoes the card number or the CVV.
     credit_card_number = forms.CharField(
         label="Card number",
         max_length=30,
-        widget=forms.PasswordInput(
-            render_value=False, attrs={"autocomplete": "cc-number", "inputmode": "numeric"}
+        widget=UnechoedTextInput(
+            attrs={
+                "autocomplete": "cc-number",
+                "inputmode": "numeric",
+                "placeholder": "1234 5678 9012 3456",
+                "spellcheck": "false",
+            }
         ),
     )
     credit_card_expiration_month = forms.IntegerField(

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django_redis.exceptions import ConnectionInterrupted
 
 from shop.errors import ServiceUnavailable
+from shop.observability.metrics import DEPENDENCY_ERRORS
 
 SESSION_STORE_ERRORS = (ConnectionInterrupted, redis.ConnectionError, redis.TimeoutError)
 
@@ -33,6 +34,7 @@ def visitor_id(request: HttpRequest) -> str:
         try:
             request.session.create()
         except SESSION_STORE_ERRORS as exc:
+            DEPENDENCY_ERRORS.labels("redis", "session").inc()
             raise SessionUnavailable() from exc
         key = request.session.session_key
     return key
@@ -58,4 +60,5 @@ def known_visitor_id(request: HttpRequest) -> str | None:
         # SessionMiddleware deletes the cookie of a session that loaded empty; an unloaded
         # session for the same key it leaves alone.
         request.session = type(request.session)(cookie)
+        DEPENDENCY_ERRORS.labels("redis", "session").inc()
         raise SessionUnavailable() from exc

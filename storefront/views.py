@@ -99,12 +99,13 @@ class Fragment:
     in_shell: tuple[str, ...] = ()
 
 
-# Where each per-request widget goes in a page, and how it is rendered for a Fragment.
+# Where each per-request widget goes in a page, and how it is rendered for a Fragment in a
+# currency.
 WIDGET_MARKERS = {name: SafeString(f"<!--widget:{name}-->") for name in ("ad", "recommendations")}
-WIDGETS: dict[str, Callable[[Fragment], str]] = {
-    "ad": lambda page: ad_banner(page.context_keys),
-    "recommendations": lambda page: render_to_string(
-        "storefront/recommendations.html", recommendations(page.product_ids)
+WIDGETS: dict[str, Callable[[Fragment, str], str]] = {
+    "ad": lambda page, currency: ad_banner(page.context_keys),
+    "recommendations": lambda page, currency: render_to_string(
+        "storefront/recommendations.html", recommendations(page.product_ids, currency)
     ),
 }
 
@@ -125,7 +126,7 @@ def fragment(
     content = Fragment(html=render_to_string(template, context), **page)
     widgets = dict(WIDGET_MARKERS)
     for name in fill_in:
-        html = WIDGETS[name](content)
+        html = WIDGETS[name](content, currency)
         if html.strip():
             widgets[name] = SafeString(html)
     shell = render_to_string(
@@ -149,7 +150,7 @@ def render_fragment_page(
     with_session = settings.SESSION_COOKIE_NAME in request.COOKIES
     if not with_session:
         widgets = tuple(name for name in widgets if name not in page.in_shell)
-    rendered = {name: WIDGETS[name](page) for name in widgets}
+    rendered = {name: WIDGETS[name](page, currency) for name in widgets}
     if with_session:
         context = {"fragment": page, "widgets": rendered}
         response = render_page(request, page_template, context, currency=currency)

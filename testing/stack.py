@@ -96,8 +96,15 @@ def _start(stack: Stack, name: str, args: list[str], env: dict[str, str]) -> Non
 
 
 @contextlib.contextmanager
-def checkout_stack(folder: Path, *, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
-    """`extra_env` applies to every process (e.g. the log format, a metrics port setting)."""
+def checkout_stack(
+    folder: Path,
+    *,
+    extra_env: dict[str, str] | None = None,
+    process_env: dict[str, dict[str, str]] | None = None,
+) -> Iterator[Stack]:
+    """`extra_env` applies to every process (e.g. the log format); `process_env` adds variables
+    to one process by name ("web", "payments", "worker"), e.g. its own metrics port."""
+    process_env = process_env or {}
     redis_server = RedisServer()
     web_port, grpc_port = free_port(), free_port()
     env = {key: value for key, value in os.environ.items() if not key.endswith("_SERVICE_ADDR")}
@@ -119,13 +126,16 @@ def checkout_stack(folder: Path, *, extra_env: dict[str, str] | None = None) -> 
         _manage(env, "migrate", "--no-input")
         _manage(env, "load_demo")
         _start(stack, "payments", [PYTHON, "manage.py", "grpcserve", "payments",
-                                   "--port", str(grpc_port)], env)  # fmt: skip
+                                   "--port", str(grpc_port)],
+               env | process_env.get("payments", {}))  # fmt: skip
         web_env = env | {"PAYMENT_SERVICE_ADDR": stack.payments_address}
-        _start(stack, "web", [PYTHON, "-m", "gunicorn", "shop.wsgi:application", "--bind",
-                              f"127.0.0.1:{web_port}", "--workers", "1", "--threads", "4"],
-               web_env)  # fmt: skip
+        _start(stack, "web", [PYTHON, "-m", "gunicorn", "shop.wsgi:application",
+                              "--bind", f"127.0.0.1:{web_port}", "--workers", "1",
+                              "--threads", "4"],
+               web_env | process_env.get("web", {}))  # fmt: skip
         _start(stack, "worker", [PYTHON, "-m", "celery", "-A", "shop", "worker", "--pool",
-                                 "solo", "--loglevel", "INFO"], env)  # fmt: skip
+                                 "solo", "--loglevel", "INFO"],
+               env | process_env.get("worker", {}))  # fmt: skip
         wait_for_port(grpc_port, timeout=60)
         wait_for_port(web_port, timeout=60)
         yield stack

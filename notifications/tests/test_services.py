@@ -30,7 +30,7 @@ def test_the_confirmation_arrives_with_text_and_html(
     for body in (text, html):
         assert sample_order().order_id in body and "QK-1234567-8901234" in body
         assert "Sunglasses" in body and "GONE000000" in body  # a vanished product shows its id
-        assert "35.36 €" in body and "7.95 €" in body and "44.31 €" in body
+        assert "35,36\xa0€" in body and "7,95\xa0€" in body and "44,31\xa0€" in body
         assert "1 Main St" in body and "Springfield" in body
     assert ORDER_URL in text and f'href="{ORDER_URL}"' in html
     message.refresh_from_db()

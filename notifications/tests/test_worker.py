@@ -141,7 +141,7 @@ def test_the_worker_delivers_the_confirmation_with_both_parts(
     html = received.get_body(("html",)).get_content()
     for body in (text, html):
         assert result.order_id in body and result.shipping_tracking_id in body
-        assert "Sunglasses" in body and "43.31 €" in body
+        assert "Sunglasses" in body and "43,31\xa0€" in body
         assert f"/order/{order.id}?token={order.access_token}" in body
     wait_until(lambda: EmailMessage.objects.filter(status="sent").exists())
     wait_until(lambda: Order.objects.filter(completed_at__isnull=False).exists())

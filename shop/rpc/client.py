@@ -14,6 +14,7 @@ from django.conf import settings
 
 from shop.errors import ServiceUnavailable
 from shop.observability import requestid
+from shop.observability.metrics_grpc import ClientMetricsInterceptor
 from shop.rpc.error_metadata import ERROR_CODE_KEY, error_from_metadata
 from shop.rpc.retry import channel_options
 
@@ -34,7 +35,9 @@ def channel_for(address: str) -> grpc.Channel:
         if channel is None:
             options = channel_options(settings.GRPC_RETRY_ATTEMPTS)
             channel = grpc.intercept_channel(
-                grpc.insecure_channel(address, options=options), requestid.ClientInterceptor()
+                grpc.insecure_channel(address, options=options),
+                requestid.ClientInterceptor(),
+                ClientMetricsInterceptor(),
             )
             _channels[address] = channel
         return channel

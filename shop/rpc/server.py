@@ -18,6 +18,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from shop.observability import readiness, requestid
+from shop.observability.metrics_grpc import ServerMetricsInterceptor
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def build_server(
         raise ValueError(f"Unknown service(s) {', '.join(unknown)}; choose from {', '.join(known)}")
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers),
-        interceptors=[requestid.ServerInterceptor()],
+        interceptors=[requestid.ServerInterceptor(), ServerMetricsInterceptor()],
     )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from shop.errors import ShopError
+from shop.observability.metrics import dependency_error_observe
 from shop.rpc.error_metadata import error_to_metadata
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ def _handle(method: Callable) -> Callable:
             context.set_trailing_metadata(error_to_metadata(error))
             context.abort(error.spec.grpc_status, error.message)
         except Exception as exc:
+            dependency_error_observe(exc, "grpc")
             logger.exception("%s.%s failed", type(self).__name__, method.__name__)
             detail = repr(exc) if settings.DEBUG else type(exc).__name__
             context.abort(grpc.StatusCode.INTERNAL, f"Internal error ({detail}).")

@@ -1,10 +1,20 @@
+import re
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shop.money import NANOS_PER_UNIT, CurrencyMismatch, InvalidMoney, Money, money_sum
+from shop.money import (
+    DISPLAY_LOCALES,
+    NANOS_PER_UNIT,
+    CurrencyMismatch,
+    InvalidMoney,
+    Money,
+    money_sum,
+)
+
+NBSP = "\xa0"
 
 codes = st.sampled_from(["USD", "EUR", "JPY", "GBP", "BHD"])
 units = st.integers(min_value=-(2**63) + 1, max_value=2**63 - 1)
@@ -83,14 +93,35 @@ def test_rounding_uses_the_currency_minor_unit():
     assert Money(Decimal("1.2345"), "BHD").rounded().amount == Decimal("1.235")
 
 
-def test_display_format_per_currency():
-    # The shop's one format: grouped, rounded to the currency's minor unit, symbol after.
-    assert Money(Decimal("19.99"), "USD").format() == "19.99 $"
-    assert Money(Decimal("1234.5"), "USD").format() == "1,234.50 $"
-    assert Money(Decimal("2234.4"), "JPY").format() == "2,234 ¥"
-    assert Money(Decimal("17.675"), "EUR").format() == "17.68 €"
-    assert Money(Decimal("17.6824"), "EUR").format() == "17.68 €"
-    assert Money(Decimal("1.2345"), "BHD").format() == "1.235 BHD"
+def test_display_format_follows_the_currency_locale():
+    # Rounded to the currency's minor unit, then written as its home locale writes it; the
+    # spaces are no-break spaces (NBSP), so a price never wraps.
+    assert Money(Decimal("19.99"), "USD").format() == "$19.99"
+    assert Money(Decimal("1234.5"), "USD").format() == "$1,234.50"
+    assert Money(Decimal("17.675"), "EUR").format() == f"17,68{NBSP}€"
+    assert Money(Decimal("1234.5"), "EUR").format() == f"1.234,50{NBSP}€"
+    assert Money(Decimal("-3.2"), "EUR").format() == f"-3,20{NBSP}€"
+    assert Money(Decimal("2234.4"), "JPY").format() == "¥2,234"
+    assert Money(Decimal("15.2015"), "GBP").format() == "£15.20"
+    assert Money(Decimal("26.7499973"), "CAD").format() == "CA$26.75"
+    assert Money(Decimal("108.2996"), "TRY").format() == "₺108,30"
+    assert Money(Decimal("1234.5"), "CHF").format() == f"CHF{NBSP}1’234.50"
+
+
+def test_codes_without_a_locale_show_the_iso_code():
+    assert Money(Decimal("1.2345"), "BHD").format() == f"BHD{NBSP}1.235"
+    assert Money(Decimal("1234.5"), "SEK").format() == f"SEK{NBSP}1,234.50"
+    assert Money(Decimal("-1"), "SEK").format() == f"-SEK{NBSP}1.00"
+
+
+def test_every_locale_of_the_table_shows_its_own_symbol():
+    """Staff see orders in many currencies side by side: no two may look alike."""
+    symbols = {
+        code: re.sub(r"[\d\s.,’\u202f-]", "", Money(Decimal("1234.5"), code).format())
+        for code in DISPLAY_LOCALES
+    }
+    assert len(set(symbols.values())) == len(symbols), symbols
+    assert all(symbols.values())
 
 
 def test_money_is_immutable():

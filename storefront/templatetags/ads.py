@@ -30,15 +30,17 @@ def ad_banner(context_keys: Iterable[str] | str = ()) -> SafeString:
 
 
 def banner_html(ads: list[Ad]) -> SafeString:
-    """Built in Python rather than from a template: it is rendered on every page view."""
+    """A banner of ad cards, each labelled "Ad", with its text and a call to action; the whole
+    card is the link to the counted click URL. Built in Python rather than from a template: it
+    is rendered on every page view."""
     if not ads:
         return SafeString("")
-    lines = format_html_join(
+    cards = format_html_join(
         "\n  ",
-        '<p class="ad"><span class="ad-label">Ad</span> '
-        '<a href="{}" rel="sponsored nofollow">{}</a></p>',
+        '<a class="ad" href="{}" rel="sponsored nofollow"><span class="ad-label">Ad</span>'
+        '<span class="ad-text">{}</span><span class="ad-cta">Shop now</span></a>',
         ((ad.redirect_url, ad.text) for ad in ads),
     )
     return format_html(
-        '<aside class="ad-banner" aria-label="Advertisement">\n  {}\n</aside>', lines
+        '<aside class="ad-banner" aria-label="Advertisement">\n  {}\n</aside>', cards
     )

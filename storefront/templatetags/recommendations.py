@@ -1,11 +1,11 @@
-"""`{% load recommendations %}{% recommendations product_ids %}`: "You may also like" cards, or
-nothing at all when the service fails, is slow or its circuit breaker is open (recommendations
-are optional on a page).
+"""`{% load recommendations %}{% recommendations product_ids currency %}`: "You may also like"
+cards with their prices in the visitor's currency, or nothing at all when the service fails, is
+slow or its circuit breaker is open (recommendations are optional on a page).
 
-The cards of a set of asked products are the same for every visitor until the table is rebuilt,
-so they are kept in the storefront's versioned cache (storefront.pagecache): a warm page reads
-them in one round trip, a catalog edit shows at once, a rebuilt table within pagecache.TIMEOUT
-seconds.
+The cards of a set of asked products in one currency are the same for every visitor until the
+table is rebuilt, so they are kept in the storefront's versioned cache (storefront.pagecache),
+per currency like the pages: a warm page reads them in one round trip, a catalog or rate edit
+shows at once, a rebuilt table within pagecache.TIMEOUT seconds.
 """
 
 from collections.abc import Iterable
@@ -18,6 +18,8 @@ from shop import dto
 from shop.errors import ServiceUnavailable
 from shop.resilience import call_optional
 from storefront import pagecache
+from storefront.prices import DEFAULT_CURRENCY
+from storefront.shelves import ShownProduct, shown_products
 
 register = template.Library()
 
@@ -35,24 +37,29 @@ def recommended_products(product_ids: tuple[str, ...]) -> list[dto.Product]:
     return [products[product_id] for product_id in recommended if product_id in products]
 
 
-def recommended_products_optional(product_ids: tuple[str, ...]) -> list[dto.Product]:
-    """The whole widget, catalog look-ups included, shares one deadline and breaker."""
-    products = call_optional("recommendations", lambda: recommended_products(product_ids))
-    if products is None:
+def recommended_cards(product_ids: tuple[str, ...], currency: str) -> tuple[ShownProduct, ...]:
+    """The whole widget, catalog look-ups and price conversions included, shares one deadline
+    and breaker."""
+    cards = call_optional(
+        "recommendations", lambda: shown_products(recommended_products(product_ids), currency)
+    )
+    if cards is None:
         raise WidgetSkipped()
-    return products
+    return cards
 
 
 @register.inclusion_tag("storefront/recommendations.html")
-def recommendations(product_ids: Iterable[str] | str = ()) -> dict:
+def recommendations(
+    product_ids: Iterable[str] | str = (), currency: str = DEFAULT_CURRENCY
+) -> dict:
     """`product_ids`: the page's products (never recommended), as a list or a comma-separated
-    string."""
+    string; `currency`: the visitor's (storefront.prices.visitor_currency)."""
     if isinstance(product_ids, str):
         product_ids = product_ids.split(",")
     asked = tuple(sorted({product_id.strip() for product_id in product_ids if product_id.strip()}))
-    entry = ("recommended", *asked)
+    entry = ("recommended", currency, *asked)
     try:
-        products = pagecache.read(entry).get(entry, lambda: recommended_products_optional(asked))
+        cards = pagecache.read(entry).get(entry, lambda: recommended_cards(asked, currency))
     except WidgetSkipped:
-        products = []
-    return {"products": products}
+        cards = ()
+    return {"products": cards}

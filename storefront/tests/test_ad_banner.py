@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.template import Context, Template
 
@@ -20,6 +22,16 @@ def test_the_banner_links_matching_ads_through_their_click_url(demo_ads):
     assert f'href="/ads/{jar.pk}/click"' in html and jar.text in html
     assert 'rel="sponsored nofollow"' in html
     assert BANNER.render(Context({"keys": "kitchen, decor"})).count('class="ad"') == 2
+
+
+def test_each_ad_is_a_labelled_card_with_a_call_to_action(demo_ads):
+    jar = Ad.objects.get(name="Demo: glass jar")
+    html = BANNER.render(Context({"keys": ["kitchen"]}))
+    assert html.startswith('<aside class="ad-banner" aria-label="Advertisement">')
+    card = re.search(rf'<a class="ad" href="/ads/{jar.pk}/click"[^>]*>(.*?)</a>', html).group(1)
+    assert '<span class="ad-label">Ad</span>' in card
+    assert f'<span class="ad-text">{jar.text}</span>' in card
+    assert '<span class="ad-cta">Shop now</span>' in card
 
 
 def test_the_banner_is_the_same_over_grpc(demo_ads, grpc_server, settings):

@@ -27,7 +27,7 @@ def test_add_then_view_with_prices_shipping_and_total(any_store, client):
     assert "Sunglasses" in html and "Mug" in html
     assert "/static/catalog/products/OLJCESPC7Z.svg" in html
     # 2 x $19.99 + $8.99 + $8.99 shipping
-    assert "19.99 $" in html and "39.98 $" in html and "8.99 $" in html and "57.96 $" in html
+    assert "$19.99" in html and "$39.98" in html and "$8.99" in html and "$57.96" in html
     assert page.context["cart_size"] == 3
     # The storefront's header, as on every page: search, currency selector, cart size.
     assert 'role="search"' in html and 'action="/setCurrency"' in html
@@ -37,19 +37,30 @@ def test_add_then_view_with_prices_shipping_and_total(any_store, client):
     assert page["Cache-Control"].startswith("max-age=0")
 
 
+def test_adding_says_so_once_on_the_cart_page(any_store, client):
+    response = add(client, SUNGLASSES, "2")
+    assert response.status_code == 302 and response["Location"] == "/cart"  # the load generator
+    html = client.get("/cart").content.decode()
+    assert '<div class="messages" role="status">' in html
+    assert "Added to your cart: 2 items." in html
+    assert "Added to your cart" not in client.get("/cart").content.decode()  # shown once
+    add(client, MUG, "1")
+    assert "Added to your cart: 1 item." in client.get("/cart").content.decode()
+
+
 def test_prices_in_the_visitors_currency_add_up(use_database, client):
     add(client, SUNGLASSES, "3")
     client.cookies["shop_currency"] = "EUR"
     html = client.get("/cart").content.decode()
     # 19.99 USD = 17.68 EUR shown; the line is 3 x 17.68; shipping 8.99 USD = 7.95 EUR.
-    assert "17.68 €" in html and "53.04 €" in html and "7.95 €" in html and "60.99 €" in html
+    assert all(price in html for price in ("17,68\xa0€", "53,04\xa0€", "7,95\xa0€", "60,99\xa0€"))
     assert '<option value="EUR" selected>' in html
 
 
 def test_an_unknown_currency_cookie_falls_back_to_usd(use_database, client):
     add(client)
     client.cookies["shop_currency"] = "XXX"
-    assert "19.99 $" in client.get("/cart").content.decode()
+    assert "$19.99" in client.get("/cart").content.decode()
 
 
 @pytest.mark.parametrize(
@@ -140,7 +151,7 @@ def test_a_product_no_longer_sold_is_shown_removable_and_not_counted(use_databas
     page = client.get("/cart")
     assert page.status_code == 200
     assert "no longer sold" in page.content.decode()
-    assert "28.98 $" in page.content.decode()  # 19.99 + 8.99 shipping, the mug left out
+    assert "$28.98" in page.content.decode()  # 19.99 + 8.99 shipping, the mug left out
     client.post("/cart/remove", {"product_id": MUG})
     assert client.get("/cart").context["cart"].size == 1
 
@@ -155,7 +166,7 @@ def test_shipping_outage_leaves_the_page_usable(use_database, client):
     add(client)
     with registry.override("shipping", DownShipping()):
         html = client.get("/cart").content.decode()
-    assert "calculated at checkout" in html and "19.99 $ plus shipping" in re.sub(
+    assert "calculated at checkout" in html and "$19.99 plus shipping" in re.sub(
         r"<[^>]+>", "", html
     )
 

@@ -1,11 +1,16 @@
 """The storefront's checkout: POST /cart/checkout and the customer's order page."""
 
+import re
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from checkout.models import Order
 from shop import registry
-from testing.fakes import FakePayment, FakeShipping
+from shop.errors import InvalidArgument
+from storefront.tests.support import DownCart
+from testing.fakes import FakeCart, FakePayment, FakeShipping
 from testing.fixtures import FORM, VISA
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +36,7 @@ def test_checkout_shows_the_confirmation_in_the_chosen_currency(
     order = Order.objects.get()
     page = response.content.decode()
     assert str(order.id) in page and order.tracking_id in page and "Sunglasses" in page
-    assert "17.68 €" in page and "35.36 €" in page and "7.95 €" in page and "43.31 €" in page
+    assert all(price in page for price in ("17,68\xa0€", "35,36\xa0€", "7,95\xa0€", "43,31\xa0€"))
     assert f"/order/{order.id}?token={order.access_token}" in page
     assert 'class="search-form"' in page and 'aria-label="0 items in your cart"' in page
     assert order.user_id == visitor and fakes.cart.get_cart(visitor).size == 0
@@ -103,3 +108,109 @@ def test_checkout_buys_the_cart_the_storefront_filled(client, catalog):
     assert order.user_id == visitor and [line.quantity for line in order.lines.all()] == [2]
     assert len(payment.charges) == 1
     assert "Your cart is empty." in client.get("/cart").content.decode()
+
+
+def form_field(page: str, name: str) -> str:
+    return re.search(rf'<(?:input|select)[^>]*name="{name}"[^>]*>', page).group()
+
+
+def test_the_card_number_is_a_visible_numeric_field_that_is_never_echoed(client, fakes, visitor):
+    fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
+    field = form_field(client.get("/cart").content.decode(), "credit_card_number")
+    assert 'type="text"' in field and 'autocomplete="cc-number"' in field
+    assert 'inputmode="numeric"' in field
+    grouped = "4432 8015 6152 0454"
+    page = client.post("/cart/checkout", FORM | {"credit_card_number": grouped, "city": ""})
+    html = page.content.decode()
+    assert page.status_code == 422 and "value=" not in form_field(html, "credit_card_number")
+    assert (
+        grouped not in html
+        and VISA not in html
+        and "value=" not in form_field(html, "credit_card_cvv")
+    )
+
+
+def test_expiry_years_start_at_the_current_year(client, fakes, visitor):
+    fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
+    html = client.get("/cart").content.decode()
+    select = re.search(r'name="credit_card_expiration_year".*?</select>', html, re.S).group()
+    this_year = timezone.now().year
+    assert re.findall(r'<option value="(\d+)"', select) == [
+        str(year) for year in range(this_year, this_year + 10)
+    ]
+
+
+def test_a_refused_card_is_shown_at_the_card_number_field(client, fakes, visitor):
+    fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
+    response = client.post("/cart/checkout", FORM | {"credit_card_number": "378282246310005"})
+    html = response.content.decode()
+    assert response.status_code == 422
+    error = re.search(r'<span class="field-error" id="id_credit_card_number_error">([^<]*)<', html)
+    assert "Only VISA or MasterCard is accepted." in error.group(1)
+    assert html.count("Only VISA or MasterCard is accepted.") == 1  # not above the form too
+    field = form_field(html, "credit_card_number")
+    assert (
+        'aria-invalid="true"' in field and 'aria-describedby="id_credit_card_number_error"' in field
+    )
+    assert "Please correct the highlighted fields." in html
+
+
+def test_an_expired_card_is_shown_at_the_expiry_year(client, catalog):
+    """The real payment service (its refusal names no field): the error's code places it."""
+    cart = FakeCart()
+    with registry.override("cart", cart), registry.override("shipping", FakeShipping()):
+        client.post("/cart", {"product_id": "OLJCESPC7Z", "quantity": "1"})
+        last_year = str(timezone.now().year - 1)
+        response = client.post("/cart/checkout", FORM | {"credit_card_expiration_year": last_year})
+    html = response.content.decode()
+    assert response.status_code == 422
+    error = re.search(r'id="id_credit_card_expiration_year_error">([^<]*)<', html).group(1)
+    assert "expired" in error
+
+
+def test_a_bank_refusal_is_shown_at_the_card_number_field(client, fakes, visitor):
+    fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
+    fakes.payment.DECLINED_NUMBERS = {VISA}
+    html = client.post("/cart/checkout", FORM).content.decode()
+    assert 'id="id_credit_card_number_error">Your card was declined by the bank.<' in html
+
+
+def test_a_problem_about_no_field_of_the_form_is_shown_above_it(client, fakes, visitor):
+    class OddPayment(FakePayment):
+        def charge(self, amount, card, *, idempotency_key=None):
+            raise InvalidArgument("Not payable.", fields={"amount": ["The amount is not valid."]})
+
+    fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
+    with registry.override("payments", OddPayment()):
+        html = client.post("/cart/checkout", FORM).content.decode()
+    assert '<ul class="form-errors"><li>The amount is not valid.</li></ul>' in html
+
+
+def test_the_error_page_keeps_the_order_summary_beside_the_form(client, fakes, visitor):
+    fakes.cart.add_item(visitor, "OLJCESPC7Z", 2)
+    client.cookies["shop_currency"] = "EUR"
+    response = client.post("/cart/checkout", FORM | {"city": ""})
+    assert response.status_code == 422
+    summary = response.content.decode().split('<aside class="order-summary"', 1)[1]
+    summary = summary.split("</aside>", 1)[0]
+    assert "Sunglasses" in summary and "× 2" in summary
+    assert all(price in summary for price in ("35,36\xa0€", "7,95\xa0€", "43,31\xa0€"))
+
+
+def test_the_error_page_goes_without_a_summary_when_the_cart_is_down(client, fakes, visitor):
+    fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
+    with registry.override("cart", DownCart()):
+        response = client.post("/cart/checkout", FORM | {"city": ""})
+    html = response.content.decode()
+    assert response.status_code == 422 and 'class="order-summary"' not in html
+    assert 'value="1600 Amphitheatre Parkway"' in html
+
+
+def test_place_order_is_the_primary_action_of_the_cart_page(client, fakes, visitor):
+    fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
+    html = client.get("/cart").content.decode()
+    assert '<button class="button button-primary" type="submit">Place order</button>' in html
+    assert '<a class="button button-quiet" href="/">Continue shopping</a>' in html
+    assert html.count("button-primary") == 1
+    summary = html.split('<aside class="order-summary"', 1)[1].split("</aside>", 1)[0]
+    assert "Sunglasses" in summary and "$8.99" in summary and "$28.98" in summary

@@ -79,8 +79,8 @@ def test_the_customer_journey_over_grpc(shop_env, services, redis_server, tmp_pa
     seen = json.loads(lines[-1].removeprefix("JOURNEY "))
     assert all(name.startswith("Grpc") for name in seen["clients"]), seen
     assert seen["add"] == 302
-    assert seen["cart"] == [200, True]  # 2 × 17.68 €
-    assert seen["checkout"] == [200, True, True], done.stderr  # 35.36 € + 7.95 € shipping
+    assert seen["cart"] == [200, True]  # 2 × 17,68 €
+    assert seen["checkout"] == [200, True, True], done.stderr  # 35,36 € + 7,95 € shipping
     assert seen["order"] == [200, True]
     assert seen["cart_after"] is True
     assert seen["amex"] == [422, True, True]

@@ -90,6 +90,18 @@ def test_product_page_shows_ads_for_its_categories_and_recommendations():
     assert "OLJCESPC7Z" not in recommended and len(recommended) == 5
 
 
+def test_recommendation_cards_show_prices_in_the_visitors_currency():
+    client = Client()
+    for currency, symbol in (("EUR", "€"), ("USD", "$"), ("EUR", "€")):
+        client.cookies["shop_currency"] = currency
+        html = client.get("/product/OLJCESPC7Z").content.decode()
+        cards = html.split('class="recommendations"', 1)[1].split("</section>", 1)[0]
+        prices = re.findall(r'<span class="price">([^<]+)</span>', cards)
+        assert len(prices) == len(recommended_ids(html)) == 5
+        # Cached per currency: never the other currency's cards.
+        assert all(symbol in price for price in prices), (currency, prices)
+
+
 def test_cart_page_recommends_around_the_cart_and_shows_an_ad():
     client = Client()
     client.post("/cart", {"product_id": "OLJCESPC7Z", "quantity": "1"})

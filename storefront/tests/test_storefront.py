@@ -28,28 +28,28 @@ def test_home_shows_every_product_with_image_and_usd_price(client, shop_data, ca
     for product_id in DEMO_IDS:
         assert f'href="/product/{product_id}"' in html
         assert f'src="/static/catalog/products/{product_id}.svg"' in html
-    assert "19.99 $" in html and "Salt &amp; Pepper Shakers" in html
+    assert "$19.99" in html and "Salt &amp; Pepper Shakers" in html
     assert 'action="/setCurrency"' in html and 'href="/cart"' in html
     assert 'class="ad-slot"' in html
 
 
 def test_eur_price_of_the_sunglasses_is_17_68_euros(client, shop_data, cart):
     choose_currency(client, "EUR")
-    assert "17.68 €" in client.get("/").content.decode()
-    assert "17.68 €" in client.get("/product/OLJCESPC7Z").content.decode()
+    assert "17,68\xa0€" in client.get("/").content.decode()
+    assert "17,68\xa0€" in client.get("/product/OLJCESPC7Z").content.decode()
 
 
 # The sunglasses' 19.99 USD at the initial rates (per 1 EUR; USD 1.1305), worked out by hand:
 # 19.99 / 1.1305 = 17.682441... EUR, times the currency's rate, rounded half-up to its minor
-# unit. A wrong formula shows another price: truncating instead of rounding gives 26.74 CA$
-# (26.7499973...) and 108.29 TRY; rounding the EUR step first (17.68 x 6.1247) gives 108.28 TRY.
+# unit. A wrong formula shows another price: truncating instead of rounding gives CA$26.74
+# (26.7499973...) and ₺108,29; rounding the EUR step first (17.68 x 6.1247) gives ₺108,28.
 @pytest.mark.parametrize(
     ("code", "shown"),
     [
-        ("JPY", "2,235 ¥"),  # x 126.40 = 2235.0606..., no minor unit
-        ("GBP", "15.20 £"),  # x 0.85970 = 15.2015...
-        ("CAD", "26.75 CA$"),  # x 1.5128 = 26.7499973...
-        ("TRY", "108.30 TRY"),  # x 6.1247 = 108.2996...
+        ("JPY", "¥2,235"),  # x 126.40 = 2235.0606..., no minor unit
+        ("GBP", "£15.20"),  # x 0.85970 = 15.2015...
+        ("CAD", "CA$26.75"),  # x 1.5128 = 26.7499973...
+        ("TRY", "₺108,30"),  # x 6.1247 = 108.2996...
     ],
 )
 def test_prices_are_converted_rounded_and_formatted_per_currency(
@@ -141,7 +141,7 @@ def test_product_page(client, shop_data, cart):
     assert "<h1>Salt &amp; Pepper Shakers</h1>" in html
     assert "oak and glass shakers" in html
     assert 'src="/static/catalog/products/LS4PSXUNUM.svg"' in html
-    assert "18.49 $" in html
+    assert "$18.49" in html
     assert '<form class="add-to-cart" method="post" action="/cart">' in html
     assert '<input type="hidden" name="product_id" value="LS4PSXUNUM">' in html
     options = [f'<option value="{n}">{n}</option>' for n in range(1, 11)]

@@ -32,8 +32,8 @@ def remote_shop(settings, grpc_server):
 def test_pages_over_grpc(remote_shop):
     client = Client()
     assert client.post("/setCurrency", {"currency_code": "EUR"}).status_code == 302
-    assert "17.68 €" in client.get("/").content.decode()
-    assert "17.68 €" in client.get("/product/OLJCESPC7Z").content.decode()
+    assert "17,68\xa0€" in client.get("/").content.decode()
+    assert "17,68\xa0€" in client.get("/product/OLJCESPC7Z").content.decode()
     assert 'href="/product/6E92ZMYYFZ"' in client.get("/search?q=mug").content.decode()
     missing = client.get("/product/NOSUCHITEM")
     assert missing.status_code == 404 and "NOSUCHITEM" in missing.content.decode()

@@ -7,6 +7,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from shop.observability import metrics
 from shop.observability.service import service_name, set_default
 from shop.observability.tracing import setup_tracing
 from shop.rpc.server import HealthMonitor, build_server
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         # NOT_SERVING while a dependency of the served apps (database, Redis) is down.
         monitor = HealthMonitor(health, names)
         monitor.start()
+        if settings.METRICS_PORT:
+            metrics.serve(settings.METRICS_PORT, settings.METRICS_HOST)
         server.start()
         logger.info("serving %s on %s:%s", ", ".join(names), host, bound)
         stopped = threading.Event()
