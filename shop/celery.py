@@ -4,8 +4,9 @@ import os
 
 from celery import Celery, signals
 
-from shop.observability import metrics_celery
+from shop.observability import metrics_celery, tracing
 from shop.observability.celery_probes import WorkerHeartbeat
+from shop.observability.service import service_name
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
 
@@ -46,3 +47,15 @@ def _quiet_worker(instance, **_: object) -> None:
 
 # Task metrics in every process (eager runs in the web too) and the worker's metrics port.
 metrics_celery.connect()
+
+
+@signals.worker_process_init.connect
+def _trace_pool_process(**_) -> None:
+    # In each process that runs tasks (after the prefork pool's fork; the solo pool sends it too).
+    tracing.setup_tracing(service_name())
+
+
+@signals.worker_process_shutdown.connect
+def _flush_pool_process(**_) -> None:
+    # A prefork pool process ends with os._exit, which skips the SDK's exit handler.
+    tracing.flush()

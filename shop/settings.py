@@ -318,6 +318,12 @@ METRICS_PORT = env.int("METRICS_PORT", default=None)
 WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=None)
 METRICS_HOST = env.str("METRICS_HOST", default="127.0.0.1")
 
+# Traces (shop/observability/tracing.py): OpenTelemetry is loaded and spans exported over OTLP/gRPC
+# only when an endpoint is given. The SDK reads its other standard OTEL_* variables itself
+# (OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, OTEL_BSP_SCHEDULE_DELAY...): docs/observability.md.
+OTEL_EXPORTER_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_ENDPOINT", default="")
+OTEL_SDK_DISABLED = env.bool("OTEL_SDK_DISABLED", default=False)
+
 # Cart (cart/stores.py): a cart not written to for this long is forgotten (Redis EXPIRE; the
 # embedded store hides it at once and the daily task deletes it).
 CART_IDLE_SECONDS = env.int("CART_IDLE_SECONDS", default=30 * 24 * 3600)

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from shop.observability import metrics
-from shop.observability.service import set_default
+from shop.observability.service import service_name, set_default
+from shop.observability.tracing import setup_tracing
 from shop.rpc.server import HealthMonitor, build_server
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,8 @@ class Command(BaseCommand):
     def handle(self, *args, services, port, host, workers, **options) -> None:
         names = services or list(settings.GRPC_SERVICES)
         set_default("+".join(names))
+        # Before the server is built: the gRPC instrumentation wraps grpc.server.
+        setup_tracing(service_name())
         try:
             server, bound, health = build_server(
                 names, address=f"{host}:{port}", max_workers=workers
