@@ -80,8 +80,8 @@ def dump(connection: redis.Redis, path: Path) -> Counter[str]:
                         pipe.dump(key).pttl(key)
                     answers = pipe.execute()
                 for key, payload, ttl in zip(batch, answers[::2], answers[1::2], strict=True):
-                    if payload is None:
-                        continue  # expired or deleted since SCAN saw it
+                    if payload is None or ttl == 0:
+                        continue  # expired or deleted since SCAN saw it (-1: no expiry, kept)
                     line = {"label": label, "key": _text(key), "pttl": max(ttl, 0),
                             "dump": _text(payload)}  # fmt: skip
                     out.write(json.dumps(line) + "\n")
