@@ -13,6 +13,7 @@ import kubernetes_validate
 import pytest
 import yaml
 from django.conf import settings
+from django.core.management import get_commands
 from django.urls import resolve
 
 from shop import health
@@ -305,6 +306,55 @@ def test_docker_compose_runs_every_service_wired_like_kubernetes(base):
     for variable in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
         assert "${" in services["frontend"]["environment"][variable], variable
     assert services["postgres"]["environment"]["POSTGRES_PASSWORD"].startswith("${")
+
+
+def test_redis_persists_with_the_append_only_file_and_rdb_snapshots(base):
+    """Carts live in Redis: both runs keep an append-only file and RDB snapshots on a volume."""
+    redis = base[("StatefulSet", "redis")]
+    compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())["services"]["redis"]
+    for where, args in (("k8s", main_container(redis)["args"]), ("compose", compose["command"])):
+        assert args[args.index("--appendonly") + 1] == "yes", where
+        rules = args[args.index("--save") + 1].split()
+        assert rules and len(rules) % 2 == 0 and all(rule.isdigit() for rule in rules), where
+    data_dir = main_container(redis)["args"][main_container(redis)["args"].index("--dir") + 1]
+    mounts = {m["mountPath"]: m["name"] for m in main_container(redis)["volumeMounts"]}
+    assert [claim["metadata"]["name"] for claim in redis["spec"]["volumeClaimTemplates"]] == [
+        mounts[data_dir]
+    ]
+    assert any(volume.endswith(":/data") for volume in compose["volumes"])  # the image's --dir
+
+
+def test_a_cronjob_backs_up_into_a_persistent_volume(base):
+    cronjob = base[("CronJob", "backup")]
+    assert len(cronjob["spec"]["schedule"].split()) == 5
+    assert cronjob["spec"]["concurrencyPolicy"] == "Forbid"  # two backups never overlap
+    spec = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    (container,) = spec["containers"]
+    assert container["image"] == IMAGE
+    script = container["command"][-1]
+    output = re.search(r"python manage\.py backup --output (\S+)", script).group(1)
+    assert "backup" in get_commands() and "restore" in get_commands()
+    mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
+    volumes = {volume["name"]: volume for volume in spec["volumes"]}
+    claim = volumes[mounts[output]]["persistentVolumeClaim"]["claimName"]
+    assert ("PersistentVolumeClaim", claim) in base
+    # Old backups are pruned on that volume, and only backups.
+    assert re.search(rf"find {output} .*-name 'boutique-\*' -mtime \+\d+", script)
+    # It reaches the database and Redis like every shop process, and runs as they do.
+    assert container["envFrom"] == [
+        {"configMapRef": {"name": CONFIG}},
+        {"secretRef": {"name": SECRET}},
+    ]
+    assert spec["securityContext"]["runAsNonRoot"] is True
+    assert spec["securityContext"]["fsGroup"] == spec["securityContext"]["runAsGroup"]
+    assert spec["automountServiceAccountToken"] is False
+    assert container["securityContext"] == {
+        "allowPrivilegeEscalation": False,
+        "readOnlyRootFilesystem": True,
+        "capabilities": {"drop": ["ALL"]},
+    }
+    for bound in ("requests", "limits"):
+        assert set(container["resources"][bound]) == {"cpu", "memory"}
 
 
 @pytest.fixture(scope="module")
