@@ -307,14 +307,6 @@ def test_docker_compose_runs_every_service_wired_like_kubernetes(base):
     assert services["postgres"]["environment"]["POSTGRES_PASSWORD"].startswith("${")
 
 
-@pytest.fixture(scope="module")
-def kubectl() -> str:
-    path = shutil.which("kubectl")
-    if path is None:
-        pytest.skip("kubectl is not installed; the manifests are still validated file by file")
-    return path
-
-
 def render(kubectl: str, directory: Path) -> list[dict]:
     result = subprocess.run(
         [kubectl, "kustomize", str(directory)], capture_output=True, text=True, check=False

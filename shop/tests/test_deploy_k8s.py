@@ -13,7 +13,6 @@ import pytest
 from shop.tests.test_deploy import (
     DEPLOY,
     containers,
-    kubectl,  # noqa: F401 (a fixture)
     pod_spec,
     render,
     validate,
@@ -141,7 +140,7 @@ def network_matrix(resources: list[dict]) -> set[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def rendered(kubectl, tmp_path_factory) -> dict[str, list[dict]]:  # noqa: F811
+def rendered(kubectl, tmp_path_factory) -> dict[str, list[dict]]:
     """Every overlay rendered, in a copy of deploy/k8s with the example secrets file."""
     tree = tmp_path_factory.mktemp("deploy") / "k8s"
     shutil.copytree(DEPLOY / "k8s", tree, ignore=shutil.ignore_patterns("secrets.env"))
@@ -151,7 +150,7 @@ def rendered(kubectl, tmp_path_factory) -> dict[str, list[dict]]:  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def base_rendered(kubectl) -> list[dict]:  # noqa: F811
+def base_rendered(kubectl) -> list[dict]:
     return render(kubectl, DEPLOY / "k8s" / "base")
 
 
