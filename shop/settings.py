@@ -233,6 +233,14 @@ GRPC_SERVICES = {
 # UNAVAILABLE for the methods named in shop/rpc/retry.py; at most 5).
 GRPC_DEADLINE_SECONDS = env.float("GRPC_DEADLINE_SECONDS", default=3.0)
 GRPC_RETRY_ATTEMPTS = env.int("GRPC_RETRY_ATTEMPTS", default=3)
+# A client keeps one connection per address, so behind a Kubernetes Service it would talk to one
+# replica for ever: the server closes each connection this old (GOAWAY; gRPC adds +-10% jitter)
+# and the client reconnects through the Service, spreading over the replicas, new ones included.
+# Calls in flight get the grace period to finish (docs/deploy.md, "gRPC and replicas").
+GRPC_MAX_CONNECTION_AGE_SECONDS = env.float("GRPC_MAX_CONNECTION_AGE_SECONDS", default=30.0)
+GRPC_MAX_CONNECTION_AGE_GRACE_SECONDS = env.float(
+    "GRPC_MAX_CONNECTION_AGE_GRACE_SECONDS", default=10.0
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -40,6 +40,18 @@ def service_modules() -> dict[str, ModuleType]:
     return {app: service_module(app) for app in settings.GRPC_SERVICES}
 
 
+def connection_age_options() -> list[tuple[str, int]]:
+    """Closes every connection after GRPC_MAX_CONNECTION_AGE_SECONDS, so clients reconnect and
+    spread over a Service's replicas (settings.py says why)."""
+    return [
+        ("grpc.max_connection_age_ms", round(settings.GRPC_MAX_CONNECTION_AGE_SECONDS * 1000)),
+        (
+            "grpc.max_connection_age_grace_ms",
+            round(settings.GRPC_MAX_CONNECTION_AGE_GRACE_SECONDS * 1000),
+        ),
+    ]
+
+
 def build_server(
     apps: Iterable[str], *, address: str, max_workers: int = 16
 ) -> tuple[grpc.Server, int, health.HealthServicer]:
@@ -53,6 +65,7 @@ def build_server(
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers),
         interceptors=[requestid.ServerInterceptor(), ServerMetricsInterceptor()],
+        options=connection_age_options(),
     )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
