@@ -29,10 +29,12 @@ def main() -> int:
         return 1
     # Readable by others: as root, PostgreSQL runs as `postgres` and must reach its folder.
     for sub in ("", "tmp", "mail"):
-        (folder / sub).mkdir(mode=0o755, exist_ok=True)
+        (folder / sub).mkdir(mode=0o755, parents=True, exist_ok=True)
     secrets = load_secrets(folder)
-    # SIGTERM stops the stack as Ctrl-C does; SIGHUP starts whatever is stopped again.
-    signal.signal(signal.SIGTERM, _interrupt)
+    # SIGTERM stops the stack as Ctrl-C does; SIGHUP starts whatever is stopped again. SIGINT
+    # is set too: a shell starting us in the background would have it ignored.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _interrupt)
     restart = threading.Event()
     signal.signal(signal.SIGHUP, lambda *_: restart.set())
     postgres = Postgres(folder, port_of["POSTGRES_PORT"], secrets["POSTGRES_PASSWORD"])

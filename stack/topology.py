@@ -69,7 +69,9 @@ def shop_processes(
         processes.append(Process(service.app, argv, shared_env | others, port))
     web_port = port_of[WEB_PORT[0]]
     web = [PYTHON, "-m", "gunicorn", "shop.wsgi:application", "--bind", f"127.0.0.1:{web_port}",
-           "--workers", "2", "--threads", "4"]  # fmt: skip
+           "--workers", "2", "--threads", "4",
+           # Its own, not the one in $HOME that every gunicorn of this user would share.
+           "--control-socket", str(folder / "gunicorn.ctl")]  # fmt: skip
     worker = [PYTHON, "-m", "celery", "-A", "shop", "worker", "--concurrency", "2",
               "--loglevel", "INFO"]  # fmt: skip
     beat = [PYTHON, "-m", "celery", "-A", "shop", "--quiet", "beat", "--loglevel", "INFO",
@@ -87,10 +89,14 @@ def shared_env(
     folder: Path, secrets: dict[str, str], port_of: dict[str, int], environ: Mapping[str, str]
 ) -> dict[str, str]:
     """What every shop process gets: the machine's environment without any *_SERVICE_ADDR of
-    its own (the stack sets those), the data stores, loopback HTTP and a folder of its own for
-    the Celery probe files, so two stacks (or a stack and the tests) never share them."""
+    its own (the stack sets those), the stack's data stores over any set in the environment,
+    loopback HTTP and a folder of its own for the Celery probe files, so two stacks (or a stack
+    and the tests) never share them."""
     env = {k: v for k, v in environ.items() if not k.endswith("_SERVICE_ADDR")}
+    # One metrics port for thirteen processes would be taken by the first of them.
+    env = {k: v for k, v in env.items() if k not in ("METRICS_PORT", "WORKER_METRICS_PORT")}
     web = f"http://127.0.0.1:{port_of[WEB_PORT[0]]}"
+    redis = f"redis://:{secrets['REDIS_PASSWORD']}@127.0.0.1:{port_of['REDIS_PORT']}/0"
     return env | {
         "SECRET_KEY": secrets["SECRET_KEY"],
         "DEBUG": "false",
@@ -102,7 +108,8 @@ def shared_env(
             f"postgres://boutique:{secrets['POSTGRES_PASSWORD']}"
             f"@127.0.0.1:{port_of['POSTGRES_PORT']}/boutique"
         ),
-        "REDIS_URL": f"redis://:{secrets['REDIS_PASSWORD']}@127.0.0.1:{port_of['REDIS_PORT']}/0",
+        "REDIS_URL": redis,
+        "CELERY_BROKER_URL": redis,
         # django-environ drops one leading slash of the path: four make it absolute.
         "EMAIL_URL": f"filemail:///{folder / 'mail'}",
         "LOG_FORMAT": environ.get("LOG_FORMAT", "text"),
