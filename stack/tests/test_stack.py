@@ -118,7 +118,8 @@ def _timed_get(session: requests.Session, url: str) -> tuple[int, float, str]:
 def test_the_stack_serves_a_journey_survives_one_service_down_and_recovers(launched):
     url = launched.url
     shopper = requests.Session()
-    assert shopper.get(f"{url}/", timeout=30).status_code == 200
+    home = shopper.get(f"{url}/", timeout=30)
+    assert home.status_code == 200 and 'class="cart-size"' in home.text
     assert shopper.get(f"{url}/product/{PRODUCT}", timeout=30).status_code == 200
     _check_out(shopper, url)
     assert len(launched.pids()) == len(SERVICES) + 4  # + redis, web, worker, beat
@@ -131,8 +132,9 @@ def test_the_stack_serves_a_journey_survives_one_service_down_and_recovers(launc
     assert status == 503 and seconds < SLOW_ANSWER, (status, seconds)
     # ...while the pages that do not need it still answer, without the cart's size.
     for page in ("/", f"/product/{PRODUCT}"):
-        status, seconds, _ = _timed_get(shopper, url + page)
+        status, seconds, html = _timed_get(shopper, url + page)
         assert status == 200 and seconds < SLOW_ANSWER, (page, status, seconds)
+        assert 'class="cart-size"' not in html
 
     # The optional widgets' services die too: a product page goes on without them (one not
     # seen yet: recommendations are cached with the page, by design).
