@@ -23,21 +23,24 @@ START_SECONDS = 120  # thirteen Python processes importing Django at once on a s
 def main() -> int:
     folder = Path(os.environ.get("STACK_DIR") or ROOT / ".stack").resolve()
     port_of = ports(os.environ)
-    taken = [f"{name}={port}" for name, port in port_of.items() if not _free(port)]
-    if taken:
-        print(f"already in use: {', '.join(taken)}; set these variables to free ports")
-        return 1
     # Readable by others: as root, PostgreSQL runs as `postgres` and must reach its folder.
     for sub in ("", "tmp", "mail"):
         (folder / sub).mkdir(mode=0o755, parents=True, exist_ok=True)
     secrets = load_secrets(folder)
+    postgres = Postgres(folder, port_of["POSTGRES_PORT"], secrets["POSTGRES_PASSWORD"])
+    postgres.stop_leftover()
+    taken = [f"{name}={port}" for name, port in port_of.items() if not _free(port)]
+    if taken:
+        leftovers = f"kill $(cat {folder}/pid/*)"
+        print(f"already in use: {', '.join(taken)}; set these variables to other ports (or, if"
+              f" a launcher was killed with -9, stop what it left: {leftovers})")  # fmt: skip
+        return 1
     # SIGTERM stops the stack as Ctrl-C does; SIGHUP starts whatever is stopped again. SIGINT
     # is set too: a shell starting us in the background would have it ignored.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _interrupt)
     restart = threading.Event()
     signal.signal(signal.SIGHUP, lambda *_: restart.set())
-    postgres = Postgres(folder, port_of["POSTGRES_PORT"], secrets["POSTGRES_PASSWORD"])
     supervisor = Supervisor(folder)
     try:
         _launch(folder, port_of, secrets, postgres, supervisor)
@@ -83,6 +86,8 @@ def _launch(folder, port_of, secrets, postgres: Postgres, supervisor: Supervisor
 
 def _free(port: int) -> bool:
     with socket.socket() as sock:
+        # As the servers do: a port whose last connections linger in TIME_WAIT is free.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -45,8 +45,6 @@ class Postgres:
         fresh = not self.data.exists()
         if fresh:
             self._initdb()
-        elif self._pg_ctl("status", check=False).returncode == 0:
-            self._pg_ctl("stop", "-m", "fast")  # left running by a launcher that was killed
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1"
         self._pg_ctl("-o", options, "-l", str(self.dir / "postgres.log"), "start")
         if fresh:
@@ -54,6 +52,11 @@ class Postgres:
 
     def stop(self) -> None:
         self._pg_ctl("stop", "-m", "fast", check=False)
+
+    def stop_leftover(self) -> None:
+        """Stops the cluster if a launcher that was killed left it running."""
+        if self.data.exists() and self._pg_ctl("status", check=False).returncode == 0:
+            self.stop()
 
     def _createdb(self) -> None:
         import psycopg  # the shop's own driver; imported here, where it is needed
