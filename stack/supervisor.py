@@ -24,6 +24,7 @@ from stack.topology import Process
 
 ROOT = Path(__file__).resolve().parent.parent
 STOP_SECONDS = 15  # a Celery worker's warm shutdown, gunicorn's and grpcserve's grace
+NAME_WIDTH = len("recommendations")  # the longest name: every prefix as wide
 
 
 class Supervisor:
@@ -34,11 +35,10 @@ class Supervisor:
         self.running: dict[str, subprocess.Popen] = {}
         self.reported: set[str] = set()
         self._print_lock = threading.Lock()
-        self._width = 15
 
     def say(self, name: str, line: str) -> None:
         with self._print_lock:
-            sys.stdout.write(f"{name:<{self._width}}| {line.rstrip()}\n")
+            sys.stdout.write(f"{name:<{NAME_WIDTH}}| {line.rstrip()}\n")
             sys.stdout.flush()
 
     def start(self, process: Process) -> None:
@@ -51,7 +51,10 @@ class Supervisor:
         )  # fmt: skip
         self.running[process.name] = child
         self.reported.discard(process.name)
-        (self.pid_dir / process.name).write_text(f"{child.pid}\n")
+        # Renamed into place: whoever reads it (`kill $(cat ...)`, the test) never sees it empty.
+        pid_file = self.pid_dir / process.name
+        pid_file.with_suffix(".new").write_text(f"{child.pid}\n")
+        pid_file.with_suffix(".new").replace(pid_file)
         threading.Thread(target=self._relay, args=(process.name, child), daemon=True).start()
         self.say("stack", f"started {process.name} (pid {child.pid})")
 
