@@ -7,7 +7,7 @@ PORT ?= 8080
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q
 
-.PHONY: help install install-test lock run test test-system-deps lint protos migrate clean load bench
+.PHONY: help install install-test lock run stack stack-system-deps test test-system-deps lint protos migrate clean load bench
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -49,6 +49,20 @@ run: migrate ## the shop on http://127.0.0.1:$(PORT) (embedded: SQLite, no Redis
 	$(PY) manage.py load_demo
 	PORT=$(PORT) LOG_FORMAT=text $(VENV)/bin/gunicorn shop.wsgi:application --bind 127.0.0.1:$(PORT) \
 		--workers 1 --threads 8
+
+# The microservices topology on this machine (python -m stack, README "make stack"): everything it
+# runs lives in .stack/ (gitignored) and is kept between runs; Ctrl-C stops it all.
+stack: install stack-system-deps ## the shop as microservices here: PostgreSQL, Redis, nine gRPC services, web, worker, beat
+	PORT=$(PORT) $(PY) -m stack
+
+stack-system-deps: ## redis-server and PostgreSQL from apt when missing (make stack)
+	@missing=""; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -q && $(APT_INSTALL) $$missing; \
+	fi
 
 test-system-deps: ## redis-server, PostgreSQL, Chromium, Prometheus (promtool) and npm from apt when missing
 	@missing=""; \
