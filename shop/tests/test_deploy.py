@@ -180,12 +180,20 @@ def test_the_frontend_serves_http_behind_a_service_and_the_ingress(base):
     (port,) = service["spec"]["ports"]
     assert port["targetPort"] == 8080
     ingress = base[("Ingress", "frontend")]
-    backends = [
-        path["backend"]["service"]
+    backends = {
+        path["path"]: path["backend"]["service"]
         for rule in ingress["spec"]["rules"]
         for path in rule["http"]["paths"]
-    ]
-    assert backends == [{"name": "frontend", "port": {"number": port["port"]}}]
+    }
+    # The Django admin in its own pods (the only ones the network lets call payment and e-mail).
+    assert backends == {
+        "/admin/": {"name": "admin", "port": {"number": port["port"]}},
+        "/": {"name": "frontend", "port": {"number": port["port"]}},
+    }
+    admin = base[("Deployment", "admin")]
+    assert service_for(base, admin)["metadata"]["name"] == "admin"
+    for key in ("startupProbe", "readinessProbe", "livenessProbe", "resources", "securityContext"):
+        assert main_container(admin)[key] == server[key], key
     assert {rule["host"] for rule in ingress["spec"]["rules"]} <= set(allowed_hosts)
 
 
@@ -210,8 +218,8 @@ def test_every_shop_process_reads_the_config_and_the_secret(base):
     shop_containers = [
         c for r in with_pods(base.values()) for c in containers(r) if c["image"] == IMAGE
     ]
-    # frontend, nine services, worker, beat (each with its init container) and the migrate Job.
-    assert len(shop_containers) == 2 * (1 + len(SERVICES) + 2) + 1
+    # frontend, admin, nine services, worker, beat (each with its init container), the migrate Job.
+    assert len(shop_containers) == 2 * (2 + len(SERVICES) + 2) + 1
     for container in shop_containers:
         assert container["envFrom"] == [
             {"configMapRef": {"name": CONFIG}},
@@ -240,7 +248,8 @@ def test_every_pod_runs_as_non_root_on_a_read_only_root_with_bounded_resources(b
 def test_every_long_running_container_has_startup_readiness_and_liveness_probes(base):
     """A Job runs to completion and an init container before the others: neither is probed."""
     long_running = [r for r in with_pods(base.values()) if r["kind"] != "Job"]
-    assert len(long_running) == 2 + 1 + len(SERVICES) + 2  # stores, frontend, services, Celery
+    # stores, frontend and admin, services, Celery
+    assert len(long_running) == 2 + 2 + len(SERVICES) + 2
     for resource in long_running:
         for container in pod_spec(resource)["containers"]:
             where = f"{resource['metadata']['name']}/{container['name']}"

@@ -22,7 +22,8 @@ from shop.tests.test_deploy import (
 NAMESPACE = "microservices"
 OVERLAYS = ("production", "canary", "blue-green")
 NAME = "app.kubernetes.io/name"
-NOT_AUTOSCALED = {"celery-beat"}  # exactly one scheduler; PostgreSQL and Redis are StatefulSets
+# Exactly one scheduler; the admin serves a few staff. PostgreSQL and Redis are StatefulSets.
+NOT_AUTOSCALED = {"celery-beat", "admin"}
 
 # docs/architecture.md's communication matrix: caller -> callees.
 DESIGN = {
@@ -39,7 +40,9 @@ DESIGN = {
 }  # fmt: skip
 # The calls our code makes beyond the design (docs/deploy.md gives each one's reason).
 CODE = {
-    "frontend": {"paymentservice", "emailservice", "redis", "postgres"},
+    "frontend": {"redis", "postgres"},
+    # The Django admin's own pods: refund and cancel (payment), resend (e-mail).
+    "admin": {"paymentservice", "emailservice", "redis", "postgres"},
     "checkoutservice": {"redis", "postgres"},
     "recommendationservice": {"redis", "postgres"},
     "cartservice": {"productcatalogservice", "postgres"},
@@ -58,6 +61,7 @@ CODE = {
     },
     "celery-beat": {"redis", "postgres"},
     "migrate": {"postgres"},
+    "backup": {"redis", "postgres"},
 }
 EXPECTED = {
     (caller, callee)
@@ -78,6 +82,12 @@ def quantity(value: str) -> float:
 
 def pod_labels(resource: dict) -> dict[str, str]:
     return resource["spec"]["template"]["metadata"]["labels"]
+
+
+def pod_templates(resources: list[dict]) -> list[dict]:
+    """Every pod template, a CronJob's (inside its jobTemplate) included, as {"spec": ...}."""
+    cronjobs = [r["spec"]["jobTemplate"] for r in resources if r["kind"] == "CronJob"]
+    return with_pods(resources) + with_pods(cronjobs)
 
 
 def matches(selector: dict, labels: dict[str, str]) -> bool:
@@ -122,7 +132,7 @@ def network_matrix(resources: list[dict]) -> set[tuple[str, str]]:
     """(caller, callee) for every pod pair the policies let through on a port the callee
     serves."""
     policies = [r for r in resources if r["kind"] == "NetworkPolicy"]
-    pods = {pod_labels(r)[NAME]: r for r in with_pods(resources)}
+    pods = {pod_labels(r)[NAME]: r for r in pod_templates(resources)}
     pairs = set()
     for caller, caller_pod in pods.items():
         for callee, callee_pod in pods.items():
@@ -167,17 +177,25 @@ def test_the_network_policies_allow_exactly_the_communication_matrix(base_render
     assert ("paymentservice", "checkoutservice") not in allowed_pairs
     assert ("frontend", "checkoutservice") in allowed_pairs
     assert ("checkoutservice", "frontend") not in allowed_pairs
-    # The payment service is reached only by checkout, the staff pages and the worker's voids.
+    # The payment service is reached only by checkout, the admin's staff actions and the worker's
+    # voids: never by the frontend (the design), nor is the e-mail service.
     callers = {caller for caller, callee in allowed_pairs if callee == "paymentservice"}
-    assert callers == {"checkoutservice", "frontend", "celery-worker"}
+    assert callers == {"checkoutservice", "admin", "celery-worker"}
+    assert ("frontend", "paymentservice") not in allowed_pairs
+    assert ("frontend", "emailservice") not in allowed_pairs
+    # The backups reach the stores they copy, and nothing else.
+    assert {callee for caller, callee in allowed_pairs if caller == "backup"} == {
+        "redis",
+        "postgres",
+    }
     # Redis only from what uses it (carts, caches, the Celery broker): never shipping or payment.
     assert ("shippingservice", "redis") not in allowed_pairs
     assert ("paymentservice", "redis") not in allowed_pairs
-    # Nothing in the namespace calls the frontend.
-    assert not {caller for caller, callee in allowed_pairs if callee == "frontend"}
+    # Nothing in the namespace calls the frontend or the admin.
+    assert not {caller for caller, callee in allowed_pairs if callee in ("frontend", "admin")}
 
 
-def test_everything_else_is_denied_and_only_the_ingress_controller_reaches_the_frontend(
+def test_everything_else_is_denied_and_only_the_ingress_controller_reaches_the_web(
     base_rendered,
 ):
     policies = by_kind(base_rendered, "NetworkPolicy")
@@ -193,13 +211,15 @@ def test_everything_else_is_denied_and_only_the_ingress_controller_reaches_the_f
     assert set(outside) == {
         "allow-dns",
         "frontend-ingress",
+        "admin-ingress",
         "allow-prometheus-metrics",
         "allow-prometheus-frontend",
         "celery-worker-egress-internet",
     }
-    peers, ports = outside["frontend-ingress"]
-    assert [p["podSelector"]["matchLabels"][NAME] for p in peers] == ["ingress-nginx"]
-    assert ports == [8080]
+    for web in ("frontend-ingress", "admin-ingress"):
+        peers, ports = outside[web]
+        assert [p["podSelector"]["matchLabels"][NAME] for p in peers] == ["ingress-nginx"]
+        assert ports == [8080]
     assert outside["allow-dns"][1] == [53, 53]
     assert outside["allow-prometheus-metrics"][1] == [9464]
     assert policies["celery-worker-egress-internet"]["spec"]["podSelector"] == {
