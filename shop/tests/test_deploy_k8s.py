@@ -41,8 +41,9 @@ DESIGN = {
 # The calls our code makes beyond the design (docs/deploy.md gives each one's reason).
 CODE = {
     "frontend": {"redis", "postgres"},
-    # The Django admin's own pods: refund and cancel (payment), resend (e-mail).
-    "admin": {"paymentservice", "emailservice", "redis", "postgres"},
+    # The Django admin's own pods: refund and cancel (payment), resend (e-mail), the sales
+    # dashboard (currency, the e-mail delivery report).
+    "admin": {"paymentservice", "emailservice", "currencyservice", "redis", "postgres"},
     "checkoutservice": {"redis", "postgres"},
     "recommendationservice": {"redis", "postgres"},
     "cartservice": {"productcatalogservice", "postgres"},
