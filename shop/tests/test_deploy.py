@@ -185,9 +185,11 @@ def test_the_frontend_serves_http_behind_a_service_and_the_ingress(base):
         for rule in ingress["spec"]["rules"]
         for path in rule["http"]["paths"]
     }
-    # The Django admin in its own pods (the only ones the network lets call payment and e-mail).
+    # The back office (admin and REST API) in its own pods: the only ones the network lets call
+    # payment and e-mail.
     assert backends == {
         "/admin/": {"name": "admin", "port": {"number": port["port"]}},
+        "/api/": {"name": "admin", "port": {"number": port["port"]}},
         "/": {"name": "frontend", "port": {"number": port["port"]}},
     }
     admin = base[("Deployment", "admin")]

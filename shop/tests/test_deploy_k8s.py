@@ -41,9 +41,13 @@ DESIGN = {
 # The calls our code makes beyond the design (docs/deploy.md gives each one's reason).
 CODE = {
     "frontend": {"redis", "postgres"},
-    # The Django admin's own pods: refund and cancel (payment), resend (e-mail), the sales
-    # dashboard (currency, the e-mail delivery report).
-    "admin": {"paymentservice", "emailservice", "currencyservice", "redis", "postgres"},
+    # The back office's own pods: the admin (refund and cancel: payment; resend: e-mail; the
+    # sales dashboard: currency, the e-mail report) and the REST API (an order placed there
+    # prices and charges in-process: catalog, cart, currency, shipping, payment).
+    "admin": {
+        "paymentservice", "emailservice", "currencyservice", "productcatalogservice",
+        "cartservice", "shippingservice", "redis", "postgres",
+    },
     "checkoutservice": {"redis", "postgres"},
     "recommendationservice": {"redis", "postgres"},
     "cartservice": {"productcatalogservice", "postgres"},
