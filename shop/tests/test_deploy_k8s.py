@@ -45,8 +45,14 @@ CODE = {
     # sales dashboard: currency, the e-mail report) and the REST API (an order placed there
     # prices and charges in-process: catalog, cart, currency, shipping, payment).
     "admin": {
-        "paymentservice", "emailservice", "currencyservice", "productcatalogservice",
-        "cartservice", "shippingservice", "redis", "postgres",
+        "paymentservice",
+        "emailservice",
+        "currencyservice",
+        "productcatalogservice",
+        "cartservice",
+        "shippingservice",
+        "redis",
+        "postgres",
     },
     "checkoutservice": {"redis", "postgres"},
     "recommendationservice": {"redis", "postgres"},
