@@ -87,7 +87,8 @@ e2e/node_modules/.installed: e2e/package.json e2e/package-lock.json | test-syste
 	touch $@
 
 test: install-test test-system-deps e2e/node_modules/.installed lint ## everything the tests need, then the whole suite
-	$(PY) -m pytest
+	# One pytest worker per core (pytest-xdist): every test starts its own servers on free ports.
+	$(PY) -m pytest -n auto
 	$(PY) -m testing.servers postgres -- $(PY) -m pytest -m postgres
 
 protos: install-test ## regenerate the gRPC stubs from shop/rpc/protos/hipstershop.proto
