@@ -297,6 +297,7 @@ def _order_mark_paid(*, order_id: str, tracking_id: str) -> Order:
 
 def _order_counted(order: Order) -> None:
     ORDERS_PLACED.inc()
+    # Prometheus samples are floats: a figure for a graph, never an amount anyone is charged.
     REVENUE.labels(order.currency).inc(float(order.total))
 
 
