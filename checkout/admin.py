@@ -15,7 +15,7 @@ from shop.admin import ReadOnlyAdmin, ReadOnlyTabularInline, admin_link
 from shop.errors import ShopError
 from shop.money import Money, money_sum
 
-from . import admin_export, admin_moves, transitions
+from . import admin_export, admin_moves, compensation, transitions
 from .models import Order, OrderLine
 from .selectors import DECLINED, PAID_EVER
 
@@ -76,20 +76,28 @@ class CheckoutKindFilter(admin.SimpleListFilter):
 
 @admin.register(Order)
 class OrderAdmin(ReadOnlyAdmin):
-    list_display = ["id", "email", "status", "total_amount", "tracking_id", "created_at"]
-    list_filter = [CheckoutKindFilter, "status", "currency", "created_at"]
+    list_display = [
+        "id", "email", "status", "needs_attention", "total_amount", "tracking_id", "created_at"
+    ]  # fmt: skip
+    list_filter = [CheckoutKindFilter, "needs_attention", "status", "currency", "created_at"]
     search_fields = ["id", "email", "tracking_id", "charge_id"]
     date_hierarchy = "created_at"
     inlines = [OrderLineInline]
     change_form_template = "checkout/admin/order_change_form.html"
     change_list_template = "checkout/admin/order_change_list.html"
-    actions = ["mark_shipped", "mark_delivered", "cancel", "refund"]
+    actions = ["mark_shipped", "mark_delivered", "cancel", "refund", "attention_handled"]
 
     def get_fieldsets(self, request, obj=None):
         """Only the sections the order has something in: no empty fulfilment for an order never
         paid, a failure only when there is one."""
         sets = [
             (None, {"fields": ["id", "status", "email", "user_id", "created_at", "updated_at"]}),
+        ]
+        if obj is not None and obj.attention_note:
+            # First, where it cannot be missed: what a failed compensation left to do by hand.
+            attention = ["needs_attention", "attention_note"]
+            sets.insert(0, ("Staff attention", {"fields": attention, "classes": ["attention"]}))
+        sets += [
             ("Address", {"fields": ["street_address", "city", "state", "zip_code", "country"]}),
         ]
         if obj is None:
@@ -213,6 +221,10 @@ class OrderAdmin(ReadOnlyAdmin):
     @admin.action(description="Refund the customer", permissions=["move"])
     def refund(self, request, queryset) -> None:
         self._apply(request, queryset, transitions.order_refund, "refunded")
+
+    @admin.action(description="Mark what needed staff attention handled", permissions=["move"])
+    def attention_handled(self, request, queryset) -> None:
+        self._apply(request, queryset, compensation.order_attention_handled, "marked handled")
 
 
 def _log_entries(order: Order):

@@ -45,6 +45,10 @@ class Order(models.Model):
     failure_reason = models.TextField(blank=True)
     # The ShopError kind of the failure, so a concurrent duplicate submit gets the same answer.
     failure_kind = models.CharField(max_length=20, blank=True)
+    # Set when a failed checkout's compensation could not undo everything (a charge not voided,
+    # a shipment not cancelled); the note says what staff must do by hand (compensation.py).
+    needs_attention = models.BooleanField(default=False, db_index=True)
+    attention_note = models.TextField(blank=True)
     access_token = models.CharField(max_length=64, default=new_access_token, editable=False)
     # sha256 of the client's Idempotency-Key, or of the submission and cart contents (see
     # services.order_place); at most one order per key is ever in flight.

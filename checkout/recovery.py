@@ -6,28 +6,46 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from .compensation import order_compensate
 from .models import Order
 from .selectors import SOLD
-from .transitions import charge_void
+
+INTERRUPTED = "The checkout was interrupted before it completed."
 
 
 def orders_pending_recover(*, older_than: timedelta) -> int:
-    """Fails orders left pending by a crashed process and voids the charge they recorded, so no
-    money stays taken without an order that says so, and their key is free again."""
+    """The sweep (beat, the backstop of order_pending_recover): every order pending for longer
+    than `older_than`, e.g. because the broker lost the order's own recovery task."""
     cutoff = timezone.now() - older_than
-    recovered = 0
-    for order in Order.objects.filter(status=Order.Status.PENDING, updated_at__lt=cutoff):
-        # Fail first (only if still pending), then void: never void an order that got paid.
-        failed = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
-            status=Order.Status.FAILED,
-            failure_kind="unavailable",
-            failure_reason="The checkout was interrupted before it completed.",
-            updated_at=timezone.now(),
+    pending = Order.objects.filter(status=Order.Status.PENDING, updated_at__lt=cutoff)
+    return sum(
+        order_pending_recover(order_id=str(order_id))
+        for order_id in pending.values_list("pk", flat=True)
+    )
+
+
+def order_pending_recover(*, order_id: str) -> bool:
+    """Fails an order its checkout left pending (the process died) and undoes its charge and
+    shipment, so no money stays taken without an order that says so, and its key is free again.
+    False when the order is no longer pending (its checkout finished): nothing to do."""
+    order = Order.objects.filter(pk=order_id, status=Order.Status.PENDING).first()
+    if order is None:
+        return False
+    # Fail first (only if still pending), then undo: never void an order that got paid. A
+    # checkout still running can no longer mark it paid; its own compensation repeats these
+    # idempotent calls.
+    failed = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
+        status=Order.Status.FAILED,
+        failure_kind="unavailable",
+        failure_reason=INTERRUPTED,
+        updated_at=timezone.now(),
+    )
+    if failed and order.charge_id:
+        undone = order_compensate(order=order, charge_id=order.charge_id, cancel_shipment=True)
+        Order.objects.filter(pk=order.pk).update(
+            failure_reason=f"{INTERRUPTED} {undone.customer_message}"
         )
-        if failed and order.charge_id:
-            charge_void(order=order, charge_id=order.charge_id)
-        recovered += failed
-    return recovered
+    return bool(failed)
 
 
 def orders_incomplete(*, older_than: timedelta) -> list[str]:

@@ -8,6 +8,7 @@ when a later step fails, and places at most one order per submission however oft
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
@@ -38,12 +39,13 @@ from shop.errors import (
 from shop.money import Money
 from shop.observability.metrics import CARTS_CONVERTED, ORDERS_FAILED, ORDERS_PLACED, REVENUE
 from shop.pricing import PricedCart, cart_priced
-from shop.tasks import enqueue
+from shop.tasks import enqueue, running_eagerly
 
+from .compensation import NOT_CHARGED, order_compensate
 from .errors import CartEmpty, CheckoutInProgress, IdempotencyKeyReused
 from .models import CheckoutLock, Order, OrderLine
 from .selectors import order_get, order_result
-from .transitions import charge_void, transition_apply
+from .transitions import transition_apply
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,11 @@ IN_FLIGHT_WAIT_SECONDS = 30.0
 # The post-order work (checkout/tasks.py), queued by this name once an order is paid. The name is
 # the one the task always had, so messages already queued still find it.
 ORDER_COMPLETED_TASK = "checkout.tasks.order_completed"
+# Resolves an order its checkout left pending (checkout/tasks.py), queued with RECOVERY_AFTER.
+ORDER_RECOVER_TASK = "checkout.tasks.order_recover"
+# Far longer than a checkout runs (its charge and shipment calls, each within its deadline), so
+# the recovery finds only orders whose process died.
+RECOVERY_AFTER = timedelta(seconds=60)
 
 # A failed order remembers the kind of its error, so a duplicate submit that waited for it gets
 # the same answer as the submit that ran it.
@@ -256,22 +263,30 @@ def _order_claim(
 
 
 def _order_complete(*, order: Order, cart: dto.Cart, card: dto.CreditCard) -> dto.OrderResult:
-    """Charge, ship, mark paid; compensate (void) when anything after the charge fails.
-    No database transaction is open during the network calls."""
+    """Charge, ship, mark paid; compensate (void, cancel the shipment) when anything after the
+    charge fails. No database transaction is open during the network calls."""
     order_id = str(order.id)
     address = order_result(order).shipping_address
+    _recovery_schedule(order_id)
     try:
         charge_id = payment_client().charge(
             Money(order.total, order.currency), card, idempotency_key=order_id
         )
     except Exception as exc:
-        raise _order_fail(order=order, error=exc, charge_id=None) from exc
+        raise _order_fail(order=order, error=exc) from exc
     Order.objects.filter(pk=order.pk).update(charge_id=charge_id, updated_at=timezone.now())
+    tracking_id = None
     try:
         tracking_id = shipping_client().ship_order(address, cart.items, reference=order_id)
         order = _order_mark_paid(order_id=order_id, tracking_id=tracking_id)
     except Exception as exc:
-        raise _order_fail(order=order, error=exc, charge_id=charge_id) from exc
+        # A refusal by the shipping service shipped nothing; after any other failure a shipment
+        # may exist (a lost answer, or a failure after ShipOrder), so it is cancelled.
+        refused = isinstance(exc, ShopError) and exc.kind != "unavailable"
+        may_have_shipped = tracking_id is not None or not refused
+        raise _order_fail(
+            order=order, error=exc, charge_id=charge_id, cancel_shipment=may_have_shipped
+        ) from exc
     try:
         cart_client().empty_cart(order.user_id)
     except ShopError:
@@ -282,6 +297,19 @@ def _order_complete(*, order: Order, cart: dto.Cart, card: dto.CreditCard) -> dt
         Order.objects.filter(pk=order.pk).update(cart_emptied_at=timezone.now())
         CARTS_CONVERTED.inc()
     return order_result(order)
+
+
+def _recovery_schedule(order_id: str) -> None:
+    """Queues the recovery of this order for RECOVERY_AFTER from now: a worker then fails and
+    compensates it if this process died before finishing it (the beat sweep is the backstop).
+    Not in the embedded shop: its tasks run at once, and it has no other process to recover it."""
+    if running_eagerly():
+        return
+    try:
+        enqueue(ORDER_RECOVER_TASK, order_id, countdown=RECOVERY_AFTER.total_seconds())
+    except Exception:
+        # The broker is down: the checkout goes on, and the sweep recovers it if need be.
+        logger.warning("Order %s: recovery not queued (broker unreachable)", order_id)
 
 
 @transaction.atomic
@@ -301,29 +329,44 @@ def _order_counted(order: Order) -> None:
     REVENUE.labels(order.currency).inc(float(order.total))
 
 
-def _order_fail(*, order: Order, error: Exception, charge_id: str | None) -> ShopError:
-    """Voids the charge (if any), records the failure, and returns the error to show."""
+def _order_fail(
+    *, order: Order, error: Exception, charge_id: str | None = None, cancel_shipment: bool = False
+) -> ShopError:
+    """Compensates what was done (compensation.py), records the failure, and returns the error
+    to show, which says truthfully whether the customer was charged."""
     if isinstance(error, ShopError):
         shown = error
     else:
         logger.exception("Checkout of order %s crashed", order.id)
         shown = ServiceUnavailable(
             "We could not complete your order because of a problem on our side. "
-            "Your card has not been charged; please try again shortly."
+            "Please try again shortly."
         )
-    reason = shown.message
-    if charge_id and not charge_void(order=order, charge_id=charge_id):
-        reason += f" The charge {charge_id} could NOT be voided: refund it by hand."
+    if charge_id:
+        undone = order_compensate(order=order, charge_id=charge_id, cancel_shipment=cancel_shipment)
+        shown = _error_saying(shown, f"{shown.message} {undone.customer_message}")
+    elif not isinstance(error, ShopError):
+        shown = _error_saying(shown, f"{shown.message} {NOT_CHARGED}")
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        # The recovery sweep (failed) or staff (cancelled) may have got there first.
-        if locked.status == Order.Status.PENDING:
-            transition_apply(order=locked, to=Order.Status.FAILED)
-            locked.failure_reason = reason
-            locked.failure_kind = shown.kind
-            locked.save(update_fields=["status", "failure_reason", "failure_kind", "updated_at"])
-            transaction.on_commit(lambda: ORDERS_FAILED.labels(shown.kind).inc())
+        if locked.status != Order.Status.PENDING:
+            # The recovery (failed) or staff (cancelled) got there first: their account stands.
+            recorded = _ERROR_BY_KIND.get(locked.failure_kind, ServiceUnavailable)
+            return recorded(locked.failure_reason or None)
+        transition_apply(order=locked, to=Order.Status.FAILED)
+        locked.failure_reason = shown.message
+        locked.failure_kind = shown.kind
+        locked.save(update_fields=["status", "failure_reason", "failure_kind", "updated_at"])
+        transaction.on_commit(lambda: ORDERS_FAILED.labels(shown.kind).inc())
     return shown
+
+
+def _error_saying(error: ShopError, message: str) -> ShopError:
+    """The same error (class, code, fields) with another message."""
+    said = copy.copy(error)
+    said.message = message
+    said.args = (message,)
+    return said
 
 
 def _outcome(order: Order) -> dto.OrderResult:

@@ -8,7 +8,7 @@ from shop.backoff import backoff_delay
 from shop.errors import ServiceUnavailable
 
 from . import post_order, recovery
-from .services import ORDER_COMPLETED_TASK
+from .services import ORDER_COMPLETED_TASK, ORDER_RECOVER_TASK
 
 MAX_ATTEMPTS = 8
 
@@ -24,9 +24,17 @@ def order_completed(self, order_id: str) -> None:
         raise self.retry(exc=exc, countdown=countdown) from exc
 
 
+@shared_task(name=ORDER_RECOVER_TASK, acks_late=True)
+def order_recover(order_id: str) -> None:
+    """Queued by the checkout itself, to run a minute later: resolves the order if its checkout
+    died meanwhile (failed, charge voided, shipment cancelled); a finished order is left alone."""
+    recovery.order_pending_recover(order_id=order_id)
+
+
 @shared_task(acks_late=True)
 def orders_sweep() -> None:
-    """Periodic: finishes what a crash or a broker outage interrupted."""
+    """Periodic backstop of order_recover: finishes what a crash or a broker outage interrupted
+    (an order whose own recovery task was lost)."""
     recovery.orders_pending_recover(older_than=timedelta(minutes=15))
     for order_id in recovery.orders_incomplete(older_than=timedelta(minutes=5)):
         order_completed.delay(order_id)

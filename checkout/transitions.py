@@ -3,7 +3,6 @@ move it (mark shipped or delivered, cancel an interrupted checkout, refund)."""
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -13,10 +12,9 @@ from django.utils import timezone
 from payments.client import payment_client
 from shop.errors import InvalidArgument, PreconditionFailed, ServiceUnavailable
 
+from .compensation import order_compensate
 from .errors import CheckoutInProgress, InvalidTransition, OrderNotFound
 from .models import Order
-
-logger = logging.getLogger(__name__)
 
 TRANSITIONS: dict[str, set[str]] = {
     Order.Status.PENDING: {Order.Status.PAID, Order.Status.FAILED, Order.Status.CANCELLED},
@@ -52,16 +50,6 @@ def transition_apply(*, order: Order, to: str) -> None:
     """Sets the new status on the (locked) order; the caller saves it."""
     transition_check(order=order, to=to)
     order.status = to
-
-
-def charge_void(*, order: Order, charge_id: str) -> bool:
-    """Voids the order's charge through the payment service; False (logged) when it could not."""
-    try:
-        payment_client().void(charge_id)
-    except Exception:
-        logger.exception("Order %s: voiding charge %s failed", order.id, charge_id)
-        return False
-    return True
 
 
 def _order_locked(order_id: str) -> Order:
@@ -106,7 +94,8 @@ def order_transition(*, order_id: str, to: str, tracking_id: str | None = None) 
 
 def order_cancel(*, order_id: str) -> Order:
     """Staff cancels an order whose checkout was interrupted (left pending). A charge it
-    recorded is voided, so no money stays taken for a cancelled order."""
+    recorded is voided and its shipment cancelled, so no money stays taken for a cancelled order;
+    what could not be undone flags the order (compensation.py) and is raised."""
     with transaction.atomic():
         order = _order_locked(order_id)
         transition_apply(order=order, to=Order.Status.CANCELLED)
@@ -117,15 +106,12 @@ def order_cancel(*, order_id: str) -> Order:
             )
         order.failure_reason = "Cancelled by staff."
         order.save(update_fields=["status", "failure_reason", "updated_at"])
-    # Cancelled first, then voided (no lock held across the call): a checkout that wakes up
+    # Cancelled first, then undone (no lock held across the calls): a checkout that wakes up
     # now can no longer mark the order paid.
-    if order.charge_id and not charge_void(order=order, charge_id=order.charge_id):
-        reason = f"Cancelled by staff. The charge {order.charge_id} could NOT be voided."
-        Order.objects.filter(pk=order.pk).update(failure_reason=reason)
-        raise ServiceUnavailable(
-            f"The order is cancelled, but its charge {order.charge_id} could not be voided "
-            "(the reason is in the log): refund the charge by hand."
-        )
+    if order.charge_id:
+        undone = order_compensate(order=order, charge_id=order.charge_id, cancel_shipment=True)
+        if undone.staff_notes:
+            raise ServiceUnavailable("The order is cancelled, but " + " ".join(undone.staff_notes))
     return order
 
 

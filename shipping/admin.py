@@ -31,7 +31,7 @@ class ShipmentAdmin(ReadOnlyAdmin):
     list_filter = ["status", "created"]
     search_fields = ["tracking_id", "reference"]
     date_hierarchy = "created"
-    actions = ["mark_shipped", "mark_delivered"]
+    actions = ["mark_shipped", "mark_delivered", "cancel"]
 
     def has_advance_permission(self, request) -> bool:
         return request.user.has_perm("shipping.change_shipment")
@@ -54,3 +54,15 @@ class ShipmentAdmin(ReadOnlyAdmin):
     @admin.action(description="Mark the selected shipments delivered", permissions=["advance"])
     def mark_delivered(self, request, queryset) -> None:
         self._advance(request, queryset, Shipment.Status.DELIVERED)
+
+    @admin.action(description="Cancel the selected shipments", permissions=["advance"])
+    def cancel(self, request, queryset) -> None:
+        done = 0
+        for tracking_id in queryset.values_list("tracking_id", flat=True):
+            try:
+                services.shipment_cancel(tracking_id=tracking_id)
+                done += 1
+            except ShopError as error:
+                self.message_user(request, error.message, messages.WARNING)
+        if done:
+            self.message_user(request, f"Cancelled {done} shipment(s).", messages.SUCCESS)

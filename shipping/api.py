@@ -3,6 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -28,6 +29,7 @@ EXAMPLE_SHIPMENT = {
     "updated": "2026-11-25T17:00:00Z",
     "shipped_at": None,
     "delivered_at": None,
+    "cancelled_at": None,
 }
 
 
@@ -119,6 +121,29 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(
             ShipmentSerializer(outcome.shipment).data, status=201 if outcome.created else 200
         )
+
+    @extend_schema(
+        request=None,
+        # 422: the shipment has already shipped or been delivered.
+        responses={200: ShipmentSerializer, 404: None, 422: None},
+        examples=[
+            OpenApiExample(
+                "Cancelled",
+                value={
+                    **EXAMPLE_SHIPMENT,
+                    "status": "cancelled",
+                    "cancelled_at": "2026-11-25T17:05:00Z",
+                },
+                response_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, tracking_id=None):
+        """Staff stop a shipment that has not left; cancelling a cancelled one again changes
+        nothing."""
+        shipment = services.shipment_cancel(tracking_id=tracking_id)
+        return Response(ShipmentSerializer(shipment).data)
 
 
 router = SimpleRouter()

@@ -11,6 +11,8 @@ from shop.dto import Address, CartItem
 from shop.money import Money
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import address_to_pb, cart_item_to_pb, money_from_pb
+from shop.rpc.protos import boutique_shipping_pb2 as admin_pb
+from shop.rpc.protos import boutique_shipping_pb2_grpc as admin_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
@@ -30,10 +32,27 @@ class ShippingClient(Protocol):
         """Creates the shipment and returns its tracking id; the same reference ships once."""
         ...
 
+    def cancel(self, *, reference: str) -> bool:
+        """Stops the shipment made under this order reference before it leaves (checkout's
+        compensation); cancelling again changes nothing. False when nothing was shipped under
+        the reference. A shipment already on its way is ShipmentStatusInvalid."""
+        ...
+
+
+class _GrpcShipmentAdminClient(RemoteClient):
+    """boutique.ShipmentAdminService, served next to hipstershop.ShippingService."""
+
+    stub_class = admin_pb_grpc.ShipmentAdminServiceStub
+    service_label = "shipping"
+
 
 class GrpcShippingClient(RemoteClient):
     stub_class = pb_grpc.ShippingServiceStub
     service_label = "shipping"
+
+    def __init__(self, address: str, **options) -> None:
+        super().__init__(address, **options)
+        self.admin = _GrpcShipmentAdminClient(address, **options)
 
     def get_quote(self, address: Address | None, items: Sequence[CartItem]) -> Money:
         # No address: the field is left unset (the service reads an empty address as none).
@@ -54,6 +73,12 @@ class GrpcShippingClient(RemoteClient):
         metadata = (("order-reference", reference),) if reference else None
         response = self.call("ShipOrder", request, metadata=metadata)
         return response.tracking_id
+
+    def cancel(self, *, reference: str) -> bool:
+        # boutique.ShipmentAdminService, next to the original's service on the same server. The
+        # original has no cancel: the call then fails (NotSupported) and checkout tells staff.
+        request = admin_pb.CancelShipmentRequest(reference=reference)
+        return bool(self.admin.call("Cancel", request).tracking_id)
 
 
 def _local() -> ShippingClient:

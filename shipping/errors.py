@@ -26,3 +26,8 @@ class ShipmentNotFound(NotFound):
 
 class ShipmentStatusInvalid(PreconditionFailed):
     code = "shipment_status_invalid"
+
+
+class ShipmentCancelInvalid(InvalidArgument):
+    code = "shipment_cancel_invalid"
+    default_message = "Name the shipment to cancel by its tracking id or its order reference."

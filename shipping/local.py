@@ -19,3 +19,6 @@ class LocalShippingClient:
         self, address: Address, items: Sequence[CartItem], *, reference: str | None = None
     ) -> str:
         return services.shipment_create(address=address, items=tuple(items), reference=reference)
+
+    def cancel(self, *, reference: str) -> bool:
+        return services.shipment_cancel(reference=reference) is not None

@@ -56,6 +56,9 @@ class ShipmentStatus(models.TextChoices):
     CREATED = "created", "created"
     SHIPPED = "shipped", "shipped"
     DELIVERED = "delivered", "delivered"
+    # Stopped before it left: the order it was for failed after shipping (checkout's
+    # compensation) or staff called it off.
+    CANCELLED = "cancelled", "cancelled"
 
 
 class Shipment(models.Model):
@@ -79,6 +82,7 @@ class Shipment(models.Model):
     updated = models.DateTimeField(auto_now=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]

@@ -1,13 +1,18 @@
-"""gRPC shim of the Shipping service (hipstershop.ShippingService): translate and delegate."""
+"""gRPC shims of the Shipping service: hipstershop.ShippingService (the original's quote and
+ShipOrder) and boutique.ShipmentAdminService (Cancel, which the original lacks). Translate and
+delegate."""
 
 from shop.rpc.convert import address_from_pb, cart_item_from_pb, money_to_pb
+from shop.rpc.protos import boutique_shipping_pb2 as admin_pb
+from shop.rpc.protos import boutique_shipping_pb2_grpc as admin_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 from shop.rpc.servicer import Servicer
 
 from . import services
 
-SERVICE_NAMES = ("hipstershop.ShippingService",)
+# The original's service first (the deployment's readiness probe asks for it), then ours.
+SERVICE_NAMES = ("hipstershop.ShippingService", "boutique.ShipmentAdminService")
 ORDER_REFERENCE_METADATA = "order-reference"
 
 
@@ -28,5 +33,18 @@ class ShippingServicer(Servicer, pb_grpc.ShippingServiceServicer):
         return pb.ShipOrderResponse(tracking_id=tracking_id)
 
 
+class ShipmentAdminServicer(Servicer, admin_pb_grpc.ShipmentAdminServiceServicer):
+    def Cancel(self, request, context):
+        shipment = services.shipment_cancel(
+            tracking_id=request.tracking_id, reference=request.reference
+        )
+        if shipment is None:
+            return admin_pb.CancelShipmentResponse()
+        return admin_pb.CancelShipmentResponse(
+            tracking_id=shipment.tracking_id, status=shipment.status
+        )
+
+
 def add_to_server(server) -> None:
     pb_grpc.add_ShippingServiceServicer_to_server(ShippingServicer(), server)
+    admin_pb_grpc.add_ShipmentAdminServiceServicer_to_server(ShipmentAdminServicer(), server)

@@ -38,5 +38,6 @@ class ShipmentSerializer(serializers.ModelSerializer):
             "updated",
             "shipped_at",
             "delivered_at",
+            "cancelled_at",
         ]
         read_only_fields = fields

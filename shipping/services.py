@@ -19,6 +19,7 @@ from shop.dto import Address, CartItem
 from shop.money import Money, money_sum
 
 from .errors import (
+    ShipmentCancelInvalid,
     ShipmentItemsInvalid,
     ShipmentNotFound,
     ShipmentReferenceInvalid,
@@ -172,4 +173,39 @@ def shipment_advance(*, tracking_id: str, to: str) -> Shipment:
     setattr(shipment, _STAMP[Status(to)], timezone.now())
     shipment.save(update_fields=["status", _STAMP[Status(to)], "updated"])
     logger.info("Shipment %s %s", tracking_id, to)
+    return shipment
+
+
+@transaction.atomic
+def shipment_cancel(
+    *, tracking_id: str | None = None, reference: str | None = None
+) -> Shipment | None:
+    """Stops a shipment that has not left (created -> cancelled), named by exactly one of its
+    tracking id or the order reference it shipped under. Cancelling again changes nothing, so a
+    compensation may be retried. None when nothing was shipped under the reference: the order's
+    ShipOrder never reached us, so there is nothing to stop. An unknown tracking id is
+    ShipmentNotFound; a shipment already on its way is ShipmentStatusInvalid."""
+    tracking_id, reference = (tracking_id or "").strip(), (reference or "").strip()
+    if bool(tracking_id) == bool(reference):
+        raise ShipmentCancelInvalid()
+    shipments = Shipment.objects.select_for_update()
+    if reference:
+        shipment = shipments.filter(reference=reference).first()
+        if shipment is None:
+            return None
+    else:
+        shipment = shipments.filter(tracking_id=tracking_id).first()
+        if shipment is None:
+            raise ShipmentNotFound(f"There is no shipment with tracking id {tracking_id!r}.")
+    if shipment.status == Status.CANCELLED:
+        return shipment
+    if shipment.status != Status.CREATED:
+        raise ShipmentStatusInvalid(
+            f"Shipment {shipment.tracking_id} is {shipment.status}; it can no longer be "
+            "cancelled: call the carrier to stop or return it."
+        )
+    shipment.status = Status.CANCELLED
+    shipment.cancelled_at = timezone.now()
+    shipment.save(update_fields=["status", "cancelled_at", "updated"])
+    logger.info("Shipment %s cancelled (%s)", shipment.tracking_id, shipment.reference or "-")
     return shipment

@@ -233,8 +233,10 @@ class FakeShipping:
         self._lock = threading.Lock()
         self.shipments: dict[str, tuple[Address, tuple[CartItem, ...]]] = {}
         self._by_reference: dict[str, str] = {}
+        self.cancelled: set[str] = set()
         self.down = False
         self.ship_down = False
+        self.cancel_down = False
 
     def get_quote(self, address: Address | None, items: Sequence[CartItem]) -> Money:
         if self.down:
@@ -269,6 +271,16 @@ class FakeShipping:
             if reference:
                 self._by_reference[reference] = tracking_id
             return tracking_id
+
+    def cancel(self, *, reference: str) -> bool:
+        if self.down or self.cancel_down:
+            raise FakeServiceDown("The shipping service is not answering right now.")
+        with self._lock:
+            tracking_id = self._by_reference.get(reference.strip())
+            if tracking_id is None:
+                return False
+            self.cancelled.add(tracking_id)
+            return True
 
 
 class Recording:

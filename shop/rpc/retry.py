@@ -23,6 +23,8 @@ RETRIED_METHODS: dict[str, tuple[str, ...]] = {
     "boutique.PaymentAdminService": ("Void", "Refund"),
     # Not ShipOrder: only a shipment with an order reference may run twice.
     "hipstershop.ShippingService": ("GetQuote",),
+    # Cancelling a cancelled shipment changes nothing.
+    "boutique.ShipmentAdminService": ("Cancel",),
     # One confirmation per order id.
     "hipstershop.EmailService": ("SendOrderConfirmation",),
     # Not ResendOrderConfirmation: a retried resend sends twice.
