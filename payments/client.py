@@ -3,13 +3,18 @@ the factory that picks it or the in-process one (local.py, imported only when pi
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
+
+import grpc
 
 from shop import registry
 from shop.dto import CreditCard
+from shop.errors import ServiceUnavailable
 from shop.money import Money
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import credit_card_to_pb, money_to_pb
+from shop.rpc.error_metadata import ERROR_CODE_KEY
 from shop.rpc.protos import boutique_payments_pb2 as admin_pb
 from shop.rpc.protos import boutique_payments_pb2_grpc as admin_pb_grpc
 from shop.rpc.protos import hipstershop_pb2 as pb
@@ -18,6 +23,19 @@ from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 # Registers the payment service's error codes (those of the card checks too), so remote calls
 # raise its own errors.
 from . import cards, errors  # noqa: F401
+from .errors import CardDeclined
+
+# The original payment service refuses a card with its own error code 400, which gRPC clients
+# read as UNKNOWN with the message as details. These are its refusals (paymentservice/charge.js),
+# safe to show a customer; any other UNKNOWN stays a fault of the service.
+ORIGINAL_REFUSALS = re.compile(
+    r"Credit card info is invalid"
+    r"|Sorry, we cannot process [\w -]+ credit cards\. Only VISA or MasterCard is accepted\."
+    r"|Your credit card \(ending [^)]{1,4}\) expired on \d+/\d+"
+)
+# Our payment server serves this extension and honours the `idempotency-key` metadata of a
+# Charge; the original has neither (it ignores the key, so a repeated Charge charges twice).
+IDEMPOTENT_CHARGES_SERVICE = "boutique.PaymentAdminService"
 
 
 class PaymentClient(Protocol):
@@ -53,10 +71,30 @@ class GrpcPaymentClient(RemoteClient):
     def charge(self, amount: Money, card: CreditCard, *, idempotency_key: str | None = None) -> str:
         request = pb.ChargeRequest(amount=money_to_pb(amount), credit_card=credit_card_to_pb(card))
         # hipstershop.ChargeRequest has no idempotency field: the key travels as metadata. The
-        # channel attempts Charge once (shop/rpc/retry.py); a caller that tries again with the
-        # same key (a retried checkout) is charged once.
+        # channel attempts Charge once (shop/rpc/retry.py).
         metadata = (("idempotency-key", idempotency_key),) if idempotency_key else None
-        return self.call("Charge", request, metadata=metadata).transaction_id
+        try:
+            return self.call("Charge", request, metadata=metadata).transaction_id
+        except ServiceUnavailable:
+            # No answer: the card may or may not have been charged. A server that declared it
+            # honours the key answers a second Charge with that same charge (or makes the only
+            # one), which turns an unknown outcome into a known one. Any other server is never
+            # asked twice: it would charge twice.
+            if not idempotency_key or not self.offers(IDEMPOTENT_CHARGES_SERVICE):
+                raise
+            return self.call("Charge", request, metadata=metadata).transaction_id
+
+    def _domain_error(self, method: str, exc: grpc.RpcError) -> Exception:
+        metadata = dict(exc.trailing_metadata() or ())
+        details = exc.details() or ""
+        if (
+            method == "Charge"
+            and exc.code() == grpc.StatusCode.UNKNOWN
+            and ERROR_CODE_KEY not in metadata
+            and ORIGINAL_REFUSALS.fullmatch(details)
+        ):
+            return CardDeclined(details)
+        return super()._domain_error(method, exc)
 
     def void(self, transaction_id: str) -> None:
         # Voiding twice changes nothing, so a lost answer may be retried.

@@ -102,6 +102,14 @@ class Declined(ShopError):
     default_message = "The payment was refused."
 
 
+class NotSupported(PreconditionFailed):
+    """The remote service does not offer the operation: e.g. the original Online Boutique's
+    payment service has no Void or Refund (gRPC UNIMPLEMENTED)."""
+
+    code = "not_supported"
+    default_message = "The service does not offer this operation."
+
+
 class ServiceUnavailable(ShopError):
     kind = "unavailable"
     code = "unavailable"

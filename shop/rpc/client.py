@@ -11,8 +11,9 @@ from typing import Any
 
 import grpc
 from django.conf import settings
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from shop.errors import ServiceUnavailable
+from shop.errors import NotSupported, ServiceUnavailable
 from shop.observability import requestid
 from shop.observability.metrics_grpc import ClientMetricsInterceptor
 from shop.rpc.error_metadata import ERROR_CODE_KEY, error_from_metadata
@@ -25,6 +26,8 @@ TRANSPORT_FAILURES = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCE
 
 _channels: dict[str, grpc.Channel] = {}
 _channels_lock = threading.Lock()
+# The services each address's server declared through reflection, learnt once per channel.
+_offered: dict[str, frozenset[str]] = {}
 
 
 def channel_for(address: str) -> grpc.Channel:
@@ -48,6 +51,35 @@ def close_channels() -> None:
         for channel in _channels.values():
             channel.close()
         _channels.clear()
+        _offered.clear()
+
+
+def services_offered(address: str, *, deadline: float) -> frozenset[str]:
+    """The full names of the gRPC services the server at `address` declares through reflection,
+    asked once per channel. Ours lists its boutique.* extensions; the original Online Boutique
+    services have no reflection (UNIMPLEMENTED), so they offer nothing of ours. A server that
+    does not answer now offers nothing now, and is asked again next time."""
+    with _channels_lock:
+        known = _offered.get(address)
+    if known is not None:
+        return known
+    stub = reflection_pb2_grpc.ServerReflectionStub(channel_for(address))
+    request = reflection_pb2.ServerReflectionRequest(list_services="")
+    try:
+        responses = stub.ServerReflectionInfo(iter([request]), timeout=deadline)
+        names = frozenset(
+            service.name
+            for response in responses
+            for service in response.list_services_response.service
+        )
+    except grpc.RpcError as exc:
+        if exc.code() != grpc.StatusCode.UNIMPLEMENTED:
+            logger.warning("reflection at %s failed: %s", address, exc.code())
+            return frozenset()
+        names = frozenset()
+    with _channels_lock:
+        _offered[address] = names
+    return names
 
 
 class RemoteClient:
@@ -76,8 +108,16 @@ class RemoteClient:
         except grpc.RpcError as exc:
             raise self._domain_error(method, exc) from exc
 
+    def offers(self, service: str) -> bool:
+        """Whether the server declares the gRPC service `service` (see services_offered)."""
+        return service in services_offered(self.address, deadline=self.deadline)
+
     def _domain_error(self, method: str, exc: grpc.RpcError) -> Exception:
         metadata = dict(exc.trailing_metadata() or ())
+        if exc.code() == grpc.StatusCode.UNIMPLEMENTED and ERROR_CODE_KEY not in metadata:
+            # A server without our extension (the original's): staff must do this by hand.
+            logger.warning("%s at %s does not offer %s", self.service_label, self.address, method)
+            return NotSupported(f"The {self.service_label} service does not offer {method}.")
         # Transport failures carry no error code; their details are not for customers' eyes.
         error = None
         if ERROR_CODE_KEY in metadata or exc.code() not in TRANSPORT_FAILURES:
