@@ -138,6 +138,7 @@ class FakePayment:
         self.charges: list[FakeCharge] = []
         self.voids: list[str] = []
         self.down = False
+        self.void_down = False
         # Seconds a charge takes, like a real gateway's round trip (widens races in tests).
         self.latency = 0.0
 
@@ -184,6 +185,8 @@ class FakePayment:
             raise FakeCardRefused("Your card was declined by the bank.")
 
     def void(self, transaction_id: str) -> None:
+        if self.void_down:
+            raise FakeServiceDown("The payment service is not answering right now.")
         with self._lock:
             charge = self._charge(transaction_id)
             if charge.refunded:

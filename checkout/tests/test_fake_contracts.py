@@ -203,6 +203,13 @@ def test_shipping_ships_once_per_reference(shipping):
     assert shipping.ship_order(HOME, ITEMS) != shipping.ship_order(HOME, ITEMS)
 
 
+def test_shipping_cancels_what_shipped_under_the_reference_once(shipping):
+    shipping.ship_order(HOME, ITEMS, reference="order-1")
+    assert shipping.cancel(reference="order-1") is True
+    assert shipping.cancel(reference="order-1") is True
+    assert shipping.cancel(reference="order-2") is False
+
+
 def test_shipping_refuses_nothing_to_ship_and_a_long_reference(shipping):
     assert outcome(lambda: shipping.ship_order(HOME, ())) == invalid("items")
     long_reference = "r" * 101
