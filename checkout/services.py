@@ -41,7 +41,7 @@ from shop.observability.metrics import CARTS_CONVERTED, ORDERS_FAILED, ORDERS_PL
 from shop.pricing import PricedCart, cart_priced
 from shop.tasks import enqueue, running_eagerly
 
-from .compensation import NOT_CHARGED, order_compensate
+from .compensation import order_compensate
 from .errors import CartEmpty, CheckoutInProgress, IdempotencyKeyReused
 from .models import CheckoutLock, Order, OrderLine
 from .selectors import order_get, order_result
@@ -345,8 +345,8 @@ def _order_fail(
     if charge_id:
         undone = order_compensate(order=order, charge_id=charge_id, cancel_shipment=cancel_shipment)
         shown = _error_saying(shown, f"{shown.message} {undone.customer_message}")
-    elif not isinstance(error, ShopError):
-        shown = _error_saying(shown, f"{shown.message} {NOT_CHARGED}")
+    # Without a charge id nothing is said about the money: a charge that failed with no answer
+    # (or crashed) may still have been made.
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.status != Order.Status.PENDING:

@@ -83,6 +83,7 @@ def test_shipping_down_is_a_503_page_and_the_charge_is_voided(client, fakes, vis
     response = client.post("/cart/checkout", FORM)
     assert response.status_code == 503
     assert "shipping service is not answering" in response.content.decode()
+    assert "Your card has not been charged." in response.content.decode()  # voided: true
     assert fakes.payment.voids and fakes.cart.get_cart(visitor).size == 1
 
 
