@@ -31,24 +31,40 @@ MONEY_RETURNED = (
 )
 
 
+MAYBE_CHARGED = (
+    "If your card was charged, the money will be returned to you: our staff have been told and "
+    "are seeing to it."
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Compensation:
     # True when no money stays taken: the charge was voided (or there was none).
     money_back: bool
     # What staff must still do by hand; empty when everything was undone.
     staff_notes: tuple[str, ...]
+    # False when it is not known whether the card was charged (nor could that be undone).
+    charge_known: bool = True
 
     @property
     def customer_message(self) -> str:
-        return NOT_CHARGED if self.money_back else MONEY_RETURNED
+        if self.money_back:
+            return NOT_CHARGED
+        return MONEY_RETURNED if self.charge_known else MAYBE_CHARGED
 
 
-def order_compensate(*, order: Order, charge_id: str, cancel_shipment: bool) -> Compensation:
+def order_compensate(
+    *, order: Order, charge_id: str, cancel_shipment: bool, charge_unknown: bool = False
+) -> Compensation:
     """Voids the charge and, when a shipment may exist, cancels it (by the order id it shipped
     under); flags the order for staff with whatever could not be undone. Both calls are safe to
-    repeat, so the recovery and a late checkout may compensate the same order."""
+    repeat, so the recovery and a late checkout may compensate the same order.
+
+    charge_unknown: the card may have been charged but the charge id never reached the order
+    (the Charge answer was lost, or the process died): the charge is voided by the order id it
+    was asked under, which also forbids a charge still on its way."""
     notes = []
-    money_back = True
+    money_back = charge_known = True
     if charge_id:
         why = _attempt(lambda: payment_client().void(charge_id), order, f"voiding {charge_id}")
         if why is not None:
@@ -56,6 +72,17 @@ def order_compensate(*, order: Order, charge_id: str, cancel_shipment: bool) -> 
             notes.append(
                 f"The charge {charge_id} could NOT be voided ({why}): refund it by hand with "
                 "the payment processor; the customer was told the money will be returned."
+            )
+    elif charge_unknown:
+        key = str(order.pk)
+        why = _attempt(lambda: payment_client().void_by_key(key), order, "voiding by its key")
+        if why is not None:
+            money_back = charge_known = False
+            notes.append(
+                f"Whether the card was charged is unknown: the charge made under the key {key} "
+                f"(if any) could NOT be voided ({why}). Look the key up with the payment "
+                "service and refund any charge by hand; the customer was told the money will "
+                "be returned."
             )
     if cancel_shipment:
         reference = str(order.pk)
@@ -69,7 +96,7 @@ def order_compensate(*, order: Order, charge_id: str, cancel_shipment: bool) -> 
             )
     if notes:
         order_flag(order_id=str(order.pk), note=" ".join(notes))
-    return Compensation(money_back=money_back, staff_notes=tuple(notes))
+    return Compensation(money_back=money_back, staff_notes=tuple(notes), charge_known=charge_known)
 
 
 def order_flag(*, order_id: str, note: str) -> None:

@@ -40,8 +40,11 @@ def order_pending_recover(*, order_id: str) -> bool:
         failure_reason=INTERRUPTED,
         updated_at=timezone.now(),
     )
-    if failed and order.charge_id:
-        undone = order_compensate(order=order, charge_id=order.charge_id, cancel_shipment=True)
+    if failed:
+        # Without a charge id the process may have died between the charge and recording it.
+        undone = order_compensate(
+            order=order, charge_id=order.charge_id, cancel_shipment=True, charge_unknown=True
+        )
         Order.objects.filter(pk=order.pk).update(
             failure_reason=f"{INTERRUPTED} {undone.customer_message}"
         )

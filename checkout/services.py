@@ -273,7 +273,9 @@ def _order_complete(*, order: Order, cart: dto.Cart, card: dto.CreditCard) -> dt
             Money(order.total, order.currency), card, idempotency_key=order_id
         )
     except Exception as exc:
-        raise _order_fail(order=order, error=exc) from exc
+        # A refusal took no money; after no answer (or a crash) a charge may have been made.
+        unknown = not isinstance(exc, ShopError) or exc.kind == "unavailable"
+        raise _order_fail(order=order, error=exc, charge_unknown=unknown) from exc
     Order.objects.filter(pk=order.pk).update(charge_id=charge_id, updated_at=timezone.now())
     tracking_id = None
     try:
@@ -330,7 +332,12 @@ def _order_counted(order: Order) -> None:
 
 
 def _order_fail(
-    *, order: Order, error: Exception, charge_id: str | None = None, cancel_shipment: bool = False
+    *,
+    order: Order,
+    error: Exception,
+    charge_id: str | None = None,
+    cancel_shipment: bool = False,
+    charge_unknown: bool = False,
 ) -> ShopError:
     """Compensates what was done (compensation.py), records the failure, and returns the error
     to show, which says truthfully whether the customer was charged."""
@@ -342,11 +349,14 @@ def _order_fail(
             "We could not complete your order because of a problem on our side. "
             "Please try again shortly."
         )
-    if charge_id:
-        undone = order_compensate(order=order, charge_id=charge_id, cancel_shipment=cancel_shipment)
+    if charge_id or charge_unknown:
+        undone = order_compensate(
+            order=order,
+            charge_id=charge_id or "",
+            cancel_shipment=cancel_shipment,
+            charge_unknown=charge_unknown,
+        )
         shown = _error_saying(shown, f"{shown.message} {undone.customer_message}")
-    # Without a charge id nothing is said about the money: a charge that failed with no answer
-    # (or crashed) may still have been made.
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.status != Order.Status.PENDING:

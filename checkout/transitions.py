@@ -108,10 +108,12 @@ def order_cancel(*, order_id: str) -> Order:
         order.save(update_fields=["status", "failure_reason", "updated_at"])
     # Cancelled first, then undone (no lock held across the calls): a checkout that wakes up
     # now can no longer mark the order paid.
-    if order.charge_id:
-        undone = order_compensate(order=order, charge_id=order.charge_id, cancel_shipment=True)
-        if undone.staff_notes:
-            raise ServiceUnavailable("The order is cancelled, but " + " ".join(undone.staff_notes))
+    # Without a charge id the checkout may have died between the charge and recording it.
+    undone = order_compensate(
+        order=order, charge_id=order.charge_id, cancel_shipment=True, charge_unknown=True
+    )
+    if undone.staff_notes:
+        raise ServiceUnavailable("The order is cancelled, but " + " ".join(undone.staff_notes))
     return order
 
 

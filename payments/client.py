@@ -47,6 +47,11 @@ class PaymentClient(Protocol):
         """Gives the money back (compensation when a later checkout step fails)."""
         ...
 
+    def void_by_key(self, idempotency_key: str) -> None:
+        """Voids whatever was charged under the key (nothing, when no charge was made) and
+        forbids the key: for a caller that never learnt the charge's transaction id."""
+        ...
+
     def refund(self, transaction_id: str) -> None:
         """Gives the whole captured amount back (staff refunds); refunding again changes
         nothing."""
@@ -100,6 +105,11 @@ class GrpcPaymentClient(RemoteClient):
         # Voiding twice changes nothing, so a lost answer may be retried.
         request = admin_pb.VoidRequest(transaction_id=transaction_id)
         self.admin.call("Void", request)
+
+    def void_by_key(self, idempotency_key: str) -> None:
+        # Repeating it changes nothing: safe to retry.
+        request = admin_pb.VoidByKeyRequest(idempotency_key=idempotency_key)
+        self.admin.call("VoidByKey", request)
 
     def refund(self, transaction_id: str) -> None:
         # Refunding twice changes nothing (see services.payment_refund): safe to retry.

@@ -45,3 +45,11 @@ class ChargeInProgress(Conflict):
 
 class ChargeStateInvalid(PreconditionFailed):
     code = "charge_state_invalid"
+
+
+class ChargeKeyVoided(PreconditionFailed):
+    code = "charge_key_voided"
+    default_message = (
+        "This payment was cancelled before it was made (its Idempotency-Key was voided), so no "
+        "money was taken. Use a new key for a new payment."
+    )

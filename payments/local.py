@@ -16,5 +16,8 @@ class LocalPaymentClient:
     def void(self, transaction_id: str) -> None:
         services.payment_void(transaction_id=transaction_id)
 
+    def void_by_key(self, idempotency_key: str) -> None:
+        services.charge_void_by_key(idempotency_key=idempotency_key)
+
     def refund(self, transaction_id: str) -> None:
         services.payment_refund(transaction_id=transaction_id)

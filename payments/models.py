@@ -64,3 +64,15 @@ class Charge(models.Model):
 
     def get_brand_display(self) -> str:
         return BRAND_NAMES.get(self.brand, self.brand)
+
+
+class VoidedKey(models.Model):
+    """An idempotency key whose charge was voided without its transaction id (VoidByKey): no
+    charge may be made under it any more, so a Charge still on its way when the caller gave up
+    is refused instead of taking money nobody will record."""
+
+    key = models.CharField(max_length=255, primary_key=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

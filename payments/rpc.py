@@ -1,5 +1,6 @@
 """gRPC shims of the Payment service: hipstershop.PaymentService (the original's Charge) and
-boutique.PaymentAdminService (Void and Refund, which the original lacks). Translate and delegate.
+boutique.PaymentAdminService (Void, VoidByKey and Refund, which the original lacks). Translate
+and delegate.
 """
 
 import dataclasses
@@ -38,6 +39,12 @@ class PaymentServicer(Servicer, pb_grpc.PaymentServiceServicer):
 class PaymentAdminServicer(Servicer, admin_pb_grpc.PaymentAdminServiceServicer):
     def Void(self, request, context):
         charge = services.charge_void(charge_id=request.transaction_id)
+        return admin_pb.ChargeStatus(transaction_id=str(charge.id), status=charge.status)
+
+    def VoidByKey(self, request, context):
+        charge = services.charge_void_by_key(idempotency_key=request.idempotency_key)
+        if charge is None:
+            return admin_pb.ChargeStatus(status="none")
         return admin_pb.ChargeStatus(transaction_id=str(charge.id), status=charge.status)
 
     def Refund(self, request, context):

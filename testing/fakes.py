@@ -137,7 +137,10 @@ class FakePayment:
         self.today = today or date.today()
         self.charges: list[FakeCharge] = []
         self.voids: list[str] = []
+        self.voided_keys: set[str] = set()
         self.down = False
+        # Charges are made but their answers never arrive (a timeout after the money moved).
+        self.answers_lost = False
         self.void_down = False
         # Seconds a charge takes, like a real gateway's round trip (widens races in tests).
         self.latency = 0.0
@@ -159,10 +162,14 @@ class FakePayment:
                 if earlier.amount != amount or earlier.last4 != number[-4:]:
                     raise Conflict("This idempotency key was used for another payment.")
                 return earlier.transaction_id
+            if key in self.voided_keys:
+                raise PreconditionFailed("This payment was cancelled before it was made.")
             self._check(amount, card, number)
             charge = FakeCharge(str(uuid.uuid4()), amount, number[-4:], key)
             self.charges.append(charge)
-            return charge.transaction_id
+        if self.answers_lost:
+            raise FakeServiceDown("The payment service is not answering right now.")
+        return charge.transaction_id
 
     def _check(self, amount: Money, card: CreditCard, number: str) -> None:
         if amount.amount <= 0:
@@ -194,6 +201,15 @@ class FakePayment:
             if not charge.voided:
                 charge.voided = True
                 self.voids.append(transaction_id)
+
+    def void_by_key(self, idempotency_key: str) -> None:
+        if self.void_down:
+            raise FakeServiceDown("The payment service is not answering right now.")
+        with self._lock:
+            self.voided_keys.add(idempotency_key)
+            charge = next((c for c in self.charges if c.idempotency_key == idempotency_key), None)
+        if charge is not None and not charge.refunded:
+            self.void(charge.transaction_id)
 
     def refund(self, transaction_id: str) -> None:
         if self.down:

@@ -12,7 +12,7 @@ import redis
 from django.utils import timezone
 
 from checkout import services, tasks, transitions
-from checkout.compensation import MONEY_RETURNED, NOT_CHARGED
+from checkout.compensation import MAYBE_CHARGED, MONEY_RETURNED, NOT_CHARGED
 from checkout.models import Order
 from checkout.services import ORDER_RECOVER_TASK, RECOVERY_AFTER, order_place
 from shop.errors import ServiceUnavailable
@@ -95,6 +95,40 @@ def test_a_refused_shipment_has_nothing_to_cancel(fakes, address, card):
     assert not Order.objects.get().needs_attention
 
 
+def test_a_charge_whose_answer_was_lost_is_voided_by_the_order_id(fakes, address, card):
+    fakes.cart.add_item(USER, "66VCHSJNUP", 1)
+    fakes.payment.answers_lost = True
+    with pytest.raises(ServiceUnavailable) as excinfo:
+        place(address, card)
+    assert NOT_CHARGED in excinfo.value.message
+    order = Order.objects.get()
+    (charge,) = fakes.payment.charges
+    assert order.status == "failed" and order.charge_id == ""
+    assert charge.idempotency_key == str(order.pk) and charge.voided
+    assert not order.needs_attention
+
+
+def test_an_unknown_charge_that_cannot_be_voided_is_neither_denied_nor_claimed(
+    fakes, address, card
+):
+    fakes.cart.add_item(USER, "66VCHSJNUP", 1)
+    fakes.payment.answers_lost = True
+    fakes.payment.void_down = True
+    with pytest.raises(ServiceUnavailable) as excinfo:
+        place(address, card)
+    assert MAYBE_CHARGED in excinfo.value.message and NOT_CHARGED not in excinfo.value.message
+    order = Order.objects.get()
+    assert order.needs_attention and f"the key {order.pk}" in order.attention_note
+
+
+def test_a_declined_card_is_not_voided(fakes, address, card):
+    fakes.cart.add_item(USER, "66VCHSJNUP", 1)
+    fakes.payment.today = fakes.payment.today.replace(year=2040)  # the card has expired
+    with pytest.raises(Exception, match="expired"):
+        place(address, card)
+    assert not fakes.payment.voided_keys and not Order.objects.get().needs_attention
+
+
 # --- recovery ------------------------------------------------------------------------------
 
 
@@ -107,6 +141,18 @@ def test_the_orders_own_recovery_resolves_it_if_its_process_died(fakes, address,
     order.refresh_from_db()
     assert order.status == "failed" and fakes.payment.voids == [order.charge_id]
     assert fakes.shipping.cancelled == {order.tracking_id}
+    assert order.failure_reason.endswith(NOT_CHARGED) and not order.needs_attention
+
+
+def test_the_recovery_voids_a_charge_its_order_never_recorded(fakes, address, card):
+    fakes.cart.add_item(USER, "L9ECAV7KIM", 1)
+    order = Order.objects.get(pk=place(address, card).order_id)
+    # As a process killed between the charge and recording its id would have left it.
+    Order.objects.update(status="pending", charge_id="", tracking_id="")
+    tasks.order_recover(str(order.pk))
+    order.refresh_from_db()
+    (charge,) = fakes.payment.charges
+    assert order.status == "failed" and charge.voided
     assert order.failure_reason.endswith(NOT_CHARGED) and not order.needs_attention
 
 

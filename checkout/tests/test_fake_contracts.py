@@ -122,6 +122,17 @@ def test_payment_void_and_refund(payment):
     assert outcome(lambda: payment.void(refunded)) == ("precondition", ())
 
 
+def test_payment_void_by_key_voids_the_keyed_charge_and_forbids_the_key(payment):
+    charged = payment.charge(EUR_10, VISA, idempotency_key="order-lost-answer")
+    payment.void_by_key("order-lost-answer")
+    payment.void_by_key("order-lost-answer")  # again: nothing changes
+    assert outcome(lambda: payment.refund(charged)) == ("precondition", ())  # it was voided
+
+    payment.void_by_key("order-never-charged")  # no charge under it: the key is forbidden
+    late = lambda: payment.charge(EUR_10, VISA, idempotency_key="order-never-charged")  # noqa: E731
+    assert outcome(late) == ("precondition", ())
+
+
 # --- cart -------------------------------------------------------------------------------------
 
 

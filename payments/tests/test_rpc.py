@@ -8,6 +8,7 @@ import pytest
 
 from payments.cards import CardExpired
 from payments.client import GrpcPaymentClient
+from payments.errors import ChargeKeyVoided
 from payments.models import Charge
 from payments.services import ChargeStateInvalid
 from payments.tests.conftest import card
@@ -86,3 +87,21 @@ def test_refund_over_grpc(grpc_server):
     with pytest.raises(grpc.RpcError) as excinfo:
         admin.Void(admin_pb.VoidRequest(transaction_id="nope"), timeout=5)
     assert excinfo.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_void_by_key_over_grpc_voids_the_keyed_charge_and_refuses_a_late_one(grpc_server):
+    address = grpc_server("payments")
+    client = GrpcPaymentClient(address)
+    transaction_id = client.charge(USD_20, card(), idempotency_key="order-answer-lost")
+    admin = admin_pb_grpc.PaymentAdminServiceStub(grpc.insecure_channel(address))
+    status = admin.VoidByKey(admin_pb.VoidByKeyRequest(idempotency_key="order-answer-lost"))
+    assert (status.transaction_id, status.status) == (transaction_id, "voided")
+
+    nothing = admin.VoidByKey(admin_pb.VoidByKeyRequest(idempotency_key="order-never-charged"))
+    assert (nothing.transaction_id, nothing.status) == ("", "none")
+    with pytest.raises(ChargeKeyVoided):  # a Charge still on its way when the caller gave up
+        client.charge(USD_20, card(), idempotency_key="order-never-charged")
+    assert not Charge.objects.filter(idempotency_key="order-never-charged").exists()
+    with pytest.raises(grpc.RpcError) as excinfo:
+        admin.VoidByKey(admin_pb.VoidByKeyRequest(idempotency_key=" "), timeout=5)
+    assert excinfo.value.code() == grpc.StatusCode.INVALID_ARGUMENT

@@ -20,7 +20,7 @@ RETRIED_METHODS: dict[str, tuple[str, ...]] = {
     "hipstershop.CartService": ("GetCart", "EmptyCart"),
     "boutique.CartLineService": ("SetQuantity", "RemoveItem"),
     # Not Charge (PaymentService): only a charge with an idempotency key may run twice.
-    "boutique.PaymentAdminService": ("Void", "Refund"),
+    "boutique.PaymentAdminService": ("Void", "Refund", "VoidByKey"),
     # Not ShipOrder: only a shipment with an order reference may run twice.
     "hipstershop.ShippingService": ("GetQuote",),
     # Cancelling a cancelled shipment changes nothing.

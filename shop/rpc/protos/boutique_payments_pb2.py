@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'shop/rpc/protos/boutique_payments.proto\x12\x08\x62outique\"%\n\x0bVoidRequest\x12\x16\n\x0etransaction_id\x18\x01 \x01(\t\"\'\n\rRefundRequest\x12\x16\n\x0etransaction_id\x18\x01 \x01(\t\"6\n\x0c\x43hargeStatus\x12\x16\n\x0etransaction_id\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t2\x8b\x01\n\x13PaymentAdminService\x12\x37\n\x04Void\x12\x15.boutique.VoidRequest\x1a\x16.boutique.ChargeStatus\"\x00\x12;\n\x06Refund\x12\x17.boutique.RefundRequest\x1a\x16.boutique.ChargeStatus\"\x00\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'shop/rpc/protos/boutique_payments.proto\x12\x08\x62outique\"%\n\x0bVoidRequest\x12\x16\n\x0etransaction_id\x18\x01 \x01(\t\"+\n\x10VoidByKeyRequest\x12\x17\n\x0fidempotency_key\x18\x01 \x01(\t\"\'\n\rRefundRequest\x12\x16\n\x0etransaction_id\x18\x01 \x01(\t\"6\n\x0c\x43hargeStatus\x12\x16\n\x0etransaction_id\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t2\xce\x01\n\x13PaymentAdminService\x12\x37\n\x04Void\x12\x15.boutique.VoidRequest\x1a\x16.boutique.ChargeStatus\"\x00\x12;\n\x06Refund\x12\x17.boutique.RefundRequest\x1a\x16.boutique.ChargeStatus\"\x00\x12\x41\n\tVoidByKey\x12\x1a.boutique.VoidByKeyRequest\x1a\x16.boutique.ChargeStatus\"\x00\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,10 +33,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_VOIDREQUEST']._serialized_start=53
   _globals['_VOIDREQUEST']._serialized_end=90
-  _globals['_REFUNDREQUEST']._serialized_start=92
-  _globals['_REFUNDREQUEST']._serialized_end=131
-  _globals['_CHARGESTATUS']._serialized_start=133
-  _globals['_CHARGESTATUS']._serialized_end=187
-  _globals['_PAYMENTADMINSERVICE']._serialized_start=190
-  _globals['_PAYMENTADMINSERVICE']._serialized_end=329
+  _globals['_VOIDBYKEYREQUEST']._serialized_start=92
+  _globals['_VOIDBYKEYREQUEST']._serialized_end=135
+  _globals['_REFUNDREQUEST']._serialized_start=137
+  _globals['_REFUNDREQUEST']._serialized_end=176
+  _globals['_CHARGESTATUS']._serialized_start=178
+  _globals['_CHARGESTATUS']._serialized_end=232
+  _globals['_PAYMENTADMINSERVICE']._serialized_start=235
+  _globals['_PAYMENTADMINSERVICE']._serialized_end=441
 # @@protoc_insertion_point(module_scope)

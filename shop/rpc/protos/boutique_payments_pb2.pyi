@@ -10,6 +10,12 @@ class VoidRequest(_message.Message):
     transaction_id: str
     def __init__(self, transaction_id: _Optional[str] = ...) -> None: ...
 
+class VoidByKeyRequest(_message.Message):
+    __slots__ = ("idempotency_key",)
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    idempotency_key: str
+    def __init__(self, idempotency_key: _Optional[str] = ...) -> None: ...
+
 class RefundRequest(_message.Message):
     __slots__ = ("transaction_id",)
     TRANSACTION_ID_FIELD_NUMBER: _ClassVar[int]

@@ -44,6 +44,11 @@ class PaymentAdminServiceStub:
                 request_serializer=shop_dot_rpc_dot_protos_dot_boutique__payments__pb2.RefundRequest.SerializeToString,
                 response_deserializer=shop_dot_rpc_dot_protos_dot_boutique__payments__pb2.ChargeStatus.FromString,
                 _registered_method=True)
+        self.VoidByKey = channel.unary_unary(
+                '/boutique.PaymentAdminService/VoidByKey',
+                request_serializer=shop_dot_rpc_dot_protos_dot_boutique__payments__pb2.VoidByKeyRequest.SerializeToString,
+                response_deserializer=shop_dot_rpc_dot_protos_dot_boutique__payments__pb2.ChargeStatus.FromString,
+                _registered_method=True)
 
 
 class PaymentAdminServiceServicer:
@@ -63,6 +68,16 @@ class PaymentAdminServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VoidByKey(self, request, context):
+        """Voids the charge made under an idempotency key, when the caller never learnt its
+        transaction id (the Charge answer was lost, or the caller died). Forbids the key from
+        then on, so a Charge still on its way is refused rather than made. Without a charge the
+        answer has an empty transaction_id and status "none". Repeating it changes nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PaymentAdminServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -74,6 +89,11 @@ def add_PaymentAdminServiceServicer_to_server(servicer, server):
             'Refund': grpc.unary_unary_rpc_method_handler(
                     servicer.Refund,
                     request_deserializer=shop_dot_rpc_dot_protos_dot_boutique__payments__pb2.RefundRequest.FromString,
+                    response_serializer=shop_dot_rpc_dot_protos_dot_boutique__payments__pb2.ChargeStatus.SerializeToString,
+            ),
+            'VoidByKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.VoidByKey,
+                    request_deserializer=shop_dot_rpc_dot_protos_dot_boutique__payments__pb2.VoidByKeyRequest.FromString,
                     response_serializer=shop_dot_rpc_dot_protos_dot_boutique__payments__pb2.ChargeStatus.SerializeToString,
             ),
     }
@@ -130,6 +150,33 @@ class PaymentAdminService:
             target,
             '/boutique.PaymentAdminService/Refund',
             shop_dot_rpc_dot_protos_dot_boutique__payments__pb2.RefundRequest.SerializeToString,
+            shop_dot_rpc_dot_protos_dot_boutique__payments__pb2.ChargeStatus.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VoidByKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/boutique.PaymentAdminService/VoidByKey',
+            shop_dot_rpc_dot_protos_dot_boutique__payments__pb2.VoidByKeyRequest.SerializeToString,
             shop_dot_rpc_dot_protos_dot_boutique__payments__pb2.ChargeStatus.FromString,
             options,
             channel_credentials,
