@@ -81,6 +81,7 @@ def problem_exception_handler(exc, context) -> Response | None:
             detail=exc.message,
             code=exc.code,
             errors=exc.fields,
+            headers={"Retry-After": str(exc.retry_after)} if exc.retry_after else None,
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
