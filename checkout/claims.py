@@ -2,8 +2,8 @@
 that already answers for it, or is refused because another checkout of the same cart came first,
 or records its own pending order (services.order_place then charges it).
 
-Two lock rows in `CheckoutLock`, always taken in this order: the submission's key, then its cart
-(the cart owner's user id). The key's lock keeps identical submissions to one order; the cart's
+Two lock rows in `CheckoutLock`: the submission's key and its cart (the cart owner's user id),
+taken together in one statement. The key's lock keeps identical submissions to one order; the cart's
 lock keeps every submission of one cart, whatever it differs in (e-mail, address, card,
 Idempotency-Key, storefront, REST or gRPC), to at most one order that charges. The partial unique
 constraints `one_pending_order_per_key` and `one_pending_order_per_cart` hold the same in the
@@ -62,8 +62,7 @@ def order_claim(
     """The order that already answers for the key, or a new pending one: (order, created).
     Raises CartCheckoutInProgress or CartAlreadyOrdered when another checkout of the cart came
     first (see _cart_buyer)."""
-    _lock(key)
-    _lock(_cart_lock_key(user_id))
+    _lock(key, _cart_lock_key(user_id))
     existing = latest_order(keyed_orders(key, derived=derived), window)
     if existing is not None:
         return existing, False
@@ -91,9 +90,11 @@ def order_claim(
         raise CartCheckoutInProgress(retry_after=RETRY_AFTER_SECONDS) from exc
 
 
-def _lock(key: str) -> None:
-    CheckoutLock.objects.get_or_create(key=key)
-    CheckoutLock.objects.select_for_update().get(key=key)
+def _lock(*keys: str) -> None:
+    """Locks the keys' rows (created when missing), in the order of their keys, so two claims
+    that share a row never wait for each other crosswise."""
+    CheckoutLock.objects.bulk_create([CheckoutLock(key=key) for key in keys], ignore_conflicts=True)
+    list(CheckoutLock.objects.select_for_update().filter(key__in=keys).order_by("key"))
 
 
 def _cart_lock_key(user_id: str) -> str:
