@@ -100,7 +100,7 @@ def test_the_order_page_needs_its_token(client, fakes, visitor):
 def test_a_second_checkout_of_the_cart_shows_the_first_until_it_is_decided(client, fakes, visitor):
     """Another submission of the cart (here another e-mail) while the first is being charged:
     no second charge, a page that reloads itself into the first order's page, which reloads
-    itself while the order is pending and stops once it is decided."""
+    itself while the order is pending and stops once it is decided (here: failed)."""
     fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
     client.post("/cart/checkout", FORM)
     order = Order.objects.get()
@@ -115,9 +115,10 @@ def test_a_second_checkout_of_the_cart_shows_the_first_until_it_is_decided(clien
     response = client.get(order_path)
     assert response["Refresh"] == "2" and "reloads itself" in response.content.decode()
 
-    Order.objects.filter(pk=order.pk).update(status=Order.Status.PAID)
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.FAILED)
     response = client.get(order_path)
     assert response.status_code == 200 and "Refresh" not in response
+    assert "try again from your cart" in response.content.decode()
 
 
 def test_a_second_checkout_of_a_cart_just_bought_shows_that_order(client, fakes, visitor):
