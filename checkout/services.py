@@ -3,7 +3,8 @@ actions in transitions.py, the post-order work in post_order.py and recovery.py)
 
 `order_place` follows the original's steps through the service clients only (so each service may
 run in-process or behind gRPC), but never takes money without a recorded order, voids the charge
-when a later step fails, and places at most one order per submission however often it arrives.
+when a later step fails, and places at most one order per submission however often it arrives,
+and one at a time per cart however its submissions differ (checkout/claims.py).
 """
 
 from __future__ import annotations
