@@ -45,6 +45,16 @@ def latest_order(orders, window: timedelta | None) -> Order | None:
     return orders.order_by("-created_at").first()
 
 
+def stale_checkouts(*, user_id: str, older_than: timedelta) -> list[str]:
+    """Ids of the cart's orders pending for longer than any live checkout runs: their process
+    died, and until they are recovered they hold the cart."""
+    cutoff = timezone.now() - older_than
+    stale = Order.objects.filter(
+        user_id=user_id, status=Order.Status.PENDING, updated_at__lt=cutoff
+    )
+    return [str(order_id) for order_id in stale.values_list("pk", flat=True)]
+
+
 @transaction.atomic
 def order_claim(
     *,

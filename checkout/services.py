@@ -42,10 +42,11 @@ from shop.observability.metrics import CARTS_CONVERTED, ORDERS_FAILED, ORDERS_PL
 from shop.pricing import PricedCart, cart_priced
 from shop.tasks import enqueue, running_eagerly
 
-from .claims import RETRY_AFTER_SECONDS, keyed_orders, latest_order, order_claim
+from .claims import RETRY_AFTER_SECONDS, keyed_orders, latest_order, order_claim, stale_checkouts
 from .compensation import order_compensate
 from .errors import CartEmpty, CheckoutInProgress, IdempotencyKeyReused
 from .models import Order
+from .recovery import order_pending_recover
 from .selectors import order_get, order_result
 from .transitions import transition_apply
 
@@ -105,6 +106,10 @@ def order_place(
     # An order of this cart that empties it after this instant bought what is read here.
     cart_read_at = timezone.now()
     cart = cart_client().get_cart(user_id)
+    # A dead checkout of this cart holds it until its recovery task runs; the embedded shop has
+    # no worker to run it, so the next submission recovers it (idempotent, as the task).
+    for order_id in stale_checkouts(user_id=user_id, older_than=RECOVERY_AFTER):
+        order_pending_recover(order_id=order_id)
 
     if idempotency_key:
         key, window = _sha256(f"client-key\n{idempotency_key}"), None

@@ -4,8 +4,10 @@ and charges nothing. The real races run on PostgreSQL (test_postgres.py); here e
 race is set up in turn."""
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from checkout.errors import CartAlreadyOrdered, CartCheckoutInProgress, CheckoutInProgress
@@ -123,3 +125,14 @@ def test_rest_answers_409_problems_with_retry_after(fakes, address, card):
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] == "cart_checkout_in_progress"
     assert len(fakes.payment.charges) == 1
+
+
+def test_a_dead_checkout_of_the_cart_is_recovered_by_the_next_submission(fakes, address, card):
+    """Its process died a while ago (pending past RECOVERY_AFTER): failed, its charge voided, and
+    the cart is free again, with no worker needed (the embedded shop has none)."""
+    dead = in_flight(fakes, address, card)
+    Order.objects.filter(pk=dead).update(updated_at=timezone.now() - timedelta(minutes=2))
+    placed = place(address, card, email="eve@example.com")
+    assert Order.objects.get(pk=dead).status == Order.Status.FAILED
+    assert fakes.payment.voids == [Order.objects.get(pk=dead).charge_id]
+    assert Order.objects.get(pk=placed.order_id).status == Order.Status.PAID
