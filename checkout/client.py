@@ -40,7 +40,10 @@ class CheckoutClient(Protocol):
         email: str,
         credit_card: CreditCard,
     ) -> OrderResult:
-        """Places the cart's order, at most once however often the same submission arrives."""
+        """Places the cart's order, at most once however often the same submission arrives.
+        Another submission of a cart being checked out or just bought is refused with a
+        `concurrent` error (CartCheckoutInProgress, CartAlreadyOrdered; Retry-After when
+        waiting helps)."""
         ...
 
     def place_customer_order(
@@ -53,7 +56,8 @@ class CheckoutClient(Protocol):
         credit_card: CreditCard,
     ) -> CustomerOrder:
         """place_order, answered with the customer's view of the order. Errors the customer can
-        fix carry per-field messages (`fields`)."""
+        fix carry per-field messages (`fields`). When another submission of the cart came first,
+        the answer is its order, `pending` while it is still being checked out."""
         ...
 
     def customer_order(self, order_id: str, access_token: str) -> CustomerOrder:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shop.errors import Conflict, NotFound, PreconditionFailed
+from shop.errors import Concurrent, Conflict, NotFound, PreconditionFailed
 
 
 class CartEmpty(PreconditionFailed):
@@ -23,11 +23,41 @@ class IdempotencyKeyReused(Conflict):
     )
 
 
-class CheckoutInProgress(Conflict):
+class AnotherCheckoutFirst(Concurrent):
+    """A checkout of the same cart came first. `order_id` names its order, for the cart's owner
+    (the storefront shows it); it stays in this process, never crossing the gRPC seam."""
+
+    code = "another_checkout_first"
+
+    def __init__(self, message: str | None = None, *, order_id: str = "", **options):
+        super().__init__(message, **options)
+        self.order_id = order_id
+
+
+class CheckoutInProgress(AnotherCheckoutFirst):
+    """This same submission (same key) is still running elsewhere."""
+
     code = "checkout_in_progress"
     default_message = (
-        "Your order is still being processed. Please wait a moment and reload the page."
+        "Your order is still being processed. Please wait a few seconds and try again."
     )
+
+
+class CartCheckoutInProgress(AnotherCheckoutFirst):
+    """Another submission (other key: other e-mail, address, card...) is checking this cart out."""
+
+    code = "cart_checkout_in_progress"
+    default_message = (
+        "This cart is already being checked out by another submission. Please wait a few "
+        "seconds: if that checkout fails, you can try again."
+    )
+
+
+class CartAlreadyOrdered(AnotherCheckoutFirst):
+    """Another submission's order bought this cart after this one had read it."""
+
+    code = "cart_already_ordered"
+    default_message = "This cart's items were ordered moments ago by another submission."
 
 
 class InvalidTransition(Conflict):

@@ -72,6 +72,12 @@ class Order(models.Model):
                 condition=models.Q(status="pending"),
                 name="one_pending_order_per_key",
             ),
+            # One checkout of a cart at a time, whatever its submissions differ in (claims.py).
+            models.UniqueConstraint(
+                fields=["user_id"],
+                condition=models.Q(status="pending"),
+                name="one_pending_order_per_cart",
+            ),
             models.CheckConstraint(condition=models.Q(total__gte=0), name="total_not_negative"),
         ]
 
@@ -98,8 +104,9 @@ class OrderLine(models.Model):
 
 
 class CheckoutLock(models.Model):
-    """One row per checkout key, locked with SELECT ... FOR UPDATE for the instant in which a
-    submission looks for an existing order and, finding none, records a pending one."""
+    """One row per checkout key and one per cart, locked with SELECT ... FOR UPDATE for the
+    instant in which a submission looks for an existing order and, finding none, records a
+    pending one (checkout/claims.py)."""
 
     key = models.CharField(max_length=64, primary_key=True)
     created_at = models.DateTimeField(auto_now_add=True)

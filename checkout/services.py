@@ -3,7 +3,8 @@ actions in transitions.py, the post-order work in post_order.py and recovery.py)
 
 `order_place` follows the original's steps through the service clients only (so each service may
 run in-process or behind gRPC), but never takes money without a recorded order, voids the charge
-when a later step fails, and places at most one order per submission however often it arrives.
+when a later step fails, and places at most one order per submission however often it arrives,
+and one at a time per cart however its submissions differ (checkout/claims.py).
 """
 
 from __future__ import annotations
@@ -41,9 +42,11 @@ from shop.observability.metrics import CARTS_CONVERTED, ORDERS_FAILED, ORDERS_PL
 from shop.pricing import PricedCart, cart_priced
 from shop.tasks import enqueue, running_eagerly
 
+from .claims import RETRY_AFTER_SECONDS, keyed_orders, latest_order, order_claim, stale_checkouts
 from .compensation import order_compensate
 from .errors import CartEmpty, CheckoutInProgress, IdempotencyKeyReused
-from .models import CheckoutLock, Order, OrderLine
+from .models import Order
+from .recovery import order_pending_recover
 from .selectors import order_get, order_result
 from .transitions import transition_apply
 
@@ -53,8 +56,9 @@ logger = logging.getLogger(__name__)
 # checkout while their order has not emptied the cart; once it has, a repeat that finds the cart
 # empty is shown that order, and a refilled cart is a new purchase.
 REPLAY_WINDOW = timedelta(minutes=10)
-# How long a duplicate submit waits for the first one to finish before answering "in progress".
-IN_FLIGHT_WAIT_SECONDS = 30.0
+# How long a duplicate submit waits for the first one to finish before answering "in progress"
+# (with a Retry-After): short, so that resubmits never hold request threads for long.
+IN_FLIGHT_WAIT_SECONDS = 2.0
 # The post-order work (checkout/tasks.py), queued by this name once an order is paid. The name is
 # the one the task always had, so messages already queued still find it.
 ORDER_COMPLETED_TASK = "checkout.tasks.order_completed"
@@ -86,6 +90,9 @@ def order_place(
     idempotency_key: str | None = None,
 ) -> dto.OrderResult:
     """Places the cart's order, or returns the order this same submission already placed.
+    One cart makes at most one order at a time: a submission that differs in anything is
+    refused while another checkout of the cart is in flight or has just bought it
+    (checkout/claims.py).
 
     idempotency_key: the client's own key (REST `Idempotency-Key`); replaying it with the same
     request returns the same order at any later time, with another request is a Conflict.
@@ -96,7 +103,13 @@ def order_place(
     # Judged without surrounding spaces (shop.addresses), so stored and fingerprinted so too.
     address = address_strip(address=address)
     fingerprint = _fingerprint(user_id, user_currency, address, email, credit_card)
+    # An order of this cart that empties it after this instant bought what is read here.
+    cart_read_at = timezone.now()
     cart = cart_client().get_cart(user_id)
+    # A dead checkout of this cart holds it until its recovery task runs; the embedded shop has
+    # no worker to run it, so the next submission recovers it (idempotent, as the task).
+    for order_id in stale_checkouts(user_id=user_id, older_than=RECOVERY_AFTER):
+        order_pending_recover(order_id=order_id)
 
     if idempotency_key:
         key, window = _sha256(f"client-key\n{idempotency_key}"), None
@@ -105,22 +118,24 @@ def order_place(
         key, window = _sha256(f"{fingerprint}\n{json.dumps(items)}"), REPLAY_WINDOW
     else:
         # A repeat of a submission that already succeeded (its order emptied the cart).
-        earlier = _latest_order(
+        earlier = latest_order(
             Order.objects.filter(user_id=user_id, request_fingerprint=fingerprint), REPLAY_WINDOW
         )
         if earlier is None:
             raise CartEmpty()
         return _outcome(earlier)
 
-    existing = _latest_order(_keyed(key, derived=not idempotency_key), window)
+    existing = latest_order(keyed_orders(key, derived=not idempotency_key), window)
     if existing is None:
         if not cart.items:
             raise CartEmpty()
         priced = _price(cart=cart, currency=user_currency, address=address)
-        order, created = _order_claim(
+        order, created = order_claim(
             key=key,
             derived=not idempotency_key,
             window=window,
+            replay_window=REPLAY_WINDOW,
+            cart_read_at=cart_read_at,
             fingerprint=fingerprint,
             user_id=user_id,
             email=email,
@@ -184,20 +199,6 @@ def _fingerprint(
     return _sha256(json.dumps(submitted, sort_keys=True))
 
 
-def _keyed(key: str, *, derived: bool):
-    orders = Order.objects.filter(idempotency_key=key)
-    return orders.filter(cart_emptied_at__isnull=True) if derived else orders
-
-
-def _latest_order(orders, window: timedelta | None) -> Order | None:
-    """The newest order that still answers for its key: failed attempts do not (the customer
-    may try again once the cause is fixed); derived keys only within their window."""
-    orders = orders.exclude(status=Order.Status.FAILED)
-    if window is not None:
-        orders = orders.filter(created_at__gte=timezone.now() - window)
-    return orders.order_by("-created_at").first()
-
-
 def _price(*, cart: dto.Cart, currency: str, address: dto.Address) -> PricedCart:
     """The cart priced by the one rule the cart page shows (shop.pricing), so the customer is
     charged exactly what was shown; a product no longer sold stops the checkout."""
@@ -214,52 +215,6 @@ def _price(*, cart: dto.Cart, currency: str, address: dto.Address) -> PricedCart
         convert=currency_client().convert,
         shipping_usd=quote_usd,
     )
-
-
-@transaction.atomic
-def _order_claim(
-    *,
-    key: str,
-    derived: bool,
-    window: timedelta | None,
-    fingerprint: str,
-    user_id: str,
-    email: str,
-    address: dto.Address,
-    priced: PricedCart,
-) -> tuple[Order, bool]:
-    """In one short transaction holding the key's lock row: the order that already answers for
-    the key, or a new pending one. Returns (order, created)."""
-    CheckoutLock.objects.get_or_create(key=key)
-    CheckoutLock.objects.select_for_update().get(key=key)
-    existing = _latest_order(_keyed(key, derived=derived), window)
-    if existing is not None:
-        return existing, False
-    order = Order.objects.create(
-        user_id=user_id,
-        email=email.strip(),
-        street_address=address.street_address,
-        city=address.city,
-        state=address.state,
-        country=address.country,
-        zip_code=address.zip_code,
-        currency=priced.total.currency,
-        shipping_cost=priced.shipping.amount,
-        total=priced.total.amount,
-        idempotency_key=key,
-        request_fingerprint=fingerprint,
-    )
-    OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            product_id=line.product_id,
-            product_name=line.product.name,
-            quantity=line.quantity,
-            unit_price=line.unit_price.amount,
-        )
-        for line in priced.lines
-    )
-    return order, True
 
 
 def _order_complete(*, order: Order, cart: dto.Cart, card: dto.CreditCard) -> dto.OrderResult:
@@ -380,12 +335,13 @@ def _error_saying(error: ShopError, message: str) -> ShopError:
 
 
 def _outcome(order: Order) -> dto.OrderResult:
-    """What a duplicate submit answers: the first submit's result once it has one."""
+    """What a duplicate submit answers: the first submit's result if it has one within
+    IN_FLIGHT_WAIT_SECONDS, else "in progress" (the client asks again after Retry-After)."""
     deadline = time.monotonic() + IN_FLIGHT_WAIT_SECONDS
     while order.status == Order.Status.PENDING:
         if time.monotonic() >= deadline:
-            raise CheckoutInProgress()
-        time.sleep(0.05)
+            raise CheckoutInProgress(order_id=str(order.pk), retry_after=RETRY_AFTER_SECONDS)
+        time.sleep(0.1)
         order = order_get(order_id=str(order.pk))
     if order.status == Order.Status.FAILED:
         raise _ERROR_BY_KIND.get(order.failure_kind, ServiceUnavailable)(order.failure_reason)

@@ -81,6 +81,7 @@ def problem_exception_handler(exc, context) -> Response | None:
             detail=exc.message,
             code=exc.code,
             errors=exc.fields,
+            headers={"Retry-After": str(exc.retry_after)} if exc.retry_after else None,
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -189,8 +190,9 @@ _PROBLEMS = {
     403: ("Forbidden", "Authenticated, but not allowed to do this (e.g. not staff).",
           "permission_denied", "You do not have permission to perform this action."),
     404: ("NotFound", "No such resource.", "not_found", "Not found."),
-    409: ("Conflict", "The Idempotency-Key (or a shipment's reference) "
-          "was used before with another body.",
+    409: ("Conflict", "The Idempotency-Key (or a shipment's reference) was used before with "
+          "another body; or another request on the same thing came first (e.g. a checkout of "
+          "the same cart): retry after `Retry-After` seconds when it is sent.",
           "idempotency_key_reused", "This Idempotency-Key was used for a different request."),
     415: ("UnsupportedMediaType", "The body is not `application/json`.",
           "unsupported_media_type", 'Unsupported media type "text/plain" in request.'),
@@ -204,6 +206,12 @@ _PROBLEMS = {
 
 _HEADERS = {
     401: {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "`Token`."}},
+    409: {
+        "Retry-After": {
+            "schema": {"type": "integer"},
+            "description": "Seconds to wait, when waiting may help.",
+        }
+    },
     429: {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
 }
 

@@ -32,6 +32,8 @@ KINDS: dict[str, Kind] = {
         Kind("invalid", 400, grpc.StatusCode.INVALID_ARGUMENT, 422, "Invalid input"),
         Kind("not_found", 404, grpc.StatusCode.NOT_FOUND, 404, "Not found"),
         Kind("conflict", 409, grpc.StatusCode.ALREADY_EXISTS, 409, "Conflict"),
+        # Another request on the same thing (e.g. a checkout of the same cart) came first.
+        Kind("concurrent", 409, grpc.StatusCode.ABORTED, 409, "Another request came first"),
         Kind("precondition", 422, grpc.StatusCode.FAILED_PRECONDITION, 422, "Cannot do that now"),
         Kind("declined", 402, grpc.StatusCode.INVALID_ARGUMENT, 422, "Payment refused"),
         Kind("unavailable", 503, grpc.StatusCode.UNAVAILABLE, 503, "Temporarily unavailable"),
@@ -41,6 +43,7 @@ _KIND_BY_GRPC_STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: "invalid",
     grpc.StatusCode.NOT_FOUND: "not_found",
     grpc.StatusCode.ALREADY_EXISTS: "conflict",
+    grpc.StatusCode.ABORTED: "concurrent",
     grpc.StatusCode.FAILED_PRECONDITION: "precondition",
     grpc.StatusCode.UNAVAILABLE: "unavailable",
     grpc.StatusCode.DEADLINE_EXCEEDED: "unavailable",
@@ -61,10 +64,18 @@ class ShopError(Exception):
             raise TypeError(f"{cls.__name__}.kind {cls.kind!r} is not one of {sorted(KINDS)}")
         _BY_CODE[cls.code] = cls
 
-    def __init__(self, message: str | None = None, *, fields: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        fields: dict[str, list[str]] | None = None,
+        retry_after: int | None = None,
+    ):
         self.message = message or self.default_message
         # Per-field problems, e.g. {"quantity": ["Must be between 1 and 10."]}.
         self.fields = fields or {}
+        # Seconds after which the same request may succeed (REST `Retry-After`).
+        self.retry_after = retry_after
         super().__init__(self.message)
 
     @property
@@ -88,6 +99,12 @@ class Conflict(ShopError):
     kind = "conflict"
     code = "conflict"
     default_message = "This conflicts with an earlier request."
+
+
+class Concurrent(ShopError):
+    kind = "concurrent"
+    code = "concurrent"
+    default_message = "Another request on the same thing came first. Please try again shortly."
 
 
 class PreconditionFailed(ShopError):
@@ -136,6 +153,7 @@ def error_from_grpc(
             "invalid": InvalidArgument,
             "not_found": NotFound,
             "conflict": Conflict,
+            "concurrent": Concurrent,
             "precondition": PreconditionFailed,
             "unavailable": ServiceUnavailable,
         }[kind]

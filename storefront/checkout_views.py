@@ -27,6 +27,10 @@ FIX_THE_FIELDS = "Please correct the highlighted fields."
 # error's code crosses the gRPC seam, so this holds with a remote payment service too.)
 CARD_FIELD = "credit_card_number"
 REFUSAL_FIELDS = {"card_expired": "credit_card_expiration_year"}
+# A checkout still running (this submission's twin, or another one of the same cart) is shown on
+# a page that reloads itself every this many seconds until the order is paid or failed.
+REFRESH_SECONDS = 2
+PENDING = "pending"
 
 
 @storefront_form
@@ -48,6 +52,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
             raise  # ShopErrorPageMiddleware renders its page (503, 422 for an empty cart...)
         _show_at_fields(form, error)
         return _form_page(request, form, message=FIX_THE_FIELDS, status=error.spec.page_status)
+    if order.status == PENDING:
+        # Another submission of this cart is checking it out: its order page, once decided.
+        response = _order_page(request, "storefront/checkout/processing.html", order, status=202)
+        response["Refresh"] = f"{REFRESH_SECONDS}; url={order.access_path}"
+        return response
     return _order_page(request, "storefront/checkout/confirmation.html", order)
 
 
@@ -86,10 +95,15 @@ def _summary(request: HttpRequest, currency: str) -> PricedCart | None:
 @require_safe
 def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
     order = checkout_client().customer_order(str(order_id), request.GET.get("token", ""))
-    return _order_page(request, "storefront/checkout/order_detail.html", order)
+    response = _order_page(request, "storefront/checkout/order_detail.html", order)
+    if order.status == PENDING:
+        response["Refresh"] = str(REFRESH_SECONDS)  # until the checkout has decided
+    return response
 
 
-def _order_page(request: HttpRequest, template: str, order: CustomerOrder) -> HttpResponse:
+def _order_page(
+    request: HttpRequest, template: str, order: CustomerOrder, *, status: int = 200
+) -> HttpResponse:
     context = {
         "order": order,
         "lines": [
@@ -100,4 +114,6 @@ def _order_page(request: HttpRequest, template: str, order: CustomerOrder) -> Ht
         "total": order.total.format(),
         "order_path": order.access_path,
     }
-    return render_page(request, template, context, currency=visitor_currency(request))
+    return render_page(
+        request, template, context, currency=visitor_currency(request), status=status
+    )

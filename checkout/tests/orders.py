@@ -24,11 +24,13 @@ def make_order(
 ) -> Order:
     """`fields`: any other column (user_id, email, failure_kind, failure_reason...)."""
     total = sum(Decimal(price) * quantity for _, _, quantity, price in lines) + Decimal(shipping)
+    count = Order.objects.count()
+    # A cart of its own per order: the database allows one pending order per cart.
     columns = dict(
-        user_id="visitor", email="ada@example.com", street_address="1 Main St",
+        user_id=f"visitor-{count}", email="ada@example.com", street_address="1 Main St",
         city="Springfield", country="United States", zip_code="62701", currency=currency,
         shipping_cost=Decimal(shipping), total=total, status=status, charge_id=charge_id,
-        tracking_id=tracking_id, idempotency_key=f"key-{Order.objects.count()}",
+        tracking_id=tracking_id, idempotency_key=f"key-{count}",
     )  # fmt: skip
     order = Order.objects.create(**(columns | fields))
     OrderLine.objects.bulk_create(

@@ -147,3 +147,37 @@ def test_per_field_messages_arrive_from_a_remote_checkout(grpc_server):
     assert set(local.value.fields) == {"email", "city", "credit_card_expiration_month"}
     assert remote.value.fields == local.value.fields
     assert remote.value.message == local.value.message
+
+
+def test_another_checkout_of_a_cart_in_flight_is_aborted_with_a_retry_hint(stub, fakes):
+    fakes.cart.add_item("grpc-user", "66VCHSJNUP", 1)
+    first = stub.PlaceOrder(request(), timeout=10).order.order_id
+    Order.objects.filter(pk=first).update(status=Order.Status.PENDING)  # still being charged
+    fakes.cart.add_item("grpc-user", "66VCHSJNUP", 1)
+    other = request()
+    other.email = "eve@example.com"
+    with pytest.raises(grpc.RpcError) as excinfo:
+        stub.PlaceOrder(other, timeout=10)
+    assert excinfo.value.code() == grpc.StatusCode.ABORTED
+    assert "already being checked out" in excinfo.value.details()
+    metadata = dict(excinfo.value.trailing_metadata())
+    assert metadata["shop-error-code"] == "cart_checkout_in_progress"
+    assert metadata["shop-retry-after"] == "2"
+    assert Order.objects.count() == 1 and len(fakes.payment.charges) == 1
+
+
+def test_the_storefront_is_answered_with_the_order_that_came_first(grpc_server, fakes, card):
+    from shop.dto import Address
+
+    client = GrpcCheckoutClient(grpc_server("checkout"))
+    fakes.cart.add_item("customer", "66VCHSJNUP", 1)
+    arguments = dict(user_id="customer", user_currency="EUR", email="ada@example.com",
+                     address=Address("1 Main St", "Springfield", "IL", "United States", "62701"),
+                     credit_card=card)  # fmt: skip
+    first = client.place_customer_order(**arguments)
+    Order.objects.filter(pk=first.order_id).update(status=Order.Status.PENDING)
+    fakes.cart.add_item("customer", "66VCHSJNUP", 1)
+    answer = client.place_customer_order(**(arguments | {"email": "eve@example.com"}))
+    assert (answer.order_id, answer.status) == (first.order_id, "pending")
+    assert answer.access_path == first.access_path
+    assert len(fakes.payment.charges) == 1

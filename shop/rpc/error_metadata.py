@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 
 ERROR_CODE_KEY = "shop-error-code"
 ERROR_FIELDS_KEY = "shop-error-fields"
+# Seconds after which the same call may succeed (the error's `retry_after`), as REST's Retry-After.
+RETRY_AFTER_KEY = "shop-retry-after"
 # Far below gRPC's default 8 KiB limit on a response's metadata: past it the client would get
 # RESOURCE_EXHAUSTED instead of the error. Larger fields stay behind; message and code still cross.
 MAX_FIELDS_BYTES = 4096
@@ -23,6 +25,8 @@ MAX_FIELDS_BYTES = 4096
 
 def error_to_metadata(error: ShopError) -> tuple[tuple[str, str], ...]:
     metadata = [(ERROR_CODE_KEY, error.code)]
+    if error.retry_after:
+        metadata.append((RETRY_AFTER_KEY, str(error.retry_after)))
     if error.fields:
         # json.dumps escapes non-ASCII: a plain metadata value must be printable ASCII.
         encoded = json.dumps(error.fields, default=str, separators=(",", ":"))
@@ -40,7 +44,11 @@ def error_from_metadata(
 ) -> ShopError | None:
     """The domain error behind a failed call's status and trailing metadata (see
     shop.errors.error_from_grpc)."""
-    return error_from_grpc(status, details, metadata.get(ERROR_CODE_KEY), _fields(metadata))
+    error = error_from_grpc(status, details, metadata.get(ERROR_CODE_KEY), _fields(metadata))
+    retry_after = metadata.get(RETRY_AFTER_KEY, "")
+    if error is not None and retry_after.isdigit():
+        error.retry_after = int(retry_after)
+    return error
 
 
 def _fields(metadata: Mapping[str, str]) -> dict[str, list[str]]:

@@ -6,6 +6,7 @@ from currency.services import UnsupportedCurrency
 from shop.api import problem_exception_handler
 from shop.errors import (
     KINDS,
+    Concurrent,
     NotFound,
     PreconditionFailed,
     ServiceUnavailable,
@@ -19,6 +20,7 @@ def test_every_kind_maps_to_http_grpc_and_page():
         "invalid": (400, grpc.StatusCode.INVALID_ARGUMENT, 422),
         "not_found": (404, grpc.StatusCode.NOT_FOUND, 404),
         "conflict": (409, grpc.StatusCode.ALREADY_EXISTS, 409),
+        "concurrent": (409, grpc.StatusCode.ABORTED, 409),
         "precondition": (422, grpc.StatusCode.FAILED_PRECONDITION, 422),
         "declined": (402, grpc.StatusCode.INVALID_ARGUMENT, 422),
         "unavailable": (503, grpc.StatusCode.UNAVAILABLE, 503),
@@ -41,6 +43,7 @@ def test_grpc_status_without_code_falls_back_to_the_kind():
         PreconditionFailed
     )
     assert type(error_from_grpc(grpc.StatusCode.UNAVAILABLE, "x", None)) is ServiceUnavailable
+    assert type(error_from_grpc(grpc.StatusCode.ABORTED, "x", None)) is Concurrent
     assert error_from_grpc(grpc.StatusCode.INTERNAL, "x", None) is None
 
 
@@ -53,3 +56,11 @@ def test_domain_error_becomes_a_problem_document():
     assert response.data["code"] == "unsupported_currency"
     assert "XXX" in response.data["detail"]
     assert response.data["errors"] == {"currency": ["'XXX' is not a supported currency code."]}
+
+
+def test_an_error_that_clears_by_itself_says_when_to_retry():
+    request = APIRequestFactory().post("/api/v1/x")
+    response = problem_exception_handler(Concurrent(retry_after=2), {"request": request})
+    assert (response.status_code, response["Retry-After"]) == (409, "2")
+    response = problem_exception_handler(Concurrent(), {"request": request})
+    assert "Retry-After" not in response

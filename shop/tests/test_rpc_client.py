@@ -11,7 +11,7 @@ from importlib import import_module
 import grpc
 import pytest
 
-from shop.errors import InvalidArgument, NotFound, ServiceUnavailable
+from shop.errors import Concurrent, InvalidArgument, NotFound, ServiceUnavailable
 from shop.rpc import retry
 from shop.rpc.client import RemoteClient, close_channels
 from shop.rpc.codegen import proto_files
@@ -78,14 +78,16 @@ class Hanging(pb_grpc.CurrencyServiceServicer):
 class Refusing(Servicer, pb_grpc.CurrencyServiceServicer):
     """Raises domain errors through our Servicer wrapper, as every app's servicer does."""
 
+    def GetSupportedCurrencies(self, request, context):
+        raise NotFound("Nothing here.")
+
     def Convert(self, request, context):
+        if request.to_code == "BUSY":
+            raise Concurrent("Someone came first.", retry_after=3)
         raise InvalidArgument(
             "Please correct the highlighted fields.",
             fields={"to_code": ["Pick a currency.", "Три буквы."], "from": ["Required."]},
         )
-
-    def GetSupportedCurrencies(self, request, context):
-        raise NotFound("Nothing here.")
 
 
 @pytest.fixture
@@ -184,6 +186,15 @@ def test_per_field_messages_cross_the_seam(serve):
     with pytest.raises(NotFound) as excinfo:
         client.call("GetSupportedCurrencies", pb.Empty())
     assert excinfo.value.fields == {}
+
+
+def test_a_retry_hint_crosses_the_seam(serve):
+    address = serve(Refusing(), pb_grpc.add_CurrencyServiceServicer_to_server)
+    with pytest.raises(Concurrent, match="came first") as excinfo:
+        CurrencyClient(address, deadline=10).call(
+            "Convert", pb.CurrencyConversionRequest(to_code="BUSY")
+        )
+    assert excinfo.value.retry_after == 3
 
 
 def test_malformed_fields_from_a_foreign_server_are_ignored(serve):

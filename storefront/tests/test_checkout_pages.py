@@ -10,7 +10,7 @@ from checkout.models import Order
 from shop import registry
 from shop.errors import InvalidArgument
 from storefront.tests.support import DownCart
-from testing.fakes import FakeCart, FakePayment, FakeShipping
+from testing.fakes import FakeCart, FakePayment, FakeServiceDown, FakeShipping
 from testing.fixtures import FORM, VISA
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +95,43 @@ def test_the_order_page_needs_its_token(client, fakes, visitor):
     assert response.status_code == 200 and order.tracking_id in response.content.decode()
     assert client.get(f"/order/{order.id}?token=guess").status_code == 404
     assert client.get(f"/order/{order.id}").status_code == 404
+
+
+def test_a_second_checkout_of_the_cart_shows_the_first_until_it_is_decided(client, fakes, visitor):
+    """Another submission of the cart (here another e-mail) while the first is being charged:
+    no second charge, a page that reloads itself into the first order's page, which reloads
+    itself while the order is pending and stops once it is decided (here: failed)."""
+    fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
+    client.post("/cart/checkout", FORM)
+    order = Order.objects.get()
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.PENDING, cart_emptied_at=None)
+    fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
+
+    response = client.post("/cart/checkout", FORM | {"email": "eve@example.com"})
+    order_path = f"/order/{order.id}?token={order.access_token}"
+    assert response.status_code == 202 and response["Refresh"] == f"2; url={order_path}"
+    assert "Your order is being processed" in response.content.decode()
+    assert Order.objects.count() == 1 and len(fakes.payment.charges) == 1
+    response = client.get(order_path)
+    assert response["Refresh"] == "2" and "reloads itself" in response.content.decode()
+
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.FAILED)
+    response = client.get(order_path)
+    assert response.status_code == 200 and "Refresh" not in response
+    assert "try again from your cart" in response.content.decode()
+
+
+def test_a_second_checkout_of_a_cart_just_bought_shows_that_order(client, fakes, visitor):
+    def cart_service_down(user_id):
+        raise FakeServiceDown()
+
+    fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
+    fakes.cart.empty_cart = cart_service_down  # the order is paid, the cart still full
+    client.post("/cart/checkout", FORM)
+    response = client.post("/cart/checkout", FORM | {"email": "eve@example.com"})
+    order = Order.objects.get()
+    assert response.status_code == 200 and str(order.id) in response.content.decode()
+    assert len(fakes.payment.charges) == 1
 
 
 def test_checkout_buys_the_cart_the_storefront_filled(client, catalog):

@@ -1,0 +1,165 @@
+"""Claiming a checkout: the one short transaction in which a submission either finds the order
+that already answers for it, or is refused because another checkout of the same cart came first,
+or records its own pending order (services.order_place then charges it).
+
+Two lock rows in `CheckoutLock`: the submission's key and its cart (the cart owner's user id),
+taken together in one statement. The key's lock keeps identical submissions to one order; the cart's
+lock keeps every submission of one cart, whatever it differs in (e-mail, address, card,
+Idempotency-Key, storefront, REST or gRPC), to at most one order that charges. The partial unique
+constraints `one_pending_order_per_key` and `one_pending_order_per_cart` hold the same in the
+database, should a database without row locks (SQLite) let two claims through.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from shop import dto
+from shop.pricing import PricedCart
+
+from .errors import CartAlreadyOrdered, CartCheckoutInProgress
+from .models import CheckoutLock, Order, OrderLine
+from .selectors import SOLD
+
+# What a client that lost the race for its cart is told to wait before asking again: about the
+# time a checkout takes (charge and shipment).
+RETRY_AFTER_SECONDS = 2
+
+
+def keyed_orders(key: str, *, derived: bool):
+    orders = Order.objects.filter(idempotency_key=key)
+    return orders.filter(cart_emptied_at__isnull=True) if derived else orders
+
+
+def latest_order(orders, window: timedelta | None) -> Order | None:
+    """The newest order that still answers for its key: failed attempts do not (the customer
+    may try again once the cause is fixed); derived keys only within their window."""
+    orders = orders.exclude(status=Order.Status.FAILED)
+    if window is not None:
+        orders = orders.filter(created_at__gte=timezone.now() - window)
+    return orders.order_by("-created_at").first()
+
+
+def stale_checkouts(*, user_id: str, older_than: timedelta) -> list[str]:
+    """Ids of the cart's orders pending for longer than any live checkout runs: their process
+    died, and until they are recovered they hold the cart."""
+    cutoff = timezone.now() - older_than
+    stale = Order.objects.filter(
+        user_id=user_id, status=Order.Status.PENDING, updated_at__lt=cutoff
+    )
+    return [str(order_id) for order_id in stale.values_list("pk", flat=True)]
+
+
+@transaction.atomic
+def order_claim(
+    *,
+    key: str,
+    derived: bool,
+    window: timedelta | None,
+    replay_window: timedelta,
+    cart_read_at: datetime,
+    fingerprint: str,
+    user_id: str,
+    email: str,
+    address: dto.Address,
+    priced: PricedCart,
+) -> tuple[Order, bool]:
+    """The order that already answers for the key, or a new pending one: (order, created).
+    Raises CartCheckoutInProgress or CartAlreadyOrdered when another checkout of the cart came
+    first (see _cart_buyer)."""
+    _lock(key, _cart_lock_key(user_id))
+    existing = latest_order(keyed_orders(key, derived=derived), window)
+    if existing is not None:
+        return existing, False
+    bought = _cart_buyer(user_id=user_id, cart_read_at=cart_read_at, replay_window=replay_window)
+    if bought is not None:
+        if derived and bought.request_fingerprint == fingerprint:
+            return bought, False  # this very submission, which emptied the cart meanwhile
+        raise CartAlreadyOrdered(
+            f"This cart's items were ordered moments ago by another submission: order "
+            f"{bought.pk}. Nothing more was charged.",
+            order_id=str(bought.pk),
+        )
+    try:
+        with transaction.atomic():
+            return _order_create(
+                key=key,
+                fingerprint=fingerprint,
+                user_id=user_id,
+                email=email,
+                address=address,
+                priced=priced,
+            ), True
+    except IntegrityError as exc:
+        # Only without row locks: the constraints stopped a second pending order of the cart.
+        raise CartCheckoutInProgress(retry_after=RETRY_AFTER_SECONDS) from exc
+
+
+def _lock(*keys: str) -> None:
+    """Locks the keys' rows (created when missing), in the order of their keys, so two claims
+    that share a row never wait for each other crosswise."""
+    CheckoutLock.objects.bulk_create([CheckoutLock(key=key) for key in keys], ignore_conflicts=True)
+    list(CheckoutLock.objects.select_for_update().filter(key__in=keys).order_by("key"))
+
+
+def _cart_lock_key(user_id: str) -> str:
+    # Lock keys are sha256 hex digests; this one cannot equal a submission's key, whose digest
+    # covers other text.
+    return hashlib.sha256(f"cart\n{user_id}".encode()).hexdigest()
+
+
+def _cart_buyer(*, user_id: str, cart_read_at: datetime, replay_window: timedelta) -> Order | None:
+    """Under the cart's lock, the order that already bought what this submission read, if any:
+    paid and not yet emptied the cart (or its emptying failed), or emptied it after this
+    submission read it. CartCheckoutInProgress when an order of this cart is in flight."""
+    orders = Order.objects.filter(user_id=user_id)
+    in_flight = orders.filter(status=Order.Status.PENDING).first()
+    if in_flight is not None:
+        raise CartCheckoutInProgress(order_id=str(in_flight.pk), retry_after=RETRY_AFTER_SECONDS)
+    return (
+        orders.filter(status__in=SOLD, created_at__gte=timezone.now() - replay_window)
+        .filter(Q(cart_emptied_at__isnull=True) | Q(cart_emptied_at__gte=cart_read_at))
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _order_create(
+    *,
+    key: str,
+    fingerprint: str,
+    user_id: str,
+    email: str,
+    address: dto.Address,
+    priced: PricedCart,
+) -> Order:
+    order = Order.objects.create(
+        user_id=user_id,
+        email=email.strip(),
+        street_address=address.street_address,
+        city=address.city,
+        state=address.state,
+        country=address.country,
+        zip_code=address.zip_code,
+        currency=priced.total.currency,
+        shipping_cost=priced.shipping.amount,
+        total=priced.total.amount,
+        idempotency_key=key,
+        request_fingerprint=fingerprint,
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            product_id=line.product_id,
+            product_name=line.product.name,
+            quantity=line.quantity,
+            unit_price=line.unit_price.amount,
+        )
+        for line in priced.lines
+    )
+    return order
