@@ -100,6 +100,14 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded shop's threads write concurrently (checkouts): a DEFERRED transaction that
+    # reads first and writes later cannot wait for the lock and fails at once with "database is
+    # locked"; IMMEDIATE takes the write lock at BEGIN, where SQLite waits up to `timeout`
+    # seconds. WAL lets pages be read while an order is being written.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis backs the cache, sessions and carts when REDIS_URL is set (it may carry a password).
