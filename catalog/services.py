@@ -51,8 +51,18 @@ DEMO_PRODUCTS = [
 ]  # fmt: skip
 
 
+# The original's picture file of each demo product. Pictures follow the original's path scheme,
+# so an original frontend shows its own images for our catalog; our storefront serves the same
+# paths with our illustrations (catalog/static/img/products/<name>.svg, storefront/pictures.py).
+DEMO_PICTURE_NAMES = {
+    "OLJCESPC7Z": "sunglasses", "66VCHSJNUP": "tank-top", "1YMWWN1N4O": "watch",
+    "L9ECAV7KIM": "loafers", "2ZYFJ3GM2N": "hairdryer", "0PUK6V6EV0": "candle-holder",
+    "LS4PSXUNUM": "salt-and-pepper-shakers", "9SIQT8TOJO": "bamboo-glass-jar", "6E92ZMYYFZ": "mug",
+}  # fmt: skip
+
+
 def demo_picture(product_id: str) -> str:
-    return f"/static/catalog/products/{product_id}.svg"
+    return f"/static/img/products/{DEMO_PICTURE_NAMES[product_id]}.jpg"
 
 
 def category_name(slug: str) -> str:

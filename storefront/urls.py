@@ -1,9 +1,10 @@
 """The storefront's routes: the original frontend's, plus category and search pages, the cart's
-per-line changes, the customer's order page and the counted ad click."""
+per-line changes, the customer's order page, the counted ad click and the original's picture
+paths."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from . import ad_views, cart_views, checkout_views, error_pages, views
+from . import ad_views, cart_views, checkout_views, error_pages, pictures, views
 
 # The checkout's routes keep the "checkout" namespace: the checkout service reverses the order
 # page's link by that name for its e-mails and API answers.
@@ -26,4 +27,10 @@ urlpatterns = [
     path("cart/empty", cart_views.empty, name="cart-empty"),
     path("", include((checkout_patterns, "checkout"))),
     path("ads/<int:ad_id>/click", ad_views.ad_click, name="ad-click"),
+    # The original's picture paths (static files would win if one existed under that name).
+    re_path(
+        r"^static/img/products/(?P<name>[A-Za-z0-9_-]{1,100})\.(?:jpe?g|png|gif|webp|svg)$",
+        pictures.product_picture,
+        name="product-picture",
+    ),
 ]

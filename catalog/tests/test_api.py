@@ -19,7 +19,7 @@ def test_product_detail_shape(client, demo):
         "id": "OLJCESPC7Z",
         "name": "Sunglasses",
         "description": response.json()["description"],
-        "picture": "http://testserver/static/catalog/products/OLJCESPC7Z.svg",
+        "picture": "http://testserver/static/img/products/sunglasses.jpg",
         "price": {"currency": "USD", "amount": "19.99"},
         "categories": ["accessories"],
     }
@@ -50,9 +50,7 @@ def test_pictures_and_page_links_follow_site_url_when_set(client, demo, settings
     page = client.get("/api/v1/products/", {"page_size": 4}).json()
     assert page["next"] == "https://shop.example.com/api/v1/products/?page=2&page_size=4"
     sunglasses = client.get("/api/v1/products/OLJCESPC7Z/").json()
-    assert sunglasses["picture"] == (
-        "https://shop.example.com/static/catalog/products/OLJCESPC7Z.svg"
-    )
+    assert sunglasses["picture"] == ("https://shop.example.com/static/img/products/sunglasses.jpg")
 
 
 def test_search_and_category(client, demo):

@@ -38,7 +38,7 @@ def test_seed_catalog_adds_generated_products_with_a_progress_bar(capsys):
     ids = Product.objects.values_list("pk", flat=True)
     assert all(re.fullmatch(r"[A-Z0-9]{10}", pk) for pk in ids)
     sample = selectors.product_search(query="", category="kitchen")
-    assert sample and all(p.picture.startswith("/static/catalog/products/") for p in sample)
+    assert sample and all(p.picture.startswith("/static/img/products/") for p in sample)
     assert Product.categories.through.objects.count() >= 250
 
 

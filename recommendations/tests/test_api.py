@@ -68,7 +68,7 @@ def test_the_widget_shows_cards_of_other_products(built, generous_deadline):
     assert "You may also like" in html
     assert html.count('class="product-card"') == 5
     assert 'href="/product/1YMWWN1N4O"' in html and ">Watch<" in html
-    assert "/static/catalog/products/1YMWWN1N4O.svg" in html
+    assert "/static/img/products/watch.jpg" in html
     assert f'href="/product/{MUG}"' not in html and f'href="/product/{JAR}"' not in html
 
 

@@ -50,7 +50,7 @@ def add_products(count: int, *, first: int = 0, category: str | None = None) -> 
             id=f"GEN{n:07d}",
             name=f"Generated item {n:03d}",
             description="A generated product for a larger catalog.",
-            picture="/static/catalog/products/OLJCESPC7Z.svg",
+            picture="/static/img/products/sunglasses.jpg",
             price_amount=Decimal("10.00") + n,
         )
         for n in range(first, first + count)

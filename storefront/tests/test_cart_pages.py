@@ -25,7 +25,7 @@ def test_add_then_view_with_prices_shipping_and_total(any_store, client):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Sunglasses" in html and "Mug" in html
-    assert "/static/catalog/products/OLJCESPC7Z.svg" in html
+    assert "/static/img/products/sunglasses.jpg" in html
     # 2 x $19.99 + $8.99 + $8.99 shipping
     assert "$19.99" in html and "$39.98" in html and "$8.99" in html and "$57.96" in html
     assert page.context["cart_size"] == 3

@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
+from catalog.services import demo_picture
 from shop import registry
 from shop.dto import CartItem
 from shop.middleware import CONTENT_SECURITY_POLICY
@@ -27,7 +28,7 @@ def test_home_shows_every_product_with_image_and_usd_price(client, shop_data, ca
     html = response.content.decode()
     for product_id in DEMO_IDS:
         assert f'href="/product/{product_id}"' in html
-        assert f'src="/static/catalog/products/{product_id}.svg"' in html
+        assert f'src="{demo_picture(product_id)}"' in html
     assert "$19.99" in html and "Salt &amp; Pepper Shakers" in html
     assert 'action="/setCurrency"' in html and 'href="/cart"' in html
     assert 'class="ad-slot"' in html
@@ -140,7 +141,7 @@ def test_product_page(client, shop_data, cart):
     html = response.content.decode()
     assert "<h1>Salt &amp; Pepper Shakers</h1>" in html
     assert "oak and glass shakers" in html
-    assert 'src="/static/catalog/products/LS4PSXUNUM.svg"' in html
+    assert 'src="/static/img/products/salt-and-pepper-shakers.jpg"' in html
     assert "$18.49" in html
     assert '<form class="add-to-cart" method="post" action="/cart">' in html
     assert '<input type="hidden" name="product_id" value="LS4PSXUNUM">' in html
