@@ -23,7 +23,9 @@ from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
 # Importing errors also registers their codes, so remote calls raise the ad service's own errors.
 from . import errors
-from .targets import is_shop_path
+from .targets import AD_CLICK_PARAMETER, is_shop_path
+
+__all__ = ["AD_CLICK_PARAMETER", "AdClient", "GrpcAdClient", "ad_client"]
 
 INT64_MAX = 2**63 - 1
 

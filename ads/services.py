@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import random
 import threading
@@ -31,14 +30,14 @@ from .counters import (
 )
 from .errors import AdNotFound, InvalidContextKeys
 from .models import Ad
-from .targets import is_shop_path, parse_context_keys, target_url
+from .targets import is_shop_path, parse_context_keys, target_url, tracked_url
 
 logger = logging.getLogger(__name__)
 
 MAX_ADS = 2
 MAX_CONTEXT_KEYS = 20
 MAX_CONTEXT_KEY_LENGTH = 100
-LIVE_ADS_CACHE_KEY = "ads:live:v1"
+LIVE_ADS_CACHE_KEY = "ads:live:v2"
 # Staff edits invalidate the cache at once; the timeout only bounds how late an ad whose
 # window opens on its own is first shown.
 LIVE_ADS_CACHE_SECONDS = 60
@@ -60,6 +59,8 @@ class LiveAd:
     context_keys: frozenset[str]
     active_from: datetime
     active_until: datetime | None
+    # Where the ad leads, with its click parameter (targets.tracked_url).
+    redirect_url: str = "/"
 
     def is_active(self, now: datetime) -> bool:
         return self.active_from <= now and (self.active_until is None or now < self.active_until)
@@ -109,6 +110,7 @@ def _live_ads_cached() -> list[LiveAd]:
                 context_keys=frozenset(parse_context_keys(row.context_keys)),
                 active_from=row.active_from,
                 active_until=row.active_until,
+                redirect_url=ad_redirect_url(row.pk, row.target),
             )
             for row in rows
         ]
@@ -151,10 +153,15 @@ def weighted_sample(ads: Sequence[T], *, k: int, rng: random.Random) -> list[T]:
     return chosen
 
 
-@functools.lru_cache(maxsize=4096)
-def click_url(ad_id: int) -> str:
-    # Remembered: resolving the URL pattern on every page view costs more than choosing ads.
-    return reverse("ad-click", args=[ad_id])
+def ad_redirect_url(ad_id: int, target: str) -> str:
+    """The ad's target page with its click parameter (`/product/OLJCESPC7Z?ad=7`): the original's
+    scheme, which an original frontend can follow and our storefront counts. A target that is
+    not a shop path (a row written around validation) goes through the click route instead,
+    which logs it and sends the customer home."""
+    url = target_url(target)
+    if not is_shop_path(url):
+        return reverse("ad-click", args=[ad_id])
+    return tracked_url(url, ad_id)
 
 
 def ads_select(*, context_keys: Sequence[str], rng: random.Random | None = None) -> list[dto.Ad]:
@@ -181,8 +188,7 @@ def _select(
     if chosen:
         AD_IMPRESSIONS.inc(len(chosen))
     _count_impressions({(IMPRESSIONS, ad.id): 1 for ad in chosen})
-    # The wire's redirect_url is our click URL, so every click is counted (docs/ads-...md).
-    return [dto.Ad(redirect_url=click_url(ad.id), text=ad.text) for ad in chosen]
+    return [dto.Ad(redirect_url=ad.redirect_url, text=ad.text) for ad in chosen]
 
 
 def ad_click(*, ad_id: int) -> str:

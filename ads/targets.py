@@ -4,7 +4,7 @@ click redirect (defence in depth against an open redirect)."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,9 @@ PRODUCT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 CONTEXT_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,49}")
 # Pages of the shop that are not the storefront: an ad never sends a customer there.
 NOT_STOREFRONT = ("/admin/", "/api/")
+# The query parameter that marks a visit as an ad's click (`/product/OLJCESPC7Z?ad=7`): the
+# storefront counts it and redirects to the page without it (storefront.middleware).
+AD_CLICK_PARAMETER = "ad"
 
 
 def is_shop_path(target: str) -> bool:
@@ -49,6 +52,19 @@ def validate_target(target: str) -> None:
 def target_url(target: str) -> str:
     """Where a click on the ad leads: the product page, or the path itself."""
     return target if target.startswith("/") else f"/product/{target}"
+
+
+def tracked_url(url: str, ad_id: int) -> str:
+    """`url` with the ad's click parameter: what an ad links to on the wire. An original
+    frontend follows it to its own page (the parameter is ignored there); ours counts it."""
+    parts = urlsplit(url)
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key != AD_CLICK_PARAMETER
+    ]
+    query.append((AD_CLICK_PARAMETER, str(ad_id)))
+    return urlunsplit(("", "", parts.path, urlencode(query), parts.fragment))
 
 
 def parse_context_keys(text: str) -> tuple[str, ...]:

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "storefront.middleware.ShopErrorPageMiddleware",
+    # A visit from an ad (`?ad=<id>`) counts the click, then redirects to the clean page.
+    "storefront.middleware.AdClickMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"

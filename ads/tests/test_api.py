@@ -21,7 +21,9 @@ def test_rest_returns_matching_ads_with_their_click_urls(client, demo_ads):
     jar = Ad.objects.get(name="Demo: glass jar")
     response = client.get("/api/v1/ads/", {"context_keys": "garden, kitchen"})
     assert response.status_code == 200
-    assert response.json() == {"ads": [{"text": jar.text, "redirect_url": f"/ads/{jar.pk}/click"}]}
+    assert response.json() == {
+        "ads": [{"text": jar.text, "redirect_url": f"/product/{jar.target}?ad={jar.pk}"}]
+    }
     assert len(client.get("/api/v1/ads/").json()["ads"]) == 2
 
 
@@ -86,7 +88,7 @@ def test_grpc_get_ads_over_a_real_channel(grpc_server, demo_ads):
     response = stub.GetAds(pb.AdRequest(context_keys=["footwear"]), timeout=5)
     loafers = Ad.objects.get(name="Demo: loafers")
     assert [(ad.text, ad.redirect_url) for ad in response.ads] == [
-        (loafers.text, f"/ads/{loafers.pk}/click")
+        (loafers.text, f"/product/{loafers.target}?ad={loafers.pk}")
     ]
     with pytest.raises(grpc.RpcError) as excinfo:
         stub.GetAds(pb.AdRequest(context_keys=["x" * 101]), timeout=5)

@@ -1,6 +1,7 @@
 import random
 from collections import Counter
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def ad_ids(ads) -> set[int]:
-    return {int(ad.redirect_url.split("/")[2]) for ad in ads}
+    return {int(parse_qs(urlsplit(ad.redirect_url).query)["ad"][0]) for ad in ads}
 
 
 @pytest.mark.parametrize("target", ["OLJCESPC7Z", "/cart", "/product/OLJCESPC7Z", "/?page=2"])
@@ -77,7 +78,7 @@ def test_matching_ads_are_chosen_and_link_to_their_click_url(demo_ads):
     kitchen = Ad.objects.get(name="Demo: glass jar")
     ads = ads_select(context_keys=["Kitchen", "unknown"])
     assert [(ad.text, ad.redirect_url) for ad in ads] == [
-        (kitchen.text, f"/ads/{kitchen.pk}/click")
+        (kitchen.text, f"/product/{kitchen.target}?ad={kitchen.pk}")
     ]
 
 
