@@ -20,7 +20,7 @@ class AdListView(APIView):
             OpenApiExample(
                 "One ad",
                 value={"ads": [{"text": "Vintage camera lens for sale. 20% off.",
-                                "redirect_url": "https://shop.example/ads/3/click/"}]},
+                                "redirect_url": "/product/66VCHSJNUP?ad=3"}]},
                 response_only=True,
             )
         ],

@@ -16,7 +16,8 @@ class AdQuerySerializer(serializers.Serializer):
 class AdSerializer(serializers.Serializer):
     text = serializers.CharField()
     redirect_url = serializers.CharField(
-        help_text="The ad's click URL in this shop: counts the click, then redirects to the target."
+        help_text="Where the ad leads: a page of this shop with the ad's click parameter "
+        "(`/product/OLJCESPC7Z?ad=3`); the storefront counts the visit as the ad's click."
     )
 
 
