@@ -10,15 +10,15 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from ads.client import AD_CLICK_PARAMETER, ad_client
-from shop.errors import NotFound, ServiceUnavailable, ShopError
+from shop.errors import NotFound, ShopError
 
 from .error_pages import shop_error_page
 
 logger = logging.getLogger(__name__)
 # Where an ad never leads (ads.targets): their requests are left alone.
 NOT_STOREFRONT = ("/admin/", "/api/", "/static/")
-# An ad id is a database id (int64): longer "ids" are not worth a call.
-AD_ID_MAX_DIGITS = 19
+# An ad id is a database id (int64): larger "ids" are not worth a call.
+AD_ID_MAX = 2**63 - 1
 
 
 class ShopErrorPageMiddleware:
@@ -51,12 +51,14 @@ class AdClickMiddleware:
         ):
             return self.get_response(request)
         ad_id = request.GET[AD_CLICK_PARAMETER]
-        if ad_id.isascii() and ad_id.isdigit() and len(ad_id) <= AD_ID_MAX_DIGITS:
+        digits = ad_id.isascii() and ad_id.isdigit() and len(ad_id) <= len(str(AD_ID_MAX))
+        if digits and int(ad_id) <= AD_ID_MAX:
             try:
                 ad_client().click(int(ad_id))
             except NotFound:
                 pass  # an ad deleted since the page was shown: the visit is still welcome
-            except ServiceUnavailable as error:
+            except ShopError as error:
+                # The ad service down or refusing: the visit still reaches its page, uncounted.
                 logger.warning("ad click %s not counted: %s", ad_id, error.message)
         query = request.GET.copy()
         query.pop(AD_CLICK_PARAMETER)

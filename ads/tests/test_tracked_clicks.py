@@ -7,6 +7,8 @@ from ads.counters import _local
 from ads.models import Ad
 from ads.services import ad_counters_flush, ads_select
 from ads.targets import tracked_url
+from shop import registry
+from shop.errors import ServiceUnavailable
 
 from .factories import AdFactory
 
@@ -53,7 +55,7 @@ def test_a_visit_from_an_ad_counts_its_click_and_redirects_to_the_clean_page(cli
     assert clicks(ad) == 2
 
 
-@pytest.mark.parametrize("value", ["999999", "x", "9" * 30, "-1", ""])
+@pytest.mark.parametrize("value", ["999999", "x", str(2**63), "9" * 5000, "-1", "", "١"])
 def test_an_unknown_or_malformed_ad_id_only_redirects(client, value):
     response = client.get(f"/cart?ad={value}")
     assert response.status_code == 302 and response["Location"] == "/cart"
@@ -68,3 +70,14 @@ def test_the_old_click_route_still_counts(client):
     ad = AdFactory(name="p", target="OLJCESPC7Z")
     assert client.get(f"/ads/{ad.pk}/click")["Location"] == "/product/OLJCESPC7Z"
     assert clicks(ad) == 1
+
+
+class DownAdService:
+    def click(self, ad_id: int) -> str:
+        raise ServiceUnavailable("The ad service is not answering.")
+
+
+def test_with_the_ad_service_down_the_visit_still_reaches_its_page(client):
+    with registry.override("ads", DownAdService()):
+        response = client.get("/product/OLJCESPC7Z?ad=7")
+    assert response.status_code == 302 and response["Location"] == "/product/OLJCESPC7Z"
