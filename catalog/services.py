@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from shop.errors import InvalidArgument
 from shop.money import InvalidMoney, Money
@@ -63,6 +64,13 @@ DEMO_PICTURE_NAMES = {
 
 def demo_picture(product_id: str) -> str:
     return f"/static/img/products/{DEMO_PICTURE_NAMES[product_id]}.jpg"
+
+
+def placeholder_picture(name: str) -> str:
+    """A picture path in the original's scheme named after the product, for a product that
+    comes without one: the storefront shows a placeholder labelled with the name there (or our
+    illustration, when the name is one of ours: "Mug")."""
+    return f"/static/img/products/{slugify(name)[:100] or 'product'}.jpg"
 
 
 def category_name(slug: str) -> str:
@@ -243,6 +251,8 @@ def _import_row(row: dict, reasons: list[str]) -> ImportedProduct | None:
     name = _text(row, "name", reasons, required=True, max_length=200)
     description = _text(row, "description", reasons, required=False, max_length=10_000)
     picture = _text(row, "picture", reasons, required=False, max_length=500)
+    if not picture and name:
+        picture = placeholder_picture(name)
     price = _import_price(row.get("priceUsd"), reasons)
     categories = _import_categories(row.get("categories", []), reasons)
     if reasons or price is None:

@@ -95,3 +95,14 @@ def test_the_migration_moves_old_demo_paths_to_the_original_scheme(tmp_path):
     pictures = dict(Product.objects.values_list("id", "picture"))
     assert pictures == {"OLJCESPC7Z": "/static/img/products/sunglasses.jpg",
                         "OWN0000001": "/static/own.svg"}  # fmt: skip
+
+
+def test_an_imported_product_without_a_picture_gets_a_placeholder_named_after_it(client, tmp_path):
+    row = {"id": "NOPIC00001", "name": "Camp Mug", "priceUsd": {"currencyCode": "USD", "units": 9}}
+    path = tmp_path / "products.json"
+    path.write_text(json.dumps({"products": [row]}))
+    call_command("import_catalog", str(path), verbosity=0)
+
+    picture = Product.objects.get(pk="NOPIC00001").picture
+    assert picture == "/static/img/products/camp-mug.jpg"
+    assert b'aria-label="Camp mug"' in client.get(picture).content
