@@ -77,7 +77,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "storefront.middleware.ShopErrorPageMiddleware",
-    # A visit from an ad (`?ad=<id>`) counts the click, then redirects to the clean page.
     "storefront.middleware.AdClickMiddleware",
 ]
 
@@ -103,10 +102,8 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded shop's threads write concurrently (checkouts): a DEFERRED transaction that
-    # reads first and writes later cannot wait for the lock and fails at once with "database is
-    # locked"; IMMEDIATE takes the write lock at BEGIN, where SQLite waits up to `timeout`
-    # seconds. WAL lets pages be read while an order is being written.
+    # Concurrent writers wait for the lock (taken at BEGIN, up to 20 s) instead of failing with
+    # "database is locked"; WAL keeps pages readable meanwhile (docs/decisions.md).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL"}
     )
