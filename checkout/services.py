@@ -13,6 +13,7 @@ import copy
 import hashlib
 import json
 import logging
+import re
 import time
 from datetime import timedelta
 
@@ -37,7 +38,7 @@ from shop.errors import (
     ServiceUnavailable,
     ShopError,
 )
-from shop.money import Money
+from shop.money import Money, currency_known
 from shop.observability.metrics import CARTS_CONVERTED, ORDERS_FAILED, ORDERS_PLACED, REVENUE
 from shop.pricing import PricedCart, cart_priced
 from shop.tasks import enqueue, running_eagerly
@@ -67,6 +68,7 @@ ORDER_RECOVER_TASK = "checkout.tasks.order_recover"
 # Far longer than a checkout runs (its charge and shipment calls, each within its deadline), so
 # the recovery finds only orders whose process died.
 RECOVERY_AFTER = timedelta(seconds=60)
+ASCII_DIGITS = re.compile(r"[0-9]+")
 
 # A failed order remembers the kind of its error, so a duplicate submit that waited for it gets
 # the same answer as the submit that ran it.
@@ -99,7 +101,13 @@ def order_place(
     Without one, the key is derived from the submission and the cart, and identical submissions
     within REPLAY_WINDOW are one checkout.
     """
-    _validate(user_id=user_id, address=address, email=email, credit_card=credit_card)
+    _validate(
+        user_id=user_id,
+        currency=user_currency,
+        address=address,
+        email=email,
+        credit_card=credit_card,
+    )
     # Judged without surrounding spaces (shop.addresses), so stored and fingerprinted so too.
     address = address_strip(address=address)
     fingerprint = _fingerprint(user_id, user_currency, address, email, credit_card)
@@ -152,20 +160,24 @@ def order_place(
 
 
 def _validate(
-    *, user_id: str, address: dto.Address, email: str, credit_card: dto.CreditCard
+    *, user_id: str, currency: str, address: dto.Address, email: str, credit_card: dto.CreditCard
 ) -> None:
     fields: dict[str, list[str]] = {}
     if not user_id.strip():
         fields["user_id"] = ["The cart's user id is missing."]
+    if not currency_known(currency):
+        # The currency service refuses a real code it does not convert; this one is no currency.
+        fields["currency"] = [f"{currency!r} is not supported: it is no currency one can pay in."]
     try:
         validate_email(email)
     except ValidationError:
         fields["email"] = ["Enter a valid e-mail address."]
     fields.update(address_errors(address=address))
     number = credit_card.number.replace(" ", "").replace("-", "")
-    if not number.isdigit() or not 12 <= len(number) <= 19:
+    # ASCII digits only: str.isdigit() also accepts "٣" and "²".
+    if not ASCII_DIGITS.fullmatch(number) or not 12 <= len(number) <= 19:
         fields["credit_card_number"] = ["Enter the 12 to 19 digits of the card number."]
-    if not (credit_card.cvv.isdigit() and len(credit_card.cvv) in (3, 4)):
+    if not (ASCII_DIGITS.fullmatch(credit_card.cvv) and len(credit_card.cvv) in (3, 4)):
         fields["credit_card_cvv"] = ["Enter the 3 or 4 digit security code."]
     if not 1 <= credit_card.expiration_month <= 12:
         fields["credit_card_expiration_month"] = ["Enter a month from 1 to 12."]

@@ -18,6 +18,8 @@ from shop.errors import Declined, InvalidArgument
 
 ACCEPTED_BRANDS = ("visa", "mastercard")
 _SEPARATORS = re.compile(r"[ -]")
+# ASCII digits only: str.isdigit() also accepts "٣" and "²", which int() reads or refuses.
+_DIGITS = re.compile(r"[0-9]+")
 
 # (brand, display name, prefix ranges as (low, high) over the first N digits, valid lengths)
 _BRANDS: tuple[tuple[str, str, tuple[tuple[str, str], ...], tuple[int, ...]], ...] = (
@@ -102,7 +104,7 @@ def card_brand(digits: str) -> str | None:
 def card_check(card: CreditCard, *, today: date) -> CheckedCard:
     """Refuses a card the shop must not charge; returns its brand and last four digits."""
     digits = _SEPARATORS.sub("", card.number or "")
-    if not digits.isdigit() or not 12 <= len(digits) <= 19 or not luhn_valid(digits):
+    if not _DIGITS.fullmatch(digits) or not 12 <= len(digits) <= 19 or not luhn_valid(digits):
         raise CardNumberInvalid()
     last4 = digits[-4:]
     brand = card_brand(digits)
@@ -117,6 +119,6 @@ def card_check(card: CreditCard, *, today: date) -> CheckedCard:
     if (year, month) < (today.year, today.month):
         raise CardExpired(f"Your credit card (ending {last4}) expired on {month}/{year}")
     cvv = (card.cvv or "").strip()
-    if not (cvv.isdigit() and 3 <= len(cvv) <= 4):
+    if not (_DIGITS.fullmatch(cvv) and 3 <= len(cvv) <= 4):
         raise CardCvvInvalid()
     return CheckedCard(brand=brand, last4=last4)

@@ -18,6 +18,14 @@ class ChargeAmountInvalid(InvalidArgument):
         super().__init__(message, fields={"amount": [message or "The amount is not valid."]})
 
 
+class ChargeCurrencyUnknown(InvalidArgument):
+    code = "charge_currency_unknown"
+
+    def __init__(self, currency: str):
+        message = f"{currency!r} is not an ISO 4217 currency code the shop can charge in."
+        super().__init__(message, fields={"amount": [message]})
+
+
 class CardDeclined(Declined):
     code = "card_declined"
     default_message = "Your card was declined."

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shop.dto import CreditCard
-from shop.money import Money
+from shop.money import Money, currency_known
 from shop.observability.metrics import PAYMENT_DECLINES
 
 from .cards import card_check
@@ -27,6 +27,7 @@ from .errors import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
     CardDeclined,
     ChargeAmountInvalid,
+    ChargeCurrencyUnknown,
     ChargeInProgress,
     ChargeKeyVoided,
     ChargeNotFound,
@@ -72,6 +73,8 @@ def charge_create(
             return _replay(earlier, amount=amount, card=card)
     if amount.amount <= 0:
         raise ChargeAmountInvalid("The amount to charge must be greater than zero.")
+    if not currency_known(amount.currency):
+        raise ChargeCurrencyUnknown(amount.currency)
     checked = card_check(card, today=today or timezone.localdate())
     processor = gateway()
     try:

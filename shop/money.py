@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency, get_currency_precision, list_currencies
 
 from .errors import InvalidArgument
 
@@ -63,6 +63,17 @@ class InvalidMoney(InvalidArgument):
 
 class CurrencyMismatch(InvalidArgument):
     code = "currency_mismatch"
+
+
+# ISO 4217 codes that name no money anyone pays with: metals, units of account, test codes.
+_NOT_MONEY = {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA",
+              "XXX"}  # fmt: skip
+KNOWN_CURRENCIES = frozenset(list_currencies()) - _NOT_MONEY
+
+
+def currency_known(currency: str) -> bool:
+    """An ISO 4217 currency (as CLDR knows them) that a payment can be made in."""
+    return currency in KNOWN_CURRENCIES
 
 
 def currency_digits(currency: str) -> int:

@@ -188,9 +188,26 @@ def test_bad_input_names_each_field_and_changes_nothing(fakes, address, card):
 
 def test_an_unknown_currency_is_refused_before_anything_happens(fakes, address, card):
     fakes.cart.add_item(USER, "L9ECAV7KIM", 1)
-    with pytest.raises(InvalidArgument, match="not supported"):
+    with pytest.raises(InvalidArgument) as excinfo:
         place(address, card, currency="XTS")
+    assert "not supported" in excinfo.value.fields["currency"][0]
     assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("currency", ["XYZ", "usd", "", "EUR\x00"])
+def test_a_made_up_currency_is_invalid_even_with_an_empty_cart(fakes, address, card, currency):
+    with pytest.raises(InvalidArgument) as excinfo:
+        place(address, card, currency=currency)
+    assert set(excinfo.value.fields) == {"currency"}
+
+
+@pytest.mark.parametrize("field,value", [("number", "٤١١١ ١١١١ ١١١١ ١١١١"), ("cvv", "¹²³")])
+def test_card_digits_are_ascii_digits_only(fakes, address, card, field, value):
+    fakes.cart.add_item(USER, "L9ECAV7KIM", 1)
+    with pytest.raises(InvalidArgument) as excinfo:
+        place(address, replace(card, **{field: value}))
+    assert set(excinfo.value.fields) == {f"credit_card_{field}"}
+    assert not fakes.payment.charges
 
 
 def test_japanese_yen_prices_have_no_minor_unit(fakes, address, card):

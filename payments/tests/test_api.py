@@ -119,3 +119,21 @@ def test_the_full_number_and_cvv_never_come_back(api):
     post(api, body())
     text = api.get(URL).content.decode()
     assert VISA not in text and not re.search(rf"\b{CVV}\b", text)
+
+
+@pytest.mark.parametrize("currency", ["XYZ", "ABC", "XXX"])
+def test_a_charge_in_a_made_up_currency_is_refused_before_any_money_moves(api, currency):
+    response = post(api, body(currency=currency))
+    assert response.status_code == 400, response.json()
+    assert response.json()["code"] == "charge_currency_unknown"
+    assert "amount" in response.json()["errors"]
+    assert not Charge.objects.exists()
+
+
+@pytest.mark.parametrize("field,value", [("number", "٤١١١١١١١١١١١١١١١"), ("cvv", "١٢٣")])
+def test_non_ascii_digits_are_not_a_card(api, field, value):
+    data = body()
+    data["credit_card"][field] = value
+    response = post(api, data)
+    assert response.status_code == 400, response.json()
+    assert not Charge.objects.exists()

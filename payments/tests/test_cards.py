@@ -54,7 +54,11 @@ def test_other_brands_get_the_originals_words(number, name):
     assert excinfo.value.kind == "declined"
 
 
-@pytest.mark.parametrize("number", ["4111111111111112", "4111", "4111x11111111111", ""])
+# Non-ASCII digits: str.isdigit() is True for all of them ("٣" Arabic-Indic, "²" superscript).
+@pytest.mark.parametrize(
+    "number",
+    ["4111111111111112", "4111", "4111x11111111111", "", "٤١١١١١١١١١١١١١١١", "411111111111111²"],
+)
 def test_a_number_failing_luhn_or_shape_is_invalid(number):
     with pytest.raises(CardNumberInvalid) as excinfo:
         card_check(card(number, year=2030), today=TODAY)
@@ -76,7 +80,7 @@ def test_an_impossible_expiry_month_is_invalid(month):
         card_check(card(month=month, year=2030), today=TODAY)
 
 
-@pytest.mark.parametrize("cvv", ["", "12", "12345", "12a"])
+@pytest.mark.parametrize("cvv", ["", "12", "12345", "12a", "١٢٣", "12³", "1 23"])
 def test_cvv_must_be_three_or_four_digits(cvv):
     with pytest.raises(CardCvvInvalid, match="3 or 4 digits"):
         card_check(card(cvv=cvv, year=2030), today=TODAY)
