@@ -3,8 +3,9 @@ the schema's error responses (one component per status, added to every operation
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, JsonResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
@@ -18,15 +19,9 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
 
 
-def problem_response(
-    *,
-    status_code: int,
-    title: str,
-    detail: str,
-    code: str,
-    errors: dict | None = None,
-    headers=None,
-) -> Response:
+def problem_body(
+    *, status_code: int, title: str, detail: str, code: str, errors: dict | None = None
+) -> dict:
     body = {
         "type": f"https://boutique.example/problems/{code}",
         "title": title,
@@ -36,7 +31,28 @@ def problem_response(
     }
     if errors:
         body["errors"] = errors
+    return body
+
+
+def problem_response(
+    *,
+    status_code: int,
+    title: str,
+    detail: str,
+    code: str,
+    errors: dict | None = None,
+    headers=None,
+) -> Response:
+    body = problem_body(
+        status_code=status_code, title=title, detail=detail, code=code, errors=errors
+    )
     return Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def plain_problem_response(*, status_code: int, title: str, detail: str, code: str):
+    """The same problem outside any API view (a middleware's answer), as a plain JsonResponse."""
+    body = problem_body(status_code=status_code, title=title, detail=detail, code=code)
+    return JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
 
 
 def _field_errors(data) -> dict:
@@ -73,6 +89,16 @@ def _summary(errors: dict, prefix: str = "") -> list[str]:
     return lines
 
 
+class BodyTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "too_large"
+
+
+def body_too_large() -> BodyTooLarge:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return BodyTooLarge(f"The body is larger than the {limit} bytes this API accepts.")
+
+
 def problem_exception_handler(exc, context) -> Response | None:
     if isinstance(exc, ShopError):
         return problem_response(
@@ -87,6 +113,8 @@ def problem_exception_handler(exc, context) -> Response | None:
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = body_too_large()
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -181,7 +209,8 @@ _PROBLEM_SCHEMA = {
 
 # status -> (component name, description, example code, example detail)
 _PROBLEMS = {
-    400: ("BadRequest", "The body, a parameter or a header is invalid (or not JSON).",
+    400: ("BadRequest", "The body, a parameter, a header or the path is invalid (not JSON, "
+          "nested too deep, a control character).",
           "invalid", "The request has invalid fields. quantity: The quantity must be at least 1."),
     401: ("Unauthorized", "No credentials: send `Authorization: Token <key>`.",
           "not_authenticated", "Authentication credentials were not provided."),
@@ -194,6 +223,8 @@ _PROBLEMS = {
           "another body; or another request on the same thing came first (e.g. a checkout of "
           "the same cart): retry after `Retry-After` seconds when it is sent.",
           "idempotency_key_reused", "This Idempotency-Key was used for a different request."),
+    413: ("ContentTooLarge", "The body is larger than the API accepts (2.5 MB by default).",
+          "too_large", "The body is larger than the 2621440 bytes this API accepts."),
     415: ("UnsupportedMediaType", "The body is not `application/json`.",
           "unsupported_media_type", 'Unsupported media type "text/plain" in request.'),
     422: ("UnprocessableContent", "Valid, but cannot be done now (e.g. the cart is empty).",
@@ -239,11 +270,10 @@ def _problem_component(status: int) -> dict:
 def _error_statuses(method: str, operation: dict) -> set[int]:
     """Which errors an operation can answer, by rule (documented in docs/api.md)."""
     parameters = operation.get("parameters", [])
-    statuses = {429, 503}
-    if "requestBody" in operation or any(p["in"] in ("query", "header") for p in parameters):
-        statuses.add(400)
+    # Any request may carry a control character in its path, query or headers (shop.middleware).
+    statuses = {400, 429, 503}
     if "requestBody" in operation:
-        statuses |= {415, 422}
+        statuses |= {413, 415, 422}
     elif method == "post":
         statuses.add(422)
     if any(p["in"] == "path" or p["name"] == "page" for p in parameters):

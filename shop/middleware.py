@@ -1,11 +1,16 @@
-"""Cross-origin protection and the Content-Security-Policy header."""
+"""Cross-origin protection, the Content-Security-Policy header, and the refusal of requests that
+carry control characters (shop.input_checks)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+
+from shop.api import body_too_large, plain_problem_response
+from shop.input_checks import UnsafeInput, request_problem, unsafe_text
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -82,3 +87,40 @@ class ContentSecurityPolicyMiddleware:
         policy = self.api_docs_policy if docs else self.policy
         response.headers.setdefault("Content-Security-Policy", policy)
         return response
+
+
+API_PREFIX = "/api/"
+
+
+class UnsafeInputMiddleware:
+    """A request with a control character in its path, query, headers or form is a 400 before
+    any view sees it: problem+json under /api/, else the 400 page (handler400) with the reason.
+    A cookie with one is dropped instead, so a browser holding it is not refused forever."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name, value in list(request.COOKIES.items()):
+            if unsafe_text(name) or unsafe_text(value):
+                del request.COOKIES[name]
+        api = request.path_info.startswith(API_PREFIX)
+        try:
+            problem = request_problem(request)
+        except RequestDataTooBig:
+            if not api:
+                raise  # Django's own 400 page
+            too_large = body_too_large()
+            return plain_problem_response(
+                status_code=too_large.status_code,
+                title="Content Too Large",
+                detail=str(too_large.detail),
+                code=too_large.default_code,
+            )
+        if problem is None:
+            return self.get_response(request)
+        if not api:
+            raise UnsafeInput(problem)
+        return plain_problem_response(
+            status_code=400, title="Bad Request", detail=problem, code="control_character"
+        )

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from shop.errors import ShopError
+from shop.input_checks import UnsafeInput
 
 
 @require_safe
@@ -48,8 +49,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    # The kernel's refusals say what was wrong; Django's own (a bad Host...) are not shown.
+    message = getattr(exception, "message", None) if isinstance(exception, UnsafeInput) else None
     return error_page(
-        request, status=400, title="Bad request", message="That request is not valid."
+        request, status=400, title="Bad request", message=message or "That request is not valid."
     )
 
 

@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from cart.client import cart_client
 from catalog.client import catalog_client
@@ -333,9 +333,14 @@ def back_to_shop_page(request: HttpRequest) -> str:
     return target
 
 
-@require_GET
+@storefront_form
+@require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    """Ends the session (the cart's user id with it) and clears every cookie of the shop."""
+    """Ends the session (the cart's user id with it) and clears every cookie of the shop.
+
+    POST only, so a link or image on another site cannot log a shopper out; a cross-site POST
+    is refused by CrossOriginProtectionMiddleware, the storefront's CSRF defence (a token in
+    the footer would make every cached page per-visitor)."""
     auth_logout(request)
     response = redirect("/")
     for name in request.COOKIES:

@@ -111,11 +111,20 @@ def test_same_origin_browser_post_to_set_currency_works(client, shop_data):
 def test_logout_clears_the_session_and_every_cookie(client, shop_data):
     session_key = with_session(client)
     choose_currency(client, "EUR")
-    response = client.get("/logout")
+    response = client.post("/logout", HTTP_SEC_FETCH_SITE="same-origin")
     assert response.status_code == 302 and response["Location"] == "/"
     assert not Session.objects.filter(session_key=session_key).exists()
     for name in ("sessionid", "shop_currency"):
         assert response.cookies[name].value == "" and response.cookies[name]["max-age"] == 0
+
+
+def test_logout_is_post_only_and_refused_from_another_site(client, shop_data):
+    session_key = with_session(client)
+    assert client.get("/logout").status_code == 405
+    cross_site = client.post("/logout", HTTP_SEC_FETCH_SITE="cross-site")
+    assert cross_site.status_code == 403
+    assert Session.objects.filter(session_key=session_key).exists()
+    assert 'method="post" action="/logout"' in client.get("/").content.decode()
 
 
 @storefront_form

@@ -1,0 +1,113 @@
+"""Control characters, deep and oversized JSON: a clear 4xx, never a 500 (issue 13.6).
+
+The corpus run over every form and API operation on PostgreSQL is test_hostile_corpus.py."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from shop.parsers import MAX_DEPTH
+
+pytestmark = pytest.mark.django_db
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def client():
+    return Client()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/product/OLJCESPC7Z%00", "/search?q=a%00b", "/category/x%01y", "/cart?x=%1b[31m"],
+)
+def test_a_control_character_in_a_page_request_is_a_400_page_that_says_why(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "control character" in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/products/OLJCESPC7Z%00/", "/api/v1/products/?q=%00", "/api/v1/%00"]
+)
+def test_a_control_character_in_an_api_request_is_a_400_problem(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["code"] == "control_character"
+
+
+def test_a_control_character_in_a_form_field_is_a_400(client):
+    response = client.post("/setCurrency", {"currency_code": "EUR\x00"})
+    assert response.status_code == 400
+    assert "control character" in response.content.decode()
+
+
+def test_tabs_and_newlines_in_a_value_are_text_not_an_attack(client):
+    assert client.get("/search?q=a%09b%0Ac").status_code == 200
+
+
+def test_a_cookie_with_a_control_character_is_ignored_not_refused(client):
+    client.cookies["sessionid"] = "abc\x00def-ghijklmnop"
+    client.cookies["currency"] = "EUR\x07"
+    assert client.get("/").status_code == 200
+
+
+def test_a_header_with_a_control_character_is_a_400(client):
+    response = client.get("/api/v1/products/", HTTP_IDEMPOTENCY_KEY="a\x00b")
+    assert response.status_code == 400 and response["Content-Type"] == PROBLEM
+
+
+def post_json(client, path: str, body: str | bytes):
+    return client.post(path, body, content_type="application/json")
+
+
+@pytest.fixture
+def items_url(client, catalog):
+    cart_id = client.post("/api/v1/carts/").json()["id"]
+    return f"/api/v1/carts/{cart_id}/items/"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"product_id": "OLJCESPC7Z\\u0000", "quantity": 1}',
+        '{"product_id": "\\ud800", "quantity": 1}',
+        '{"product_id": "OLJCESPC7Z", "quantity": 1, "\\u0000": 1}',
+        "[" * 100_000 + "]" * 100_000,
+        "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1),
+        '{"a": NaN}',
+        b'{"a": "\xff"}',
+    ],
+    ids=["nul", "lone-surrogate", "nul-in-key", "very-deep", "too-deep", "nan", "not-utf8"],
+)
+def test_a_hostile_json_body_is_a_400_problem(client, items_url, body):
+    response = post_json(client, items_url, body)
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == PROBLEM
+
+
+def test_a_clean_body_is_parsed(client, items_url):
+    body = json.dumps({"product_id": "OLJCESPC7Z", "quantity": 1})
+    assert post_json(client, items_url, body).status_code == 200
+
+
+def test_a_body_over_the_upload_limit_is_a_413_problem(client, items_url, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"product_id": "x" * 2000, "quantity": 1})
+    response = post_json(client, items_url, body)
+    assert response.status_code == 413
+    assert response["Content-Type"] == PROBLEM and response.json()["code"] == "too_large"
+
+
+def test_a_form_over_the_upload_limit_is_refused_with_a_4xx(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    assert client.post("/setCurrency", {"currency_code": "E" * 2000}).status_code == 400
+
+
+def test_a_form_body_over_the_upload_limit_to_the_api_is_a_413_problem(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post("/api/v1/carts/", {"x": "y" * 2000})
+    assert response.status_code == 413 and response["Content-Type"] == PROBLEM
