@@ -6,6 +6,7 @@ EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS and, per service, the *_SERVICE_ADDR variab
 """
 
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "checkout",
     "recommendations",
     "ads",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -80,7 +82,22 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "storefront.middleware.ShopErrorPageMiddleware",
     "storefront.middleware.AdClickMiddleware",
+    # Last, as django-axes requires: it answers a locked-out login with its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Brute-force protection of every password login (the admin's; the API takes tokens only):
+# django-axes counts failures per username and client IP, in the database (docs/security.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "shop.throttling.client_ip"
+AXES_LOCKOUT_TEMPLATE = "storefront/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "shop.urls"
 WSGI_APPLICATION = "shop.wsgi.application"
