@@ -2,7 +2,9 @@
 
 import logging
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST, require_safe
 
 from cart.client import cart_client
@@ -31,6 +33,10 @@ REFUSAL_FIELDS = {"card_expired": "credit_card_expiration_year"}
 # a page that reloads itself every this many seconds until the order is paid or failed.
 REFRESH_SECONDS = 2
 PENDING = "pending"
+# The order page's access, once its link was followed: one cookie per order, on its path only.
+ORDER_COOKIE = "order_access"
+ORDER_COOKIE_SALT = "storefront.order-access"
+ORDER_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
 @storefront_form
@@ -94,10 +100,30 @@ def _summary(request: HttpRequest, currency: str) -> PricedCart | None:
 
 @require_safe
 def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
-    order = checkout_client().customer_order(str(order_id), request.GET.get("token", ""))
-    response = _order_page(request, "storefront/checkout/order_detail.html", order)
-    if order.status == PENDING:
-        response["Refresh"] = str(REFRESH_SECONDS)  # until the checkout has decided
+    """The order page. Its link (confirmation page, e-mail) carries the access token in the query
+    once: a valid one is exchanged for a signed cookie scoped to this order's path, and the
+    browser is sent on to the clean URL, so the token leaves no trace in proxies' access logs,
+    browser history or a Referer. A wrong token, or none, is the 404 of an unknown order."""
+    token = request.GET.get("token")
+    if token is None:
+        token = request.get_signed_cookie(ORDER_COOKIE, default="", salt=ORDER_COOKIE_SALT)
+        order = checkout_client().customer_order(str(order_id), token)
+        response = _order_page(request, "storefront/checkout/order_detail.html", order)
+        if order.status == PENDING:
+            response["Refresh"] = str(REFRESH_SECONDS)  # until the checkout has decided
+        return response
+    checkout_client().customer_order(str(order_id), token)  # NotFound unless the token is right
+    response = redirect(request.path)
+    response.set_signed_cookie(
+        ORDER_COOKIE,
+        token,
+        salt=ORDER_COOKIE_SALT,
+        max_age=ORDER_COOKIE_MAX_AGE,
+        path=request.path,
+        secure=settings.HTTPS_ONLY,
+        httponly=True,
+        samesite="Lax",
+    )
     return response
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from checkout.models import Order
 from shop import registry
 from shop.errors import InvalidArgument
+from shop.observability.logs import JsonLineFormatter
 from storefront.tests.support import DownCart
 from testing.fakes import FakeCart, FakePayment, FakeServiceDown, FakeShipping
 from testing.fixtures import FORM, VISA
@@ -91,10 +92,28 @@ def test_the_order_page_needs_its_token(client, fakes, visitor):
     fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
     client.post("/cart/checkout", FORM)
     order = Order.objects.get()
-    response = client.get(f"/order/{order.id}?token={order.access_token}")
-    assert response.status_code == 200 and order.tracking_id in response.content.decode()
     assert client.get(f"/order/{order.id}?token=guess").status_code == 404
     assert client.get(f"/order/{order.id}").status_code == 404
+    response = client.get(f"/order/{order.id}?token={order.access_token}", follow=True)
+    assert response.status_code == 200 and order.tracking_id in response.content.decode()
+
+
+def test_the_order_link_trades_its_token_for_a_cookie_of_that_order_and_a_clean_url(
+    client, fakes, visitor
+):
+    fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
+    client.post("/cart/checkout", FORM)
+    order = Order.objects.get()
+    clean = f"/order/{order.id}"
+    link = client.get(f"{clean}?token={order.access_token}")
+    assert link.status_code == 302 and link["Location"] == clean
+    cookie = link.cookies["order_access"]
+    assert cookie["path"] == clean and cookie["httponly"] and cookie["samesite"] == "Lax"
+    page = client.get(clean)
+    assert page.status_code == 200 and order.tracking_id in page.content.decode()
+    # A cookie that was not signed by the shop opens nothing.
+    client.cookies["order_access"] = order.access_token
+    assert client.get(clean).status_code == 404
 
 
 def test_a_second_checkout_of_the_cart_shows_the_first_until_it_is_decided(client, fakes, visitor):
@@ -252,3 +271,17 @@ def test_place_order_is_the_primary_action_of_the_cart_page(client, fakes, visit
     assert html.count("button-primary") == 1
     summary = html.split('<aside class="order-summary"', 1)[1].split("</aside>", 1)[0]
     assert "Sunglasses" in summary and "$8.99" in summary and "$28.98" in summary
+
+
+def test_the_order_token_is_in_no_log_record_of_its_link_or_page(client, fakes, visitor, caplog):
+    fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
+    client.post("/cart/checkout", FORM)
+    order = Order.objects.get()
+    caplog.set_level("DEBUG")
+    assert (
+        client.get(f"/order/{order.id}?token={order.access_token}", follow=True).status_code == 200
+    )
+    assert client.get(f"/order/{order.id}?token=wrong-{order.access_token}").status_code == 404
+    lines = [JsonLineFormatter().format(record) for record in caplog.records]
+    assert any("/order/<uuid:order_id>" in line for line in lines)  # the request lines
+    assert not [line for line in lines if order.access_token in line]
