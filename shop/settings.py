@@ -98,6 +98,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "shop.throttling.client_ip"
 AXES_LOCKOUT_TEMPLATE = "storefront/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Its start-up banner would be a line of every process, grpcserve and the worker too.
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "shop.urls"
 WSGI_APPLICATION = "shop.wsgi.application"

@@ -70,7 +70,7 @@ class CheckoutForm(forms.Form):
         widget=forms.Select(attrs={"autocomplete": "cc-exp-year"}),
     )
     credit_card_cvv = forms.RegexField(
-        r"^\d{3,4}$",
+        r"^[0-9]{3,4}$",  # not \d: it matches "٣" too
         label="CVV",
         error_messages={"invalid": "Enter the 3 or 4 digit security code."},
         widget=forms.PasswordInput(
@@ -101,7 +101,8 @@ class CheckoutForm(forms.Form):
 
     def clean_credit_card_number(self) -> str:
         number = self.cleaned_data["credit_card_number"].replace(" ", "").replace("-", "")
-        if not number.isdigit() or not 12 <= len(number) <= 19:
+        # ASCII digits only: str.isdigit() is True for "٣" and "²" too.
+        if not (number.isascii() and number.isdigit()) or not 12 <= len(number) <= 19:
             raise forms.ValidationError("Enter the 12 to 19 digits of the card number.")
         return number
 

@@ -62,6 +62,21 @@ def test_invalid_input_shows_each_problem_with_the_form_refilled_but_never_the_c
     assert not Order.objects.exists() and fakes.cart.get_cart(visitor).size == 1
 
 
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("credit_card_number", "٤١١١ ١١١١ ١١١١ ١١١١", "Enter the 12 to 19 digits"),
+        ("credit_card_number", "4111 1111 1111 111²", "Enter the 12 to 19 digits"),
+        ("credit_card_cvv", "٦٧٢", "Enter the 3 or 4 digit security code."),
+    ],
+)
+def test_non_ascii_digits_are_refused_at_their_field(client, fakes, visitor, field, value, message):
+    fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
+    response = client.post("/cart/checkout", FORM | {field: value})
+    assert response.status_code == 422 and message in response.content.decode()
+    assert not Order.objects.exists() and not fakes.payment.charges
+
+
 def test_a_declined_card_is_a_422_with_the_reason_and_the_cart_is_kept(client, fakes, visitor):
     fakes.cart.add_item(visitor, "OLJCESPC7Z", 1)
     amex = "378282246310005"
