@@ -13,6 +13,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -42,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 Status = Charge.Status
 SETTLE_POLL_SECONDS = 0.05
+# What Charge.amount holds (24 digits, 9 of them after the point).
+MAX_CHARGE = Decimal(10**15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,8 @@ def charge_create(
             return _replay(earlier, amount=amount, card=card)
     if amount.amount <= 0:
         raise ChargeAmountInvalid("The amount to charge must be greater than zero.")
+    if amount.amount >= MAX_CHARGE:
+        raise ChargeAmountInvalid(f"The amount to charge must be less than {MAX_CHARGE:,}.")
     if not currency_known(amount.currency):
         raise ChargeCurrencyUnknown(amount.currency)
     checked = card_check(card, today=today or timezone.localdate())

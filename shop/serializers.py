@@ -14,7 +14,7 @@ from shop.money import Money
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
 # At most the wire's precision: int64 units (18 digits are always safe) and nanos (9 digits).
-_AMOUNT = re.compile(r"-?\d{1,18}(\.\d{1,9})?")
+_AMOUNT = re.compile(r"-?[0-9]{1,18}(\.[0-9]{1,9})?")  # not \d: Decimal() reads "٤" too
 
 
 class MoneySchema(serializers.Serializer):

@@ -95,7 +95,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "shop.throttling.client_ip"
+AXES_CLIENT_IP_CALLABLE = "shop.login_lockout.client_ip"
+AXES_USERNAME_CALLABLE = "shop.login_lockout.username"
 AXES_LOCKOUT_TEMPLATE = "storefront/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Its start-up banner would be a line of every process, grpcserve and the worker too.

@@ -10,7 +10,7 @@ production), so a limit holds across gunicorn workers and pods.
 Every rate is in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], from the environment.
 """
 
-from rest_framework.throttling import AnonRateThrottle, BaseThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -46,8 +46,3 @@ class TokenThrottle(UserRateThrottle):
             return None  # anonymous clients have their own budgets above
         return super().get_cache_key(request, view)
 
-
-def client_ip(request) -> str | None:
-    """The client's address as the API throttles see it (X-Forwarded-For only behind NUM_PROXIES
-    trusted proxies), so the admin login's lockout (django-axes) counts the same client."""
-    return BaseThrottle().get_ident(request)

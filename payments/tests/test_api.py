@@ -137,3 +137,11 @@ def test_non_ascii_digits_are_not_a_card(api, field, value):
     response = post(api, data)
     assert response.status_code == 400, response.json()
     assert not Charge.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["٤١١١١١١١١١١١١١١١", "1000000000000000"])
+def test_an_amount_in_other_digits_or_past_what_a_charge_holds_is_a_400(api, amount):
+    response = post(api, body(amount=amount))
+    assert response.status_code == 400, response.json()
+    assert "amount" in response.json()["errors"]
+    assert not Charge.objects.exists()

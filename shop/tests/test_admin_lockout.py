@@ -55,3 +55,8 @@ def test_failures_below_the_limit_do_not_lock(staff):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         log_in(client, "wrong")
     assert log_in(client, PASSWORD).status_code == 302
+
+
+def test_a_username_longer_than_any_is_refused_not_a_500(staff):
+    response = Client().post(LOGIN, {"username": "x" * 100_000, "password": "wrong"})
+    assert response.status_code == 200
