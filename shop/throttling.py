@@ -45,4 +45,3 @@ class TokenThrottle(UserRateThrottle):
         if not (request.user and request.user.is_authenticated):
             return None  # anonymous clients have their own budgets above
         return super().get_cache_key(request, view)
-
