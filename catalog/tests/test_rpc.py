@@ -81,3 +81,10 @@ def test_the_remote_client_agrees_with_the_local_one(address):
             client.product_page(page=99)
         with pytest.raises(InvalidPage):
             client.product_page(page=0)
+
+
+def test_a_control_character_in_a_request_string_is_invalid_argument_not_internal(stub):
+    with pytest.raises(grpc.RpcError) as excinfo:
+        stub.GetProduct(pb.GetProductRequest(id="L9ECAV7KIM\x00"), timeout=5)
+    assert excinfo.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "control character" in excinfo.value.details()

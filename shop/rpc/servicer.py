@@ -1,5 +1,7 @@
-"""The base of every app's gRPC servicer: each RPC gets Django's connection hygiene and the
-mapping of domain errors to gRPC statuses (with their code and fields in the trailing metadata).
+"""The base of every app's gRPC servicer: each RPC gets Django's connection hygiene, the
+refusal of control characters in its request's strings (as the web's middleware refuses them,
+shop/input_checks.py), and the mapping of domain errors to gRPC statuses (with their code and
+fields in the trailing metadata).
 
 Apps import this module, never the server: the server imports the apps' rpc modules."""
 
@@ -12,8 +14,10 @@ from collections.abc import Callable
 import grpc
 from django.conf import settings
 from django.db import close_old_connections
+from google.protobuf.descriptor import FieldDescriptor
 
-from shop.errors import ShopError
+from shop.errors import InvalidArgument, ShopError
+from shop.input_checks import unsafe_text
 from shop.observability.metrics import dependency_error_observe
 from shop.rpc.error_metadata import error_to_metadata
 
@@ -27,6 +31,8 @@ def _handle(method: Callable) -> Callable:
         # outlived CONN_MAX_AGE, before and after the call.
         close_old_connections()
         try:
+            if _unsafe_strings(request):
+                raise InvalidArgument("A string of this request contains a control character.")
             return method(self, request, context)
         except ShopError as error:
             context.set_trailing_metadata(error_to_metadata(error))
@@ -40,6 +46,27 @@ def _handle(method: Callable) -> Callable:
             close_old_connections()
 
     return wrapper
+
+
+def _unsafe_strings(message) -> bool:
+    """Whether any string of the message, at any depth (lists and maps too), is unsafe. (Protobuf
+    itself refuses what is not UTF-8, so a lone surrogate never arrives.)"""
+    for field, value in message.ListFields():
+        if field.type == FieldDescriptor.TYPE_STRING:
+            values = value if field.is_repeated else [value]
+            if any(unsafe_text(text) for text in values):
+                return True
+        elif field.type == FieldDescriptor.TYPE_MESSAGE:
+            if field.message_type.GetOptions().map_entry:
+                entries = [entry for pair in value.items() for entry in pair]
+                if any(unsafe_text(item) for item in entries if isinstance(item, str)):
+                    return True
+                inner = [item for item in value.values() if hasattr(item, "ListFields")]
+            else:
+                inner = value if field.is_repeated else [value]
+            if any(_unsafe_strings(item) for item in inner):
+                return True
+    return False
 
 
 class Servicer:

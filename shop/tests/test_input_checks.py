@@ -111,3 +111,19 @@ def test_a_form_body_over_the_upload_limit_to_the_api_is_a_413_problem(client, s
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = client.post("/api/v1/carts/", {"x": "y" * 2000})
     assert response.status_code == 413 and response["Content-Type"] == PROBLEM
+
+
+def test_grpc_request_strings_are_checked_at_any_depth():
+    from shop.rpc.protos import hipstershop_pb2 as pb
+    from shop.rpc.servicer import _unsafe_strings
+
+    def order(**address) -> pb.PlaceOrderRequest:
+        return pb.PlaceOrderRequest(
+            user_id="u", user_currency="EUR", address=pb.Address(**address), email="a@b.c"
+        )
+
+    assert not _unsafe_strings(order(city="Zürich\tline"))
+    assert _unsafe_strings(order(city="Zü\x00rich"))
+    assert _unsafe_strings(pb.GetProductRequest(id="\x1b[31m"))
+    products = pb.ListRecommendationsRequest(user_id="u", product_ids=["ok", "n\x00"])
+    assert _unsafe_strings(products)
