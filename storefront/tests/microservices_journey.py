@@ -34,7 +34,7 @@ html = confirmation.content.decode()
 order_link = re.search(r'href="(/order/[^"]+)"', html)
 seen["checkout"] = [confirmation.status_code, "43,31\xa0€" in html, bool(order_link)]
 if order_link:
-    order_page = visitor.get(order_link.group(1).replace("&amp;", "&"))
+    order_page = visitor.get(order_link.group(1).replace("&amp;", "&"), follow=True)
     tracking = re.search(r'class="tracking-id">([A-Z]{2}-\d+-\d+)<', order_page.content.decode())
     seen["order"] = [order_page.status_code, bool(tracking)]
 seen["cart_after"] = "Your cart is empty." in visitor.get("/cart").content.decode()
