@@ -58,7 +58,12 @@ def request_problem(request) -> str | None:
         return PATH_MESSAGE
     if unsafe_pairs(_items(request.GET)):
         return QUERY_MESSAGE
-    headers = ((name, value) for name, value in request.META.items() if name.startswith("HTTP_"))
+    # Cookies are not refused but dropped (shop.middleware), so a browser holding one recovers.
+    headers = (
+        (name, value)
+        for name, value in request.META.items()
+        if name.startswith("HTTP_") and name != "HTTP_COOKIE"
+    )
     if unsafe_pairs((name, str(value)) for name, value in headers):
         return HEADER_MESSAGE
     form = request.method == "POST" and request.content_type in FORM_TYPES

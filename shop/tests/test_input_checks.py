@@ -55,6 +55,11 @@ def test_a_cookie_with_a_control_character_is_ignored_not_refused(client):
     assert client.get("/").status_code == 200
 
 
+def test_a_raw_control_character_in_the_cookie_header_drops_that_cookie_only(client):
+    response = client.get("/", HTTP_COOKIE="shop_currency=EUR\x01; other=ok")
+    assert response.status_code == 200
+
+
 def test_a_header_with_a_control_character_is_a_400(client):
     response = client.get("/api/v1/products/", HTTP_IDEMPOTENCY_KEY="a\x00b")
     assert response.status_code == 400 and response["Content-Type"] == PROBLEM
