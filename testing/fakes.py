@@ -174,7 +174,8 @@ class FakePayment:
     def _check(self, amount: Money, card: CreditCard, number: str) -> None:
         if amount.amount <= 0:
             raise _invalid("amount", "The amount to charge must be greater than zero.")
-        if not number.isdigit() or not 12 <= len(number) <= 19 or not luhn_valid(number):
+        digits = number.isascii() and number.isdigit()  # as payments/cards.py: ASCII only
+        if not digits or not 12 <= len(number) <= 19 or not luhn_valid(number):
             raise _invalid("credit_card_number", "The credit card number is not valid.")
         if card_brand(number) is None:
             raise FakeCardRefused(
@@ -186,7 +187,7 @@ class FakePayment:
         if (year, month) < (self.today.year, self.today.month):
             raise FakeCardRefused(f"The credit card expired on {month}/{year}.")
         cvv = (card.cvv or "").strip()
-        if not (cvv.isdigit() and 3 <= len(cvv) <= 4):
+        if not (cvv.isascii() and cvv.isdigit() and 3 <= len(cvv) <= 4):
             raise _invalid("credit_card_cvv", "The security code (CVV) must be 3 or 4 digits.")
         if number in self.DECLINED_NUMBERS:
             raise FakeCardRefused("Your card was declined by the bank.")

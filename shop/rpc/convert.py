@@ -36,7 +36,8 @@ def address_to_pb(address: dto.Address, *, strict: bool = True) -> pb.Address:
     """strict: refuse a postal code the int32 wire field cannot carry (requests); else send 0
     (an order result echoing an address back must not fail for it)."""
     zip_code = address.zip_code.strip()
-    fits = zip_code.isdigit() and int(zip_code) <= INT32_MAX
+    # isascii: str.isdigit() is True for "²", which int() refuses.
+    fits = zip_code.isascii() and zip_code.isdigit() and int(zip_code) <= INT32_MAX
     if not fits and strict:
         # A code the shop's own rule refuses gets that rule's message, as the service would give.
         problems = address_errors(address=address).get("zip_code")
@@ -71,7 +72,7 @@ def credit_card_to_pb(card: dto.CreditCard) -> pb.CreditCardInfo:
     cvv = card.cvv.strip()
     return pb.CreditCardInfo(
         credit_card_number=card.number,
-        credit_card_cvv=int(cvv) if cvv.isdigit() and len(cvv) <= 9 else 0,
+        credit_card_cvv=int(cvv) if cvv.isascii() and cvv.isdigit() and len(cvv) <= 9 else 0,
         credit_card_expiration_year=card.expiration_year,
         credit_card_expiration_month=card.expiration_month,
     )

@@ -46,7 +46,7 @@ def error_from_metadata(
     shop.errors.error_from_grpc)."""
     error = error_from_grpc(status, details, metadata.get(ERROR_CODE_KEY), _fields(metadata))
     retry_after = metadata.get(RETRY_AFTER_KEY, "")
-    if error is not None and retry_after.isdigit():
+    if error is not None and retry_after.isascii() and retry_after.isdigit():
         error.retry_after = int(retry_after)
     return error
 

@@ -132,3 +132,17 @@ def test_grpc_request_strings_are_checked_at_any_depth():
     assert _unsafe_strings(pb.GetProductRequest(id="\x1b[31m"))
     products = pb.ListRecommendationsRequest(user_id="u", product_ids=["ok", "n\x00"])
     assert _unsafe_strings(products)
+
+
+def test_the_wire_conversions_take_ascii_digits_only():
+    from dataclasses import replace
+
+    from shop import dto
+    from shop.errors import InvalidArgument
+    from shop.rpc.convert import address_to_pb, credit_card_to_pb
+
+    address = dto.Address("1 Main St", "Springfield", "IL", "United States", "62701")
+    with pytest.raises(InvalidArgument):  # "²".isdigit() is True, int("²") a ValueError
+        address_to_pb(replace(address, zip_code="6270²"))
+    card = dto.CreditCard("4111111111111111", "¹²³", 2039, 1)
+    assert credit_card_to_pb(card).credit_card_cvv == 0  # the service then refuses it
