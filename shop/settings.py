@@ -68,8 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.middleware.ContentSecurityPolicyMiddleware",
-    # Before anything reads a cookie, the session or the database: control characters are a 400.
-    "shop.middleware.UnsafeInputMiddleware",
+    "shop.middleware.UnsafeInputMiddleware",  # before anything reads a cookie or the database
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Go-style cross-origin protection for every unsafe request; storefront form views are then
@@ -82,12 +81,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "storefront.middleware.ShopErrorPageMiddleware",
     "storefront.middleware.AdClickMiddleware",
-    # Last, as django-axes requires: it answers a locked-out login with its lockout page.
-    "axes.middleware.AxesMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
-# Brute-force protection of every password login (the admin's; the API takes tokens only):
-# django-axes counts failures per username and client IP, in the database (docs/security.md).
+# Admin login lockout per username and client IP (django-axes, docs/security.md).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -99,8 +96,7 @@ AXES_CLIENT_IP_CALLABLE = "shop.login_lockout.client_ip"
 AXES_USERNAME_CALLABLE = "shop.login_lockout.username"
 AXES_LOCKOUT_TEMPLATE = "storefront/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-# Its start-up banner would be a line of every process, grpcserve and the worker too.
-AXES_VERBOSE = False
+AXES_VERBOSE = False  # no start-up banner in every process's log
 
 ROOT_URLCONF = "shop.urls"
 WSGI_APPLICATION = "shop.wsgi.application"
