@@ -190,6 +190,11 @@ STOREFRONT: dict[str, tuple[str, str, dict[str, str]]] = {
     "cart/checkout": ("post", "/cart/checkout", FORM),
     "order/<uuid:order_id>": ("get", f"/order/{ORDER_ID}", {"token": "abc"}),
     "ads/<int:ad_id>/click": ("get", "/ads/{value}/click", {}),
+    r"^static/img/products/(?P<name>[A-Za-z0-9_-]{1,100})\.(?:jpe?g|png|gif|webp|svg)$": (
+        "get",
+        "/static/img/products/{value}.png",
+        {},
+    ),
 }
 OTHER_FORMS = [("post", "/admin/login/", {"username": "staff", "password": "secret"})]
 
