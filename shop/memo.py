@@ -1,0 +1,114 @@
+"""A process-local memo of values read from tables that change rarely (exchange rates, products),
+kept in step with every process's writes through a version number in the shared cache (Redis).
+
+A read from memory costs no round trip, which is what lets a gRPC `Convert` or `GetProduct`
+answer at the speed of gRPC itself. The bounds on staleness:
+
+- a write in this process, through a path that calls `changed()` (the apps connect it to their
+  models' signals and call it from their bulk paths), shows at once: the memo is dropped before
+  the write commits and again after, so a read in between cannot keep the old value;
+- the same write in another process shows within CHECK_SECONDS: each process compares the shared
+  version with the one it holds at most that often (one cache round trip per CHECK_SECONDS);
+- a write that tells no one (raw SQL, a shell's `QuerySet.update`) shows within MAX_AGE_SECONDS;
+- while the shared cache cannot be read (Redis down), within CHECK_SECONDS.
+
+Misses are never remembered (an unknown id costs a query each time, but a crawl of made-up ids
+cannot fill the memory), and at most `max_entries` values are kept.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
+
+CHECK_SECONDS = 1.0
+MAX_AGE_SECONDS = 60.0
+
+
+class Memo:
+    def __init__(self, name: str, *, max_entries: int = 10_000):
+        self.version_key = f"memo:{name}:version"
+        self.max_entries = max_entries
+        self._entries: dict[Hashable, object] = {}
+        self._lock = threading.Lock()
+        # Bumped by every drop: a value computed across a drop is not stored.
+        self._generation = 0
+        self._version: int | None = None
+        self._checked_at = float("-inf")
+        self._filled_at = float("-inf")
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value under `key`, computed and remembered on a miss; a compute that raises stores
+        nothing."""
+        self._check()
+        try:
+            return self._entries[key]  # type: ignore[return-value]
+        except KeyError:
+            pass
+        generation = self._generation
+        value = compute()
+        self._store(generation, {key: value})
+        return value
+
+    def get_many(self, keys: list[K], compute_many: Callable[[list[K]], dict[K, T]]) -> dict[K, T]:
+        """The values of `keys`, in their order: remembered ones, the others from
+        `compute_many(missing keys)` (remembered then); a key it leaves out is absent."""
+        self._check()
+        entries = self._entries
+        found = {key: entries[key] for key in keys if key in entries}
+        missing = [key for key in keys if key not in found]
+        if missing:
+            generation = self._generation
+            computed = compute_many(missing)
+            self._store(generation, computed)
+            found.update(computed)
+        return {key: found[key] for key in keys if key in found}
+
+    def changed(self) -> None:
+        """A write changed what the memo holds: drop it now and, once the write commits, here
+        and (through the shared version) in every other process."""
+        self._drop()
+        transaction.on_commit(self._publish)
+
+    def _publish(self) -> None:
+        self._drop()
+        try:
+            cache.incr(self.version_key)
+        except ValueError:  # no version yet (or evicted): any new number will do
+            cache.set(self.version_key, time.time_ns(), timeout=None)
+
+    def _check(self) -> None:
+        now = time.monotonic()
+        if now - self._checked_at < CHECK_SECONDS:
+            return
+        self._checked_at = now
+        version = cache.get(self.version_key)
+        if version is None:
+            # A fresh cache (or an evicted key): start a version. Still none: the cache is down.
+            cache.add(self.version_key, time.time_ns(), timeout=None)
+            version = cache.get(self.version_key)
+        if version is None or version != self._version or now - self._filled_at > MAX_AGE_SECONDS:
+            self._drop()
+            self._version = version
+
+    def _store(self, generation: int, values: dict) -> None:
+        with self._lock:
+            if generation != self._generation:
+                return  # computed from rows read before a write: stale already
+            if not self._entries:
+                self._filled_at = time.monotonic()
+            room = self.max_entries - len(self._entries)
+            self._entries.update(list(values.items())[: max(room, 0)])
+
+    def _drop(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._entries = {}
