@@ -9,8 +9,12 @@ answer at the speed of gRPC itself. The bounds on staleness:
   the write commits and again after, so a read in between cannot keep the old value;
 - the same write in another process shows within CHECK_SECONDS: each process compares the shared
   version with the one it holds at most that often (one cache round trip per CHECK_SECONDS);
+- `manage.py flush` and `migrate` drop every memo (post_migrate);
 - a write that tells no one (raw SQL, a shell's `QuerySet.update`) shows within MAX_AGE_SECONDS;
 - while the shared cache cannot be read (Redis down), within CHECK_SECONDS.
+
+Inside a transaction the memo is passed by: the transaction may have written what it reads, and
+a value it read must not outlive a rollback.
 
 Misses are never remembered (an unknown id costs a query each time, but a crawl of made-up ids
 cannot fill the memory), and at most `max_entries` values are kept.
@@ -20,17 +24,21 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.signals import post_migrate
 
 K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
 
 CHECK_SECONDS = 1.0
 MAX_AGE_SECONDS = 60.0
+
+_all: weakref.WeakSet[Memo] = weakref.WeakSet()
 
 
 class Memo:
@@ -44,10 +52,13 @@ class Memo:
         self._version: int | None = None
         self._checked_at = float("-inf")
         self._filled_at = float("-inf")
+        _all.add(self)
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The value under `key`, computed and remembered on a miss; a compute that raises stores
         nothing."""
+        if connection.in_atomic_block:
+            return compute()
         self._check()
         try:
             return self._entries[key]  # type: ignore[return-value]
@@ -61,6 +72,8 @@ class Memo:
     def get_many(self, keys: list[K], compute_many: Callable[[list[K]], dict[K, T]]) -> dict[K, T]:
         """The values of `keys`, in their order: remembered ones, the others from
         `compute_many(missing keys)` (remembered then); a key it leaves out is absent."""
+        if connection.in_atomic_block:
+            return compute_many(keys)
         self._check()
         entries = self._entries
         found = {key: entries[key] for key in keys if key in entries}
@@ -112,3 +125,19 @@ class Memo:
         with self._lock:
             self._generation += 1
             self._entries = {}
+
+
+def forget_memory() -> None:
+    """Drops every memo of this process, telling no other (the tests, between two of them)."""
+    for memo in list(_all):
+        memo._drop()
+
+
+def _tables_rewritten(**kwargs) -> None:
+    """`manage.py migrate`, and `flush` (the tests' too, between transactional tests), which
+    empties every table without a save signal, end with post_migrate: every memo goes."""
+    for memo in list(_all):
+        memo.changed()
+
+
+post_migrate.connect(_tables_rewritten, dispatch_uid=__name__)
