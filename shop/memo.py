@@ -13,8 +13,9 @@ answer at the speed of gRPC itself. The bounds on staleness:
 - a write that tells no one (raw SQL, a shell's `QuerySet.update`) shows within MAX_AGE_SECONDS;
 - while the shared cache cannot be read (Redis down), within CHECK_SECONDS.
 
-Inside a transaction the memo is passed by: the transaction may have written what it reads, and
-a value it read must not outlive a rollback.
+Inside an atomic block that changed what a memo holds, that memo is passed by: the block must read
+its own writes, and a value it read must not outlive a rollback. (A write in a nested block whose
+outer transaction then rolls back is the one case left to MAX_AGE_SECONDS.)
 
 Misses are never remembered (an unknown id costs a query each time, but a crawl of made-up ids
 cannot fill the memory), and at most `max_entries` values are kept.
@@ -52,12 +53,14 @@ class Memo:
         self._version: int | None = None
         self._checked_at = float("-inf")
         self._filled_at = float("-inf")
+        # Per thread: the atomic block in which this thread last changed what the memo holds.
+        self._writes = threading.local()
         _all.add(self)
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The value under `key`, computed and remembered on a miss; a compute that raises stores
         nothing."""
-        if connection.in_atomic_block:
+        if self._written_in_this_transaction():
             return compute()
         self._check()
         try:
@@ -72,7 +75,7 @@ class Memo:
     def get_many(self, keys: list[K], compute_many: Callable[[list[K]], dict[K, T]]) -> dict[K, T]:
         """The values of `keys`, in their order: remembered ones, the others from
         `compute_many(missing keys)` (remembered then); a key it leaves out is absent."""
-        if connection.in_atomic_block:
+        if self._written_in_this_transaction():
             return compute_many(keys)
         self._check()
         entries = self._entries
@@ -89,9 +92,22 @@ class Memo:
         """A write changed what the memo holds: drop it now and, once the write commits, here
         and (through the shared version) in every other process."""
         self._drop()
+        if connection.in_atomic_block:
+            self._writes.block = (len(connection.atomic_blocks), connection.atomic_blocks[-1])
         transaction.on_commit(self._publish)
 
+    def _written_in_this_transaction(self) -> bool:
+        """Whether this thread's open atomic block (or one inside it) changed what the memo
+        holds: its reads must see its own writes, and keep none of them (it may roll back)."""
+        marked = getattr(self._writes, "block", None)
+        if marked is None or not connection.in_atomic_block:
+            return False
+        depth, block = marked
+        blocks = connection.atomic_blocks
+        return len(blocks) >= depth and blocks[depth - 1] is block
+
     def _publish(self) -> None:
+        self._writes.block = None
         self._drop()
         try:
             cache.incr(self.version_key)

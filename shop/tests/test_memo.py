@@ -89,12 +89,16 @@ def test_a_value_computed_across_a_write_is_not_kept():
     assert remembered.get("k", lambda: "fresh") == "fresh"
 
 
-def test_inside_a_transaction_the_memo_is_passed_by():
+def test_a_transaction_that_wrote_reads_its_own_writes_and_leaves_nothing_behind():
     remembered = Memo("test:transaction")
     remembered.get("k", lambda: "committed")
     with transaction.atomic():
-        # The transaction may have written what it reads: read it, and keep nothing of it.
+        assert remembered.get("k", lambda: "unused") == "committed"
+        remembered.changed()
         assert remembered.get("k", lambda: "uncommitted") == "uncommitted"
+        assert remembered.get("k", lambda: "uncommitted again") == "uncommitted again"
+        transaction.set_rollback(True)
+    assert remembered.get("k", lambda: "after the rollback") == "after the rollback"
 
 
 def test_with_the_shared_cache_unreadable_values_live_one_check_only(every_call_checks, settings):
