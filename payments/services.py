@@ -1,9 +1,12 @@
 """Operations of the payments service: all its business rules live here.
 
-A charge is claimed (a `pending` row holding the idempotency key) in a short transaction, the
-processor is asked outside any transaction, then the row is settled as `captured` or `declined`.
-The unique key makes a concurrent duplicate fail its claim; it then waits for the first attempt
-to settle and returns that result. So one key moves money at most once.
+With an outside processor a charge is claimed (a `pending` row holding the idempotency key, one
+INSERT), the processor is asked outside any transaction, then the row is settled as `captured` or
+`declined` (one UPDATE). The unique key makes a concurrent duplicate fail its claim; it then waits
+for the first attempt to settle and returns that result. So one key moves money at most once.
+A processor inside the shop (`in_process`, the simulated one) holds no money between its answer
+and the record: the charge is asked first and written once, settled (the duplicate's INSERT fails
+on the key the same way).
 """
 
 from __future__ import annotations
