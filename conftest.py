@@ -26,18 +26,21 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fresh_process_memory():
-    """What a process remembers for a second (live ads, buffered impressions, storefront
-    entries) outlives a test's database."""
+    """What a process remembers for a second or a minute (live ads, buffered impressions,
+    storefront entries, rates and products: shop/memo.py) outlives a test's database."""
     from ads.services import forget_process_state
+    from shop import memo
     from storefront.pagecache import forget_memory
 
     forget_process_state()
     forget_memory()
+    memo.forget_memory()
     # The local-memory cache holds the API's throttle budgets too: a long suite would spend them.
     caches["default"].clear()
     yield
     forget_process_state()
     forget_memory()
+    memo.forget_memory()
 
 
 @pytest.fixture(autouse=True)

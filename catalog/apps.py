@@ -7,6 +7,9 @@ class CatalogConfig(AppConfig):
     # points at them (ads) or is built from them (recommendations).
     demo_stage = 1
 
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the receivers
+
     def load_demo(self) -> list[tuple[str, int]]:
         from .services import demo_catalog_load
 

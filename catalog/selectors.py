@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db.models import Prefetch, Q, QuerySet
 
 from shop import dto
+from shop.memo import Memo
 from shop.money import Money
 from shop.paging import PER_PAGE_DEFAULT, page_check, page_offset
 
@@ -16,6 +17,9 @@ from .models import Category, Product, picture_url
 
 # Ids per query of product_get_many: far below SQLite's bound on the parameters of one query.
 IDS_PER_QUERY = 500
+# Active products by id in each process's memory (shop/memo.py states how soon a change shows;
+# catalog/signals.py and the bulk paths of services.py invalidate it).
+products_memo = Memo("catalog:products")
 
 
 def active_products() -> QuerySet[Product]:
@@ -52,6 +56,10 @@ def product_list(*, category: str | None = None) -> list[dto.Product]:
 
 
 def product_get(*, product_id: str) -> dto.Product:
+    return products_memo.get(product_id, lambda: _product_read(product_id))
+
+
+def _product_read(product_id: str) -> dto.Product:
     product = active_products().filter(pk=product_id).first()
     if product is None:
         raise ProductNotFound(product_id)
@@ -60,7 +68,8 @@ def product_get(*, product_id: str) -> dto.Product:
 
 def product_get_many(*, product_ids: Iterable[str]) -> dict[str, dto.Product]:
     """The active products among `product_ids`, by id (in id order); an unknown or inactive id is
-    simply absent: the caller decides what that means. One query for up to IDS_PER_QUERY ids."""
+    simply absent: the caller decides what that means. From memory, else one query for up to
+    IDS_PER_QUERY ids."""
     ids = sorted(set(product_ids))
     products: dict[str, dto.Product] = {}
     for start in range(0, len(ids), IDS_PER_QUERY):
@@ -69,6 +78,10 @@ def product_get_many(*, product_ids: Iterable[str]) -> dict[str, dto.Product]:
 
 
 def _products_by_id(ids: list[str]) -> dict[str, dto.Product]:
+    return products_memo.get_many(ids, _products_read)
+
+
+def _products_read(ids: list[str]) -> dict[str, dto.Product]:
     # The categories come in the same query (a row per category, one row with None for a
     # product in none), where a prefetch would take a second one.
     rows = (

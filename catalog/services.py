@@ -16,6 +16,7 @@ from shop.money import InvalidMoney, Money
 
 from . import generator
 from .models import ID_LENGTH, Category, Product
+from .selectors import products_memo
 
 DEMO_CATEGORIES = {
     "accessories": "Accessories",
@@ -84,6 +85,7 @@ def categories_ensure(names_by_slug: dict[str, str]) -> None:
         [Category(slug=slug, name=name) for slug, name in names_by_slug.items()],
         ignore_conflicts=True,
     )
+    products_memo.changed()  # bulk_create sends no signal
 
 
 @transaction.atomic
@@ -165,6 +167,7 @@ def _seed_batch(rng: random.Random, size: int) -> None:
             for slug in product.categories
         ]
     )
+    products_memo.changed()  # bulk_create sends no signal
 
 
 # --- import in the original's JSON catalog shape ------------------------------------------
@@ -343,4 +346,5 @@ def catalog_import(
         )
         if on_batch:
             on_batch(len(batch))
+    products_memo.changed()  # bulk writes send no signal
     return ImportResult(created=created, updated=len(products) - created)

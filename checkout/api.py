@@ -7,6 +7,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shop.api import IDEMPOTENCY_KEY, idempotency_key
+from shop.counting import BoundedCountPaginator
+from shop.links import SitePagination
 from shop.serializers import EXAMPLE_ADDRESS, EXAMPLE_CARD
 
 from . import selectors, services
@@ -37,11 +39,19 @@ EXAMPLE_ORDER = {
 ACCESS_URL = f"https://shop.example/orders/{EXAMPLE_ORDER['id']}/?token=q8Xv2mB7"
 
 
+class OrderPagination(SitePagination):
+    """`count` is exact up to 10,000 orders, the database's estimate beyond (shop/counting.py):
+    counting a million orders on every page took longer than the page."""
+
+    django_paginator_class = BoundedCountPaginator
+
+
 class OrderListCreateView(generics.ListAPIView):
     """GET: every order (staff). POST: place the cart's order (anyone; `Idempotency-Key`)."""
 
     serializer_class = OrderSerializer
     queryset = Order.objects.prefetch_related("lines")
+    pagination_class = OrderPagination
     throttle_scope = "orders"  # anonymous placements: the `anon_orders` budget
 
     def get_permissions(self):

@@ -6,9 +6,9 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from django.core.cache import cache
 from django.db import transaction
 
+from shop.memo import Memo
 from shop.money import Money
 
 from .errors import UnsupportedCurrency
@@ -17,8 +17,8 @@ from .models import ExchangeRate
 
 logger = logging.getLogger(__name__)
 
-RATES_CACHE_KEY = "currency:rates:v1"
-RATES_CACHE_SECONDS = 300
+# The rate table in each process's memory (shop/memo.py states how soon a change shows).
+_rates_memo = Memo("currency:rates")
 # 34 significant digits: far beyond the wire's nano precision for any realistic amount.
 CONVERSION_PRECISION = 34
 
@@ -34,16 +34,19 @@ INITIAL_RATES_PER_EUR = {
 
 
 def rates() -> dict[str, Decimal]:
-    """All rates per EUR, cached; staff edits invalidate the cache (see rates_changed)."""
-    table = cache.get(RATES_CACHE_KEY)
-    if table is None:
-        table = dict(ExchangeRate.objects.values_list("code", "rate_per_eur"))
-        cache.set(RATES_CACHE_KEY, table, RATES_CACHE_SECONDS)
-    return table
+    """All rates per EUR, from memory; every write of a rate invalidates it (rates_changed). The
+    table is shared by the callers: never change it."""
+    return _rates_memo.get("rates", _rates_read)
+
+
+def _rates_read() -> dict[str, Decimal]:
+    return dict(ExchangeRate.objects.values_list("code", "rate_per_eur"))
 
 
 def rates_changed() -> None:
-    transaction.on_commit(lambda: cache.delete(RATES_CACHE_KEY))
+    """Called on every write of a rate: the signals (admin, API, feed, shell saves) and the bulk
+    paths, which send none (rates_load_initial)."""
+    _rates_memo.changed()
 
 
 def currency_codes() -> list[str]:

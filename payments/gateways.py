@@ -30,6 +30,10 @@ class GatewayResult:
 
 class PaymentGateway(Protocol):
     name: str
+    # True when no outside party holds the money between the answer and the shop's record of it
+    # (the simulated processor): the charge is then written once, settled, instead of claimed
+    # first and settled after (services.py).
+    in_process: bool
 
     def charge(self, *, amount: Money, card: CreditCard, idempotency_key: str) -> GatewayResult:
         """Authorizes and captures. The same idempotency_key must never move money twice."""
@@ -52,6 +56,7 @@ class SimulatedGateway:
     """
 
     name = "simulated"
+    in_process = True
     DECLINED_NUMBERS = {
         "4000000000000002": "Your card was declined by the bank.",
         "4000000000009995": "Your card has insufficient funds.",

@@ -1,13 +1,17 @@
 """Operations of the payments service: all its business rules live here.
 
-A charge is claimed (a `pending` row holding the idempotency key) in a short transaction, the
-processor is asked outside any transaction, then the row is settled as `captured` or `declined`.
-The unique key makes a concurrent duplicate fail its claim; it then waits for the first attempt
-to settle and returns that result. So one key moves money at most once.
+With an outside processor a charge is claimed (a `pending` row holding the idempotency key, one
+INSERT), the processor is asked outside any transaction, then the row is settled as `captured` or
+`declined` (one UPDATE). The unique key makes a concurrent duplicate fail its claim; it then waits
+for the first attempt to settle and returns that result. So one key moves money at most once.
+A processor inside the shop (`in_process`, the simulated one) holds no money between its answer
+and the record: the charge is asked first and written once, settled (the duplicate's INSERT fails
+on the key the same way).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import uuid
@@ -36,7 +40,7 @@ from .errors import (
     IdempotencyKeyInvalid,
     IdempotencyKeyReused,
 )
-from .gateways import GatewayResult, gateway
+from .gateways import GatewayResult, PaymentGateway, gateway
 from .models import Charge, VoidedKey
 
 logger = logging.getLogger(__name__)
@@ -82,28 +86,26 @@ def charge_create(
         raise ChargeCurrencyUnknown(amount.currency)
     checked = card_check(card, today=today or timezone.localdate())
     processor = gateway()
+    charge = Charge(
+        amount=amount.amount,
+        currency=amount.currency,
+        brand=checked.brand,
+        last4=checked.last4,
+        idempotency_key=key,
+        gateway=processor.name,
+    )
     try:
-        charge = _charge_claim(
-            amount=amount, brand=checked.brand, last4=checked.last4, key=key, gateway=processor.name
-        )
-    except IntegrityError:
+        if processor.in_process:
+            charge = _charge_in_one_write(charge, processor=processor, amount=amount, card=card)
+        else:
+            charge = _charge_claimed_then_settled(
+                charge, processor=processor, amount=amount, card=card
+            )
+    except IntegrityError:  # the key is taken: a concurrent attempt with the same key
         earlier = _settled_charge(key)
         if earlier is None:  # the first attempt failed at the processor and let go of the key
             raise ChargeInProgress() from None
         return _replay(earlier, amount=amount, card=card)
-    if key and VoidedKey.objects.filter(key=key).exists():
-        # Checked after the claim is committed, as charge_void_by_key looks for the claim after
-        # committing its mark: whichever comes second sees the other, so no charge slips past.
-        Charge.objects.filter(pk=charge.pk).delete()
-        raise ChargeKeyVoided()
-    try:
-        result = processor.charge(amount=amount, card=card, idempotency_key=key or str(charge.id))
-    except Exception:
-        # No answer from the processor: let go of the key so a retry asks again (with the same
-        # key, so a real processor still moves the money at most once).
-        Charge.objects.filter(pk=charge.pk, status=Status.PENDING).delete()
-        raise
-    charge = _charge_settle(charge=charge, result=result)
     if charge.status == Status.DECLINED:
         logger.warning("Charge %s declined: %s ending %s", charge.id, charge.brand, charge.last4)
         PAYMENT_DECLINES.labels(charge.brand).inc()
@@ -189,28 +191,66 @@ def _clean_key(key: str | None) -> str | None:
     return key or None
 
 
-@transaction.atomic
-def _charge_claim(
-    *, amount: Money, brand: str, last4: str, key: str | None, gateway: str
+def _one_statement() -> contextlib.AbstractContextManager:
+    """Around a single write: a savepoint inside a caller's transaction (a failed insert must not
+    spoil it), else nothing: one statement is atomic by itself in autocommit, and a transaction
+    of its own would add two round trips (BEGIN, COMMIT) to it."""
+    if transaction.get_connection().in_atomic_block:
+        return transaction.atomic()
+    return contextlib.nullcontext()
+
+
+def _charge_in_one_write(
+    charge: Charge, *, processor: PaymentGateway, amount: Money, card: CreditCard
 ) -> Charge:
-    return Charge.objects.create(
-        amount=amount.amount,
-        currency=amount.currency,
-        brand=brand,
-        last4=last4,
-        idempotency_key=key,
-        gateway=gateway,
-        status=Status.PENDING,
+    """A processor inside this process holds no money between its answer and the record, so the
+    charge is written once, settled: one INSERT (IntegrityError when the key is taken)."""
+    result = processor.charge(
+        amount=amount, card=card, idempotency_key=charge.idempotency_key or str(charge.id)
     )
+    _settle(charge, result)
+    with _one_statement():
+        charge.save(force_insert=True)
+    _refuse_if_key_voided(charge)  # nothing left the shop: the record simply goes
+    return charge
 
 
-@transaction.atomic
-def _charge_settle(*, charge: Charge, result: GatewayResult) -> Charge:
+def _charge_claimed_then_settled(
+    charge: Charge, *, processor: PaymentGateway, amount: Money, card: CreditCard
+) -> Charge:
+    """An outside processor: the key is claimed by a pending row before it is asked
+    (IntegrityError when taken), so a crash in between leaves a trace and a duplicate waits."""
+    charge.status = Status.PENDING
+    with _one_statement():
+        charge.save(force_insert=True)
+    _refuse_if_key_voided(charge)  # before the processor is asked
+    try:
+        result = processor.charge(
+            amount=amount, card=card, idempotency_key=charge.idempotency_key or str(charge.id)
+        )
+    except Exception:
+        # No answer from the processor: let go of the key so a retry asks again (with the same
+        # key, so a real processor still moves the money at most once).
+        Charge.objects.filter(pk=charge.pk, status=Status.PENDING).delete()
+        raise
+    _settle(charge, result)
+    with _one_statement():
+        charge.save(update_fields=["status", "gateway_reference", "decline_reason", "updated"])
+    return charge
+
+
+def _refuse_if_key_voided(charge: Charge) -> None:
+    """Checked after the charge's row is committed, as charge_void_by_key looks for the row after
+    committing its mark: whichever comes second sees the other, so no charge slips past."""
+    if charge.idempotency_key and VoidedKey.objects.filter(key=charge.idempotency_key).exists():
+        Charge.objects.filter(pk=charge.pk).delete()
+        raise ChargeKeyVoided()
+
+
+def _settle(charge: Charge, result: GatewayResult) -> None:
     charge.status = Status.CAPTURED if result.approved else Status.DECLINED
     charge.gateway_reference = result.reference
     charge.decline_reason = result.decline_reason[:200]
-    charge.save(update_fields=["status", "gateway_reference", "decline_reason", "updated"])
-    return charge
 
 
 def _settled_charge(key: str) -> Charge | None:

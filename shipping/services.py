@@ -16,6 +16,7 @@ from django.utils import timezone
 from catalog.client import catalog_client
 from shop.addresses import ADDRESS_FIELDS, address_validate
 from shop.dto import Address, CartItem
+from shop.memo import Memo
 from shop.money import Money, money_sum
 
 from .errors import (
@@ -27,6 +28,10 @@ from .errors import (
     ShipmentStatusInvalid,
 )
 from .models import DEFAULT_FLAT_RATE, Shipment, ShippingRate
+
+# The rate in each process's memory (shop/memo.py states how soon an edit shows; every write of
+# the row is a model save, whose signal invalidates it: shipping/signals.py).
+rate_memo = Memo("shipping:rate")
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +52,12 @@ class ShipmentOutcome:
 
 
 def shipping_rate_current() -> ShippingRate:
-    """The staff-edited rate (the migration creates its row; the default stands in without it)."""
+    """The staff-edited rate (the migration creates its row; the default stands in without it),
+    from memory: shared by the callers, never to be changed or saved."""
+    return rate_memo.get("rate", _rate_read)
+
+
+def _rate_read() -> ShippingRate:
     return ShippingRate.objects.filter(pk=1).first() or ShippingRate(flat_rate=DEFAULT_FLAT_RATE)
 
 

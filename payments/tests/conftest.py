@@ -23,6 +23,8 @@ class CountingGateway(gateways.SimulatedGateway):
     """The simulated processor, counting the charges that reach it (thread-safe)."""
 
     name = "counting"
+    # It stands for an outside processor (it can hold or fail a charge): the claim comes first.
+    in_process = False
 
     def __init__(self, *, hold: threading.Event | None = None, fail: Exception | None = None):
         self.charges = 0

@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from payments import services
 from payments.cards import CardExpired
@@ -157,3 +159,14 @@ def test_the_local_client_charges_and_voids():
     transaction_id = client.charge(USD_20, card(), idempotency_key="seam")
     client.void(transaction_id)
     assert Charge.objects.get(pk=transaction_id).status == "voided"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_charge_by_the_in_process_processor_is_one_write():
+    # Nothing outside the shop holds the money between the answer and the record: no pending
+    # claim first, no transaction of its own (payments/services.py).
+    with CaptureQueriesContext(connection) as queries:
+        outcome = services.charge_create(amount=Money("10.00", "USD"), card=card())
+    writes = [q["sql"] for q in queries if not q["sql"].startswith("SELECT")]
+    assert len(writes) == 1 and writes[0].startswith("INSERT"), writes
+    assert outcome.charge.status == Charge.Status.CAPTURED

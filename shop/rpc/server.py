@@ -52,20 +52,26 @@ def connection_age_options() -> list[tuple[str, int]]:
     ]
 
 
-def build_server(
-    apps: Iterable[str], *, address: str, max_workers: int = 16
-) -> tuple[grpc.Server, int, health.HealthServicer]:
-    """A ready-to-start server for the named apps (all when none are named) on `address`
-    ("127.0.0.1:0" picks a free port)."""
+def check_apps(apps: Iterable[str]) -> None:
+    """ValueError naming the apps that settings.GRPC_SERVICES does not know."""
     known = list(settings.GRPC_SERVICES)
-    apps = list(apps) or known
     unknown = sorted(set(apps) - set(known))
     if unknown:
         raise ValueError(f"Unknown service(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+
+
+def build_server(
+    apps: Iterable[str], *, address: str, max_workers: int = 16, reuse_port: bool = False
+) -> tuple[grpc.Server, int, health.HealthServicer]:
+    """A ready-to-start server for the named apps (all when none are named) on `address`
+    ("127.0.0.1:0" picks a free port); with `reuse_port`, other processes may serve the same
+    port (shop/rpc/workers.py)."""
+    apps = list(apps) or list(settings.GRPC_SERVICES)
+    check_apps(apps)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers),
         interceptors=[requestid.ServerInterceptor(), ServerMetricsInterceptor()],
-        options=connection_age_options(),
+        options=[*connection_age_options(), ("grpc.so_reuseport", int(reuse_port))],
     )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.test import Client
 
-from shop import registry
+from shop import memo, registry
 from shop.dto import CartItem
 from storefront import pagecache
 from storefront.shelves import PAGE_SIZE
@@ -46,6 +46,7 @@ def test_pages_cost_the_same_queries_at_any_catalog_size(
         add_products(added)
         cache.clear()
         pagecache.forget_memory()  # as every process's memory after a second
+        memo.forget_memory()  # the rates and products: after a minute
         with django_assert_num_queries(queries):
             assert client.get(path).status_code == 200
 
@@ -82,6 +83,7 @@ def test_grid_pages_handle_a_page_of_products_whatever_the_catalog_size(shop_dat
         add_products(added, first=first, category="kitchen")
         cache.clear()
         pagecache.forget_memory()  # as every process's memory after a second
+        memo.forget_memory()  # the rates and products: after a minute
         catalog = CountingCatalog()
         with registry.override("catalog", catalog):
             assert client.get(path).status_code == 200

@@ -1,0 +1,179 @@
+"""gRPC throughput of our services against an empty method on the same server (`make bench`'s
+gRPC section; alone: `python -m benchmarks.rpc`).
+
+Each method is called by 8 client threads, each on a connection of its own (a server of several
+processes sharing the port gets its calls spread over the connections, as the replicas of a
+Service do), for a fixed time, in interleaved rounds; the median of the rounds is reported. The
+empty method is the health service's `Check`, served by the same processes: the ratio is what our
+work costs over gRPC's own.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from loadgen.stack import ROOT, shop_stack
+from shop.rpc.protos import hipstershop_pb2 as pb
+from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+from testing.servers import free_port, wait_for_port
+
+PRODUCT = "OLJCESPC7Z"
+CLIENT_THREADS = 8
+SECONDS = 3.0
+ROUNDS = 3
+# Server processes of `grpcserve --workers`: one per core of this machine class.
+SERVER_WORKERS = 2
+ADDRESS = pb.Address(
+    street_address="1600 Amphitheatre Parkway", city="Mountain View", state="CA",
+    country="United States", zip_code=94043,
+)  # fmt: skip
+CARD = pb.CreditCardInfo(
+    credit_card_number="4432801561520454", credit_card_cvv=672,
+    credit_card_expiration_year=date.today().year + 2, credit_card_expiration_month=1,
+)  # fmt: skip
+USD_19_99 = pb.Money(currency_code="USD", units=19, nanos=990_000_000)
+
+
+def health_check(channel: grpc.Channel) -> None:
+    health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
+
+
+def get_product(channel: grpc.Channel) -> None:
+    request = pb.GetProductRequest(id=PRODUCT)
+    pb_grpc.ProductCatalogServiceStub(channel).GetProduct(request, timeout=5)
+
+
+def convert(channel: grpc.Channel) -> None:
+    request = pb.CurrencyConversionRequest(**{"from": USD_19_99}, to_code="EUR")
+    pb_grpc.CurrencyServiceStub(channel).Convert(request, timeout=5)
+
+
+def charge(channel: grpc.Channel) -> None:
+    # No idempotency key, as the original's checkout calls it: each call is a new charge.
+    request = pb.ChargeRequest(amount=USD_19_99, credit_card=CARD)
+    pb_grpc.PaymentServiceStub(channel).Charge(request, timeout=5)
+
+
+def get_quote(channel: grpc.Channel) -> None:
+    items = [pb.CartItem(product_id=PRODUCT, quantity=2)]
+    request = pb.GetQuoteRequest(address=ADDRESS, items=items)
+    pb_grpc.ShippingServiceStub(channel).GetQuote(request, timeout=5)
+
+
+def add_item(channel: grpc.Channel) -> None:
+    # A cart of its own per call: one cart would reach the per-line quantity limit.
+    item = pb.CartItem(product_id=PRODUCT, quantity=1)
+    request = pb.AddItemRequest(user_id=f"bench-{uuid.uuid4().hex}", item=item)
+    pb_grpc.CartServiceStub(channel).AddItem(request, timeout=5)
+
+
+def get_cart(channel: grpc.Channel) -> None:
+    pb_grpc.CartServiceStub(channel).GetCart(pb.GetCartRequest(user_id="bench-cart"), timeout=5)
+
+
+def fill_cart(channel: grpc.Channel) -> None:
+    """The cart GetCart reads: two lines, as a shopper's."""
+    stub = pb_grpc.CartServiceStub(channel)
+    for product_id in (PRODUCT, "66VCHSJNUP"):
+        item = pb.CartItem(product_id=product_id, quantity=1)
+        stub.AddItem(pb.AddItemRequest(user_id="bench-cart", item=item), timeout=5)
+
+
+METHODS: dict[str, Callable[[grpc.Channel], None]] = {
+    "empty (Health.Check)": health_check,
+    "GetProduct": get_product,
+    "Convert": convert,
+    "Charge": charge,
+    "GetQuote": get_quote,
+    "AddItem": add_item,
+    "GetCart": get_cart,
+}
+
+
+def channel(address: str) -> grpc.Channel:
+    # A connection of its own: channels to one address otherwise share the process's subchannel.
+    return grpc.insecure_channel(address, options=[("grpc.use_local_subchannel_pool", 1)])
+
+
+def calls_per_second(address: str, call: Callable[[grpc.Channel], None]) -> float:
+    channels = [channel(address) for _ in range(CLIENT_THREADS)]
+    for own in channels:
+        call(own)  # connected and warm before the clock starts
+    counts = [0] * CLIENT_THREADS
+    stop = time.monotonic() + SECONDS
+
+    def worker(index: int) -> None:
+        while time.monotonic() < stop:
+            call(channels[index])
+            counts[index] += 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CLIENT_THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for own in channels:
+        own.close()
+    return sum(counts) / SECONDS
+
+
+def measure(address: str) -> dict[str, float]:
+    """Median calls/s per method over interleaved rounds (the machine is shared)."""
+    with channel(address) as setup:
+        fill_cart(setup)
+    rounds: dict[str, list[float]] = {name: [] for name in METHODS}
+    for _ in range(ROUNDS):
+        for name, call in METHODS.items():
+            rounds[name].append(calls_per_second(address, call))
+            print(f"bench: gRPC {name}: {rounds[name][-1]:.0f}/s", file=sys.stderr, flush=True)
+    return {name: statistics.median(rates) for name, rates in rounds.items()}
+
+
+def serve(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "grpcserve", "--port", str(port), "--workers", str(workers)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_for_port(port, timeout=60)
+    return server, f"127.0.0.1:{port}"
+
+
+def section(context) -> str:
+    """The markdown of BENCHMARKS.md's gRPC section; `context.env` is the environment of a shop
+    on a migrated database holding the demo data (PostgreSQL, Redis)."""
+    server, address = serve(context.env, SERVER_WORKERS)
+    try:
+        rates = measure(address)
+    finally:
+        server.terminate()
+        server.wait(15)
+    empty = rates["empty (Health.Check)"]
+    lines = [
+        "## gRPC throughput against an empty method (same server)",
+        "",
+        f"`grpcserve --workers {SERVER_WORKERS}` serving every service; {CLIENT_THREADS} client "
+        f"threads, each on its own connection, {SECONDS:.0f} s per method, median of {ROUNDS} "
+        "interleaved rounds. Caches warm (rates, products: the first call fills them). Charge "
+        "records each charge in PostgreSQL; AddItem writes a new cart in Redis per call.",
+        "",
+        "| method | calls/s | ratio to empty |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {name} | {rate:.0f} | {rate / empty:.2f} |" for name, rate in rates.items()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    with shop_stack(workers=1, threads=1, DJANGO_SETTINGS_MODULE="benchmarks.settings") as stack:
+        print(section(stack))

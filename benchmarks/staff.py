@@ -1,0 +1,144 @@
+"""Staff pages at 1,000 and at 1,000,000 orders on PostgreSQL (`make bench`'s staff section;
+alone: `python -m benchmarks.staff`).
+
+The orders are written in bulk by SQL (generate_series), one every 90 seconds back from now: the
+1,000 newest cover the last day, the million about three years; each has one line. The pages are
+asked through Django's test client in one process on the same database (no HTTP server: the
+time is the page's own), as a logged-in superuser, each several times; the median is reported.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from loadgen.stack import ROOT, shop_stack
+
+SIZES = (1_000, 1_000_000)
+SEED_BATCH = 250_000
+ORDER_SECONDS = 90
+# The status filter shows the refunded orders: one in twenty, the rarest kind a list shows.
+# The admin's index reads no order: the yardstick each page's time is divided by, so a machine
+# busier during one size than the other does not pass for the pages' own growth.
+YARDSTICK = "admin index (reads no order)"
+PAGES = {
+    YARDSTICK: "/admin/",
+    "admin order list": "/admin/checkout/order/",
+    "admin list, status filter": "/admin/checkout/order/?status__exact=refunded",
+    "admin list, e-mail search": "/admin/checkout/order/?q=customer500%40example.com",
+    "sales dashboard": "/admin/sales/",
+    "orders API": "/api/v1/orders/",
+}
+REPEATS = 7
+
+# Ids are made from the row number, so a batch never collides with an earlier one.
+SEED_SQL = """
+INSERT INTO checkout_order (id, user_id, email, street_address, city, state, country, zip_code,
+    currency, shipping_cost, total, charge_id, tracking_id, status, failure_reason, failure_kind,
+    access_token, idempotency_key, request_fingerprint, created_at, updated_at, cart_emptied_at,
+    completed_at)
+SELECT md5('order' || n)::uuid, 'visitor' || n, 'customer' || n || '@example.com',
+    n || ' Main St', 'Springfield', 'CA', 'United States', '94043',
+    (ARRAY['USD', 'EUR', 'JPY', 'GBP'])[1 + n %% 4], 8.99, 20 + n %% 200,
+    CASE WHEN n %% 20 = 7 THEN '' ELSE md5('charge' || n) END,
+    CASE WHEN n %% 20 = 7 THEN '' ELSE 'trk-' || n END,
+    (CASE n %% 20 WHEN 7 THEN 'failed' WHEN 3 THEN 'refunded' WHEN 5 THEN 'shipped'
+        ELSE 'paid' END),
+    '', CASE WHEN n %% 20 = 7 THEN 'declined' ELSE '' END,
+    md5('token' || n), md5('key' || n), md5('fingerprint' || n),
+    now() - n * interval '{seconds} seconds', now() - n * interval '{seconds} seconds',
+    now() - n * interval '{seconds} seconds', now() - n * interval '{seconds} seconds'
+FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS n;
+INSERT INTO checkout_orderline (order_id, product_id, product_name, quantity, unit_price)
+SELECT md5('order' || n)::uuid, 'OLJCESPC7Z', 'Sunglasses', 1 + n %% 3, 19.99
+FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS n;
+""".replace("{seconds}", str(ORDER_SECONDS))
+
+TIMING_SCRIPT = """
+import json, statistics, time
+from django.contrib.auth import get_user_model
+from django.test import Client
+User = get_user_model()
+staff = User.objects.filter(username="bench-staff").first() or User.objects.create_superuser(
+    "bench-staff", "staff@example.com", "unused-password")
+client = Client(HTTP_HOST="127.0.0.1")
+client.force_login(staff)
+timings = {}
+for name, path in PAGES.items():
+    client.get(path)  # warm: templates, the first connection
+    runs = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        status = client.get(path).status_code
+        runs.append((time.perf_counter() - started) * 1000)
+        assert status == 200, (path, status)
+    timings[name] = statistics.median(runs)
+print("TIMINGS", json.dumps(timings))
+"""
+
+
+def seed(database_url: str, first: int, last: int) -> None:
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        for start in range(first, last + 1, SEED_BATCH):
+            params = {"first": start, "last": min(start + SEED_BATCH - 1, last)}
+            for statement in SEED_SQL.split(";\n"):
+                if statement.strip():
+                    connection.execute(statement, params)
+        connection.execute("ANALYZE checkout_order")
+        connection.execute("ANALYZE checkout_orderline")
+
+
+def page_times(env: dict[str, str]) -> dict[str, float]:
+    script = f"PAGES = {PAGES!r}\nREPEATS = {REPEATS}\n{TIMING_SCRIPT}"
+    output = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v0"], cwd=ROOT, env=env, input=script,
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    import json
+
+    return json.loads(output.split("TIMINGS ", 1)[1])
+
+
+def section(context) -> str:
+    """The markdown of BENCHMARKS.md's staff section; `context.env` is the environment of a shop
+    on a migrated PostgreSQL database (its orders are added here)."""
+    database_url = context.env["DATABASE_URL"]
+    results: dict[int, dict[str, float]] = {}
+    seeded = 0
+    seed_seconds = 0.0
+    for size in SIZES:
+        started = time.monotonic()
+        seed(database_url, seeded + 1, size)
+        seed_seconds += time.monotonic() - started
+        seeded = size
+        results[size] = page_times(context.env)
+        print(f"bench: staff pages at {size:,} orders: {results[size]}", file=sys.stderr)
+    small, large = SIZES
+    lines = [
+        "## Staff pages at 1,000 and 1,000,000 orders (PostgreSQL)",
+        "",
+        f"Orders seeded in bulk by SQL ({seed_seconds:.0f} s), one every {ORDER_SECONDS} s back "
+        "from now, one line each; pages through Django's test client as a superuser, median of "
+        f"{REPEATS} after a warm-up. The status filter lists the refunded orders (1 in 20), the "
+        "search is one exact e-mail. The last column divides each time by the admin index's at "
+        "the same size (the machine is shared: its load differs between the two sizes).",
+        "",
+        f"| page | {small:,} orders, ms | {large:,} orders, ms | ratio | ratio, to the index |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    load = results[large][YARDSTICK] / results[small][YARDSTICK]
+    for name in PAGES:
+        before, after = results[small][name], results[large][name]
+        ratio = after / before
+        lines.append(
+            f"| {name} | {before:.0f} | {after:.0f} | {ratio:.1f}× | {ratio / load:.1f}× |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    with shop_stack(workers=1, threads=1) as stack:
+        print(section(stack))
