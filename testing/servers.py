@@ -10,6 +10,7 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -35,20 +36,24 @@ def wait_for_port(port: int, timeout: float = 15.0) -> None:
 
 
 class RedisServer:
-    """A redis-server process; `url` carries the password when one is set."""
+    """A redis-server process; `url` carries the password when one is set. With `appendonly`,
+    every write goes to the append-only file (fsync every second, as production runs it), so
+    what was written survives a halt and start."""
 
-    def __init__(self, password: str | None = None):
+    def __init__(self, password: str | None = None, *, appendonly: bool = False):
         self.binary = shutil.which("redis-server")
         if self.binary is None:
             raise RuntimeError("redis-server is not installed (make test installs it with apt)")
         self.password = password
+        self.appendonly = appendonly
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="boutique-redis-")
         self.start()
 
     def start(self) -> None:
         args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir,
-                "--save", "", "--appendonly", "no"]  # fmt: skip
+                "--save", "", "--appendonly", "yes" if self.appendonly else "no",
+                "--appendfsync", "everysec"]  # fmt: skip
         if self.password:
             args += ["--requirepass", self.password]
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
@@ -56,8 +61,16 @@ class RedisServer:
 
     def halt(self) -> None:
         """Stops the process but keeps the port and directory, so `start` can bring it back."""
+        self.resume()  # a paused server would never act on SIGTERM
         self.process.terminate()
         self.process.wait(10)
+
+    def pause(self) -> None:
+        """Hangs it (SIGSTOP): connections stay open and accepted, nothing is answered."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
 
     @property
     def url(self) -> str:

@@ -1,0 +1,1 @@
+"""`make chaos`: the fault suite of docs/reliability.md (run as `python -m chaos`)."""

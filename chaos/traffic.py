@@ -1,0 +1,123 @@
+"""The traffic a chaos run keeps up while it breaks things: shoppers in threads following the
+original's load generator mix (loadgen/locustfile.py: index 1, setCurrency 2, browse 10,
+addToCart 2, viewCart 3, checkout 1, as plain form posts), plus one buyer who only checks out.
+Every answer is tallied: 503 (an outage said so, allowed), other 5xx (never allowed), and
+requests that got no answer at all (a connection cut by a killed worker, or a timeout)."""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass, field
+
+import requests
+
+from testing.fixtures import FORM
+
+REQUEST_TIMEOUT = 30.0  # seconds: far beyond any answer a healthy or failing shop should take
+THINK_SECONDS = (0.1, 0.5)
+SAMPLES_KEPT = 5
+
+
+@dataclass
+class Tally:
+    requests: int = 0
+    unavailable: int = 0  # 503
+    server_errors: int = 0  # any other 5xx
+    unanswered: int = 0  # connection refused or cut, or no answer in REQUEST_TIMEOUT
+    samples: list[str] = field(default_factory=list)  # the first few 5xx and unanswered, why
+
+
+class Traffic:
+    def __init__(self, url: str, *, shoppers: int, seed: int):
+        self.url = url
+        # What the shop sells and in which currencies, as the shop itself says.
+        api = f"{url}/api/v1"
+        products = requests.get(f"{api}/products/", timeout=REQUEST_TIMEOUT).json()["results"]
+        self.products = sorted(product["id"] for product in products)
+        currencies = requests.get(f"{api}/currencies/", timeout=REQUEST_TIMEOUT).json()
+        self.currencies = currencies["currency_codes"]
+        self.tally = Tally()
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._shop, args=(random.Random(seed * 100 + n), n))
+            for n in range(shoppers)
+        ]
+        self._threads.append(
+            threading.Thread(target=self._buy, args=(random.Random(seed * 100 + 99), shoppers))
+        )
+
+    def start(self) -> Traffic:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self) -> Tally:
+        """Lets every request in flight finish, then returns what was tallied."""
+        self._stopping.set()
+        for thread in self._threads:
+            thread.join()
+        return self.tally
+
+    def _shop(self, rng: random.Random, number: int) -> None:
+        session = requests.Session()
+        tasks = [self._index, self._set_currency, self._browse, self._add_to_cart,
+                 self._view_cart, self._checkout]  # fmt: skip
+        weights = [1, 2, 10, 2, 3, 1]
+        self._index(session, rng, number)
+        while not self._stopping.wait(rng.uniform(*THINK_SECONDS)):
+            rng.choices(tasks, weights)[0](session, rng, number)
+
+    def _buy(self, rng: random.Random, number: int) -> None:
+        session = requests.Session()
+        while not self._stopping.wait(rng.uniform(*THINK_SECONDS)):
+            self._checkout(session, rng, number)
+
+    def _index(self, session, rng, number) -> None:
+        self._call(session, "GET", "/")
+
+    def _set_currency(self, session, rng, number) -> None:
+        self._call(session, "POST", "/setCurrency", {"currency_code": rng.choice(self.currencies)})
+
+    def _browse(self, session, rng, number) -> None:
+        self._call(session, "GET", f"/product/{rng.choice(self.products)}")
+
+    def _add_to_cart(self, session, rng, number) -> None:
+        product = rng.choice(self.products)
+        self._call(session, "GET", f"/product/{product}")
+        self._call(session, "POST", "/cart", {"product_id": product,
+                                              "quantity": str(rng.randint(1, 3))})  # fmt: skip
+
+    def _view_cart(self, session, rng, number) -> None:
+        self._call(session, "GET", "/cart")
+
+    def _checkout(self, session, rng, number) -> None:
+        self._add_to_cart(session, rng, number)
+        self._call(session, "POST", "/cart/checkout",
+                   FORM | {"email": f"shopper{number}@example.com"})  # fmt: skip
+
+    def _call(self, session: requests.Session, method: str, path: str, data=None) -> None:
+        try:
+            status = session.request(
+                method, self.url + path, data=data, timeout=REQUEST_TIMEOUT
+            ).status_code
+        except requests.RequestException as error:
+            self._count(None, f"{method} {path}: {type(error).__name__}")
+        else:
+            self._count(status, f"{method} {path}: {status}")
+
+    def _count(self, status: int | None, what: str) -> None:
+        with self._lock:
+            self.tally.requests += 1
+            if status == 503:
+                self.tally.unavailable += 1
+                return
+            if status is not None and status < 500:
+                return
+            if status is None:
+                self.tally.unanswered += 1
+            else:
+                self.tally.server_errors += 1
+            if len(self.tally.samples) < SAMPLES_KEPT:
+                self.tally.samples.append(what)
