@@ -7,7 +7,7 @@ PORT ?= 8080
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q
 
-.PHONY: help install install-test lock run stack stack-system-deps test test-system-deps lint protos migrate clean load bench
+.PHONY: help install install-test lock run stack stack-system-deps test test-system-deps lint protos migrate clean load bench chaos
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -99,6 +99,11 @@ clean:
 
 load: install-test test-system-deps ## the original's traffic mix against a local gunicorn + Redis + PostgreSQL
 	$(PY) -m loadgen.run --users 20 --seconds 30
+
+# The fault suite (docs/reliability.md); `make test` runs a short version of it in its PostgreSQL
+# pass (chaos/tests), which writes to a copy of the document, never the committed one.
+chaos: install-test test-system-deps ## faults injected in turn under traffic, the books checked; table into docs/reliability.md
+	$(PY) -m chaos
 
 bench: install-test test-system-deps ## benchmark report (ratios) into BENCHMARKS.md
 	@command -v wrk >/dev/null || $(APT_INSTALL) wrk

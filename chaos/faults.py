@@ -28,7 +28,7 @@ def _broker_restart(stack: ChaosStack) -> None:
 
 
 def _worker_restart(stack: ChaosStack) -> None:
-    stack.start_worker()
+    stack.start("worker")
 
 
 FAULTS = (

@@ -19,7 +19,7 @@ import psutil
 import requests
 
 from chaos.mail import MailServer
-from testing.servers import PostgresServer, RedisServer, free_port, wait_for_port
+from testing.servers import PostgresServer, RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -36,19 +36,32 @@ class ChaosStack:
     mail: MailServer
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
-    def start(self, name: str, argv: list[str]) -> None:
+    def start(self, name: str) -> None:
         """Appends to its log, so a restarted process's lines follow its predecessor's."""
         with open(self.folder / f"{name}.log", "a") as log:
             self.processes[name] = subprocess.Popen(
-                argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                self._argv(name), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 # Its own process group: a kill -9 of the worker takes its pool children too.
                 start_new_session=True,
             )  # fmt: skip
 
-    def start_worker(self) -> None:
-        self.start("worker", [PYTHON, "-m", "celery", "-A", "shop", "worker", "--concurrency",
-                              "1", "--loglevel", "INFO"])  # fmt: skip
+    def _argv(self, name: str) -> list[str]:
+        port = self.url.rsplit(":", 1)[1]
+        return {
+            "web": [PYTHON, "-m", "gunicorn", "shop.wsgi:application",
+                    "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
+                    "--control-socket", str(self.folder / "gunicorn.ctl")],
+            "worker": [PYTHON, "-m", "celery", "-A", "shop", "worker", "--concurrency", "1",
+                       "--loglevel", "INFO"],
+            "beat": [PYTHON, "-m", "celery", "-A", "shop", "--quiet", "beat",
+                     "--loglevel", "INFO", "--schedule", str(self.folder / "celerybeat-schedule")],
+        }[name]  # fmt: skip
+
+    def exited(self) -> dict[str, int]:
+        """The shop's processes that have exited, with their exit codes."""
+        codes = {name: process.poll() for name, process in self.processes.items()}
+        return {name: code for name, code in codes.items() if code is not None}
 
     def kill_worker(self) -> None:
         """kill -9 of the Celery worker and its pool, as the OOM killer or a lost node does."""
@@ -110,34 +123,26 @@ def shop_env(folder: Path, url: str, database_url: str, redis_url: str, mail_url
 @contextlib.contextmanager
 def chaos_stack(folder: Path) -> Iterator[ChaosStack]:
     (folder / "tmp").mkdir(parents=True, exist_ok=True)
-    postgres = PostgresServer()
-    redis = RedisServer(appendonly=True)
-    mail = MailServer()
-    mail.start()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = shop_env(folder, url, postgres.url, redis.url, mail.url)
-    stack = ChaosStack(folder, url, env, postgres, redis, mail)
-    try:
+    with contextlib.ExitStack() as cleanup:
+        postgres = PostgresServer()
+        cleanup.callback(postgres.stop)
+        redis = RedisServer(appendonly=True)
+        cleanup.callback(redis.stop)
+        mail = MailServer()
+        mail.start()
+        cleanup.callback(mail.stop)
+        url = f"http://127.0.0.1:{free_port()}"
+        env = shop_env(folder, url, postgres.url, redis.url, mail.url)
+        stack = ChaosStack(folder, url, env, postgres, redis, mail)
         _createdb(postgres)
         for command in (["migrate", "--no-input", "-v0"], ["load_demo"]):
             subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True,
                            stdout=subprocess.DEVNULL, timeout=300)  # fmt: skip
-        stack.start("web", [PYTHON, "-m", "gunicorn", "shop.wsgi:application",
-                            "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
-                            "--control-socket", str(folder / "gunicorn.ctl")])  # fmt: skip
-        stack.start_worker()
-        stack.start("beat", [PYTHON, "-m", "celery", "-A", "shop", "--quiet", "beat",
-                             "--loglevel", "INFO",
-                             "--schedule", str(folder / "celerybeat-schedule")])  # fmt: skip
-        wait_for_port(port, timeout=120)
+        cleanup.callback(stack.stop)
+        for name in ("web", "worker", "beat"):
+            stack.start(name)
         _wait_until(stack.ready, 120, "the web is not ready")
         yield stack
-    finally:
-        stack.stop()
-        mail.stop()
-        redis.stop()
-        postgres.stop()
 
 
 def _wait_until(condition, timeout: float, failure: str) -> None:

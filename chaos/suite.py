@@ -69,6 +69,10 @@ def run(folder: Path, settings: Settings, progress=print) -> list[Row]:
             time.sleep(settings.window)
             fault.heal(stack)
             recovered = wait_recovered(stack, settings.recovery_timeout)
+            for name, code in stack.exited().items():
+                # Started again, as an orchestrator would, so the next fault meets a whole shop.
+                problems.append(f"the {name} process exited ({code}); the suite started another")
+                stack.start(name)
             time.sleep(AFTER_SECONDS)
             tally = traffic.stop()
             open_problems = settle(
@@ -79,12 +83,16 @@ def run(folder: Path, settings: Settings, progress=print) -> list[Row]:
                 timeout=settings.settle_timeout,
                 known=frozenset(known),
             )
+            carried = [problem for problem in open_problems if problem in known]
             problems += [problem for problem in open_problems if problem not in known]
-            row = Row(fault.name, tally, recovered, problems, len(open_problems) - len(problems))
             known.update(open_problems)
-            rows.append(row)
+            if recovered is None:
+                problems.append("the shop never became ready again: the later faults were not run")
+            rows.append(Row(fault.name, tally, recovered, problems, len(carried)))
             progress(f"{fault.name}: {tally.requests} requests, {tally.unavailable} 503, "
                      f"{tally.server_errors} 5xx, {tally.unanswered} unanswered, "
-                     f"{len(problems)} new problems, {row.carried} from earlier; "
+                     f"{len(problems)} new problems, {len(carried)} from earlier; "
                      f"{time.monotonic() - started:.0f} s")  # fmt: skip
+            if recovered is None:
+                break
     return rows
