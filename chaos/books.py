@@ -62,12 +62,14 @@ def book_problems(database_url: str, emails_per_order: dict[str, int]) -> list[s
     with psycopg.connect(database_url, connect_timeout=10) as connection:
         charges = connection.execute(
             "SELECT id::text, status, coalesce(idempotency_key, '') FROM payments_charge"
+            " ORDER BY created"
         ).fetchall()
         orders = connection.execute(
             "SELECT id::text, status, charge_id, tracking_id FROM checkout_order"
+            " ORDER BY created_at"
         ).fetchall()
         shipments = connection.execute(
-            "SELECT reference, tracking_id, status FROM shipping_shipment"
+            "SELECT reference, tracking_id, status FROM shipping_shipment ORDER BY created"
         ).fetchall()
     status_of = {order_id: status for order_id, status, _charge, _tracking in orders}
     tracking_of = {order_id: tracking for order_id, _status, _charge, tracking in orders}

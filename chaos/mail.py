@@ -3,6 +3,7 @@ counting the confirmations it received per order id (the id is in the subject)."
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections import Counter
@@ -41,6 +42,8 @@ class ConfirmationCounter:
 
 class MailServer:
     def __init__(self):
+        # aiosmtpd tells every SMTP command at INFO: the counter is what this run reads.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.counter = ConfirmationCounter()
         self.port = free_port()
         self._controller = Controller(self.counter, hostname="127.0.0.1", port=self.port)

@@ -18,8 +18,9 @@ def table(rows: list[Row], settings: Settings) -> str:
         f"Last run: {when}; each fault {settings.window:g} s, {settings.shoppers} shoppers and "
         "a buyer.",
         "",
-        "| fault | requests | 503s | 500s | no answer | recovered after | books balanced |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| fault | requests | 503s | 500s | no answer | slowest answer | recovered after "
+        "| books balanced |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
         recovered = "never" if row.recovered_after is None else f"{row.recovered_after:.1f} s"
@@ -30,7 +31,8 @@ def table(rows: list[Row], settings: Settings) -> str:
             balanced = f"no: {row.carried} from earlier faults still open"
         tally = row.tally
         lines.append(f"| {row.fault} | {tally.requests} | {tally.unavailable} | "
-                     f"{tally.server_errors} | {tally.unanswered} | {recovered} | "
+                     f"{tally.server_errors} | {tally.unanswered} | {tally.slowest:.1f} s | "
+                     f"{recovered} | "
                      f"{balanced} |")  # fmt: skip
     for row in rows:
         if row.problems or row.tally.samples:

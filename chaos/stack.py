@@ -70,9 +70,19 @@ class ChaosStack:
             os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(STOP_SECONDS)
 
-    def kill_web_worker(self) -> int:
-        """kill -9 of one gunicorn worker (the master starts another); returns its pid."""
-        victim = psutil.Process(self.processes["web"].pid).children()[0]
+    def kill_web_worker(self, client_port: int | None = None) -> int:
+        """kill -9 of one gunicorn worker (the master starts another): the one serving the
+        connection from `client_port` when one does, else the first. Returns its pid."""
+        workers = psutil.Process(self.processes["web"].pid).children()
+        serving = [
+            worker
+            for worker in workers
+            if any(
+                connection.raddr and connection.raddr.port == client_port
+                for connection in worker.net_connections("tcp")
+            )
+        ]
+        victim = (serving or workers)[0]
         victim.kill()
         return victim.pid
 

@@ -65,7 +65,7 @@ def run(folder: Path, settings: Settings, progress=print) -> list[Row]:
                 problems.append(f"no cart could be written before the fault: {error}")
             traffic = Traffic(stack.url, shoppers=settings.shoppers, seed=number).start()
             time.sleep(LEAD_IN_SECONDS)
-            fault.inject(stack)
+            fault.inject(stack, traffic)
             time.sleep(settings.window)
             fault.heal(stack)
             recovered = wait_recovered(stack, settings.recovery_timeout)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from dataclasses import dataclass, field
 
 import requests
@@ -25,6 +26,7 @@ class Tally:
     unavailable: int = 0  # 503
     server_errors: int = 0  # any other 5xx
     unanswered: int = 0  # connection refused or cut, or no answer in REQUEST_TIMEOUT
+    slowest: float = 0.0  # seconds, of the answered requests: a hang shows here
     samples: list[str] = field(default_factory=list)  # the first few 5xx and unanswered, why
 
 
@@ -40,6 +42,10 @@ class Traffic:
         self.tally = Tally()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        # Set while the buyer's checkout is in flight, with the client port of its connection:
+        # what a fault needs to kill the web worker serving it.
+        self.buyer_checking_out = threading.Event()
+        self.buyer_port: int | None = None
         self._threads = [
             threading.Thread(target=self._shop, args=(random.Random(seed * 100 + n), n))
             for n in range(shoppers)
@@ -72,7 +78,14 @@ class Traffic:
     def _buy(self, rng: random.Random, number: int) -> None:
         session = requests.Session()
         while not self._stopping.wait(rng.uniform(*THINK_SECONDS)):
-            self._checkout(session, rng, number)
+            self._add_to_cart(session, rng, number)
+            self.buyer_port = _next_connection_port(session, self.url)
+            self.buyer_checking_out.set()
+            try:
+                self._call(session, "POST", "/cart/checkout",
+                           FORM | {"email": f"buyer{number}@example.com"})  # fmt: skip
+            finally:
+                self.buyer_checking_out.clear()
 
     def _index(self, session, rng, number) -> None:
         self._call(session, "GET", "/")
@@ -98,6 +111,7 @@ class Traffic:
                    FORM | {"email": f"shopper{number}@example.com"})  # fmt: skip
 
     def _call(self, session: requests.Session, method: str, path: str, data=None) -> None:
+        started = time.monotonic()
         try:
             status = session.request(
                 method, self.url + path, data=data, timeout=REQUEST_TIMEOUT
@@ -105,11 +119,12 @@ class Traffic:
         except requests.RequestException as error:
             self._count(None, f"{method} {path}: {type(error).__name__}")
         else:
-            self._count(status, f"{method} {path}: {status}")
+            self._count(status, f"{method} {path}: {status}", time.monotonic() - started)
 
-    def _count(self, status: int | None, what: str) -> None:
+    def _count(self, status: int | None, what: str, seconds: float = 0.0) -> None:
         with self._lock:
             self.tally.requests += 1
+            self.tally.slowest = max(self.tally.slowest, seconds)
             if status == 503:
                 self.tally.unavailable += 1
                 return
@@ -121,3 +136,13 @@ class Traffic:
                 self.tally.server_errors += 1
             if len(self.tally.samples) < SAMPLES_KEPT:
                 self.tally.samples.append(what)
+
+
+def _next_connection_port(session: requests.Session, url: str) -> int | None:
+    """The client port of the kept-alive connection the session's next request to `url` will
+    use (urllib3's pool hands out its most recently returned one); None when it will open one."""
+    pool = session.get_adapter(url).poolmanager.connection_from_url(url)
+    idle = list(pool.pool.queue) if pool.pool is not None else []
+    if idle and idle[-1] is not None and idle[-1].sock is not None:
+        return idle[-1].sock.getsockname()[1]
+    return None
