@@ -12,7 +12,7 @@ import requests
 
 from chaos.books import SentinelCart, settle
 from chaos.faults import FAULTS, Fault, wait_recovered
-from chaos.stack import chaos_stack
+from chaos.stack import ChaosStack, chaos_stack
 from chaos.traffic import Tally, Traffic
 
 LEAD_IN_SECONDS = 1.0  # traffic on the healthy shop before the fault
@@ -69,10 +69,7 @@ def run(folder: Path, settings: Settings, progress=print) -> list[Row]:
             time.sleep(settings.window)
             fault.heal(stack)
             recovered = wait_recovered(stack, settings.recovery_timeout)
-            for name, code in stack.exited().items():
-                # Started again, as an orchestrator would, so the next fault meets a whole shop.
-                problems.append(f"the {name} process exited ({code}); the suite started another")
-                stack.start(name)
+            problems += _restart_exited(stack)
             time.sleep(AFTER_SECONDS)
             tally = traffic.stop()
             open_problems = settle(
@@ -83,6 +80,7 @@ def run(folder: Path, settings: Settings, progress=print) -> list[Row]:
                 timeout=settings.settle_timeout,
                 known=frozenset(known),
             )
+            problems += _restart_exited(stack)  # some exit a while after the fault
             carried = [problem for problem in open_problems if problem in known]
             problems += [problem for problem in open_problems if problem not in known]
             known.update(open_problems)
@@ -96,3 +94,13 @@ def run(folder: Path, settings: Settings, progress=print) -> list[Row]:
             if recovered is None:
                 break
     return rows
+
+
+def _restart_exited(stack: ChaosStack) -> list[str]:
+    """Starts again, as an orchestrator would, each of the shop's processes that exited, so the
+    next fault meets a whole shop; returns the problem each exit is."""
+    problems = []
+    for name, code in stack.exited().items():
+        problems.append(f"the {name} process exited ({code}); the suite started another")
+        stack.start(name)
+    return problems
