@@ -81,6 +81,10 @@ def run(folder: Path, settings: Settings, progress=print) -> list[Row]:
                 known=frozenset(known),
             )
             problems += _restart_exited(stack)  # some exit a while after the fault
+            problems += [
+                f"one cart submitted twice became orders {' and '.join(orders)}"
+                for orders in tally.twice_sold
+            ]
             carried = [problem for problem in open_problems if problem in known]
             problems += [problem for problem in open_problems if problem not in known]
             known.update(open_problems)

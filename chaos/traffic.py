@@ -7,6 +7,7 @@ requests that got no answer at all (a connection cut by a killed worker, or a ti
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from testing.fixtures import FORM
 REQUEST_TIMEOUT = 30.0  # seconds: far beyond any answer a healthy or failing shop should take
 THINK_SECONDS = (0.1, 0.5)
 SAMPLES_KEPT = 5
+DOUBLE_SUBMIT_EVERY = 4  # the buyer's every 4th checkout is submitted twice at once
+ORDER_LINK = re.compile(r"/order/([0-9a-f]{8}-[0-9a-f-]{27})")
 
 
 @dataclass
@@ -28,6 +31,8 @@ class Tally:
     unanswered: int = 0  # connection refused or cut, or no answer in REQUEST_TIMEOUT
     slowest: float = 0.0  # seconds, of the answered requests: a hang shows here
     samples: list[str] = field(default_factory=list)  # the first few 5xx and unanswered, why
+    # Double submits of one cart that each got a confirmation of another order.
+    twice_sold: list[tuple[str, ...]] = field(default_factory=list)
 
 
 class Traffic:
@@ -77,8 +82,13 @@ class Traffic:
 
     def _buy(self, rng: random.Random, number: int) -> None:
         session = requests.Session()
+        checkouts = 0
         while not self._stopping.wait(rng.uniform(*THINK_SECONDS)):
             self._add_to_cart(session, rng, number)
+            checkouts += 1
+            if checkouts % DOUBLE_SUBMIT_EVERY == 0:
+                self._double_submit(session, number)
+                continue
             self.buyer_port = _next_connection_port(session, self.url)
             self.buyer_checking_out.set()
             try:
@@ -86,6 +96,32 @@ class Traffic:
                            FORM | {"email": f"buyer{number}@example.com"})  # fmt: skip
             finally:
                 self.buyer_checking_out.clear()
+
+    def _double_submit(self, session: requests.Session, number: int) -> None:
+        """Two tabs of one shopper submit one cart at the same instant with different e-mails:
+        at most one of them may become an order (one cart, one paid order)."""
+        twin = requests.Session()
+        twin.cookies.update(session.cookies)
+        together = threading.Barrier(2)
+        confirmed: set[str] = set()
+
+        def submit(tab: requests.Session, email: str) -> None:
+            together.wait()
+            page = self._call(tab, "POST", "/cart/checkout", FORM | {"email": email})
+            if page is not None and page.status_code == 200:
+                confirmed.update(ORDER_LINK.findall(page.text))
+
+        tabs = [
+            threading.Thread(target=submit, args=(tab, f"tab{n}.buyer{number}@example.com"))
+            for n, tab in enumerate((session, twin))
+        ]
+        for tab in tabs:
+            tab.start()
+        for tab in tabs:
+            tab.join()
+        if len(confirmed) > 1:
+            with self._lock:
+                self.tally.twice_sold.append(tuple(sorted(confirmed)))
 
     def _index(self, session, rng, number) -> None:
         self._call(session, "GET", "/")
@@ -110,16 +146,18 @@ class Traffic:
         self._call(session, "POST", "/cart/checkout",
                    FORM | {"email": f"shopper{number}@example.com"})  # fmt: skip
 
-    def _call(self, session: requests.Session, method: str, path: str, data=None) -> None:
+    def _call(
+        self, session: requests.Session, method: str, path: str, data=None
+    ) -> requests.Response | None:
         started = time.monotonic()
         try:
-            status = session.request(
-                method, self.url + path, data=data, timeout=REQUEST_TIMEOUT
-            ).status_code
+            response = session.request(method, self.url + path, data=data, timeout=REQUEST_TIMEOUT)
         except requests.RequestException as error:
             self._count(None, f"{method} {path}: {type(error).__name__}")
-        else:
-            self._count(status, f"{method} {path}: {status}", time.monotonic() - started)
+            return None
+        status = response.status_code
+        self._count(status, f"{method} {path}: {status}", time.monotonic() - started)
+        return response
 
     def _count(self, status: int | None, what: str, seconds: float = 0.0) -> None:
         with self._lock:
