@@ -15,6 +15,8 @@ shows at once and one in another process within MEMORY_SECONDS.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import time
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -52,6 +54,11 @@ def version() -> int:
     return current or 0
 
 
+# Printable ASCII without spaces, and short: what every cache backend accepts as a key.
+_PLAIN_KEY = re.compile(r"[!-~]+")
+_KEY_MAX = 200
+
+
 def bump() -> None:
     _memory.clear()
     try:
@@ -61,7 +68,12 @@ def bump() -> None:
 
 
 def entry_key(parts: Parts) -> str:
-    return "storefront:" + ":".join(str(part) for part in parts)
+    key = "storefront:" + ":".join(str(part) for part in parts)
+    if len(key) <= _KEY_MAX and _PLAIN_KEY.fullmatch(key):
+        return key
+    # A visitor's text (an unknown product id, a long slug) made the key: a digest keeps it a
+    # valid key for any cache backend.
+    return "storefront:sha256:" + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
 
 
 class Snapshot:

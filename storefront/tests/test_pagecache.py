@@ -62,3 +62,13 @@ def test_an_entry_computed_after_a_miss_is_remembered_with_the_read(monkeypatch)
     assert snapshot.get(("rare",), lambda: "rare") == "rare"
     assert pagecache.read(("page",), ("rare",)).get(("rare",), lambda: "again") == "rare"
     assert reads == []
+
+
+def test_a_visitors_odd_text_still_makes_a_valid_cache_key():
+    from storefront.pagecache import entry_key
+
+    assert entry_key(("product", "OLJCESPC7Z", "USD")) == "storefront:product:OLJCESPC7Z:USD"
+    for odd in ("' OR 1=1; --", "9" * 400, "ünï cödé", "a b"):
+        key = entry_key(("product", odd, "USD"))
+        assert key.startswith("storefront:sha256:") and len(key) < 100
+    assert entry_key(("product", "a b", "USD")) != entry_key(("product", "a  b", "USD"))
