@@ -1,170 +1,153 @@
 """`make bench`: one run on this machine, reported as ratios, written to BENCHMARKS.md.
 
-- HTTP: home, product and cart pages against a bare Django "hello" view, same gunicorn settings
-  (wrk, fixed connections and duration).
-- Checkout latency p50/p95 (sequential real checkouts).
-- gRPC: Convert and GetProduct throughput against the health service's Check (an empty method)
-  on the same server settings.
-- Search latency at 1,000 and 100,000 products (PostgreSQL).
-- Database queries per page at both catalog sizes.
+- Pages (wrk) against a bare Django hello project (benchmarks/hello) under the same gunicorn
+  settings, measured in the same interleaved rounds: anonymous visitors and shoppers (a session
+  with a cart of two lines, prices in euros) on home, product, cart and search, at 9, 1,000 and
+  100,000 products. Each row says what was cached.
+- Checkout: its database queries, p50/p95 and orders/s at 4 and 16 concurrent shoppers, with
+  tasks on a real broker (Redis) and a Celery worker.
+- Memory (RSS) per gunicorn worker of the shop and of the hello project.
+- Database queries per page at each catalog size; search latency (benchmarks/search_latency.py).
+- The sections of other modules, when present: `benchmarks.rpc` (gRPC throughput) and
+  `benchmarks.staff` (staff pages at many orders), each a `section(context) -> str` of Markdown
+  called with a Context (the shop's environment and URLs) while the shop still runs.
 """
 
 from __future__ import annotations
 
-import json
+import importlib
 import os
 import platform
-import re
 import shutil
-import statistics
 import subprocess
 import sys
-import threading
-import time
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import grpc
-import requests
-from grpc_health.v1 import health_pb2, health_pb2_grpc
-
 from loadgen.stack import ROOT, shop_stack
-from shop.rpc.protos import hipstershop_pb2 as pb
-from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
-from testing.servers import free_port, wait_for_port
+
+from .pages import (
+    GUNICORN,
+    WRK_CONNECTIONS,
+    WRK_ROUNDS,
+    WRK_SECONDS,
+    Measured,
+    Page,
+    hello_project,
+    measure_pages,
+    progress,
+    worker_rss_mib,
+)
+from .shoppers import CheckoutLoad, checkout_load, query_counts, shopper_cookie
 
 PRODUCT = "OLJCESPC7Z"
-WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
-# The machine is shared: pages are measured in interleaved rounds and each keeps its median.
-WRK_ROUNDS = 3
-WRK_CONNECTIONS = 16
-GUNICORN = {"workers": 2, "threads": 4}
-QUERY_COUNT_SCRIPT = """
-import json
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-client = Client(HTTP_HOST="127.0.0.1")
-client.post("/cart", {"product_id": "OLJCESPC7Z", "quantity": 1})
-counts = {}
-for path in ["/", "/product/OLJCESPC7Z", "/cart", "/search?q=mug"]:
-    client.get(path)  # warm caches the way a running shop has them
-    with CaptureQueriesContext(connection) as queries:
-        status = client.get(path).status_code
-    counts[path] = [status, len(queries)]
-print("QUERIES", json.dumps(counts))
-"""
+SEARCH = "/search?q=mug"
+PATHS = {"home": "/", "product": f"/product/{PRODUCT}", "cart": "/cart", "search": SEARCH}
+# BENCH_SIZES=9,1000 for a quick try of the runner (the 100,000 products take minutes to seed).
+SIZES = tuple(int(size) for size in os.environ.get("BENCH_SIZES", "9,1000,100000").split(","))
+# Pages measured at each catalog size beyond the demo's 9 (search is what grows with it).
+PAGES_AT_SIZE = {
+    9: [(who, page) for who in ("anonymous", "shopper") for page in PATHS],
+    1_000: [("anonymous", "search"), ("shopper", "search")],
+    100_000: [("anonymous", "home"), ("shopper", "home"), ("shopper", "product"),
+              ("shopper", "cart"), ("anonymous", "search"), ("shopper", "search")],
+}  # fmt: skip
+# What each row found cached, true to the storefront's code (docs/performance.md).
+CACHE_STATE = {
+    ("anonymous", "home"): "page shell cached (Redis, 1 s in process); ad per request",
+    ("anonymous", "product"): "page shell cached (Redis, 1 s in process); ad per request",
+    ("anonymous", "cart"): "nothing to read: no session, empty cart",
+    ("anonymous", "search"): "results cached per query (the same query repeated)",
+    ("shopper", "home"): "page shell cached; session and cart size read from Redis",
+    ("shopper", "product"): "page shell cached; session and cart size read from Redis",
+    ("shopper", "cart"): "session, cart, products, shipping rate read each request; "
+    "checkout form cached in process",
+    ("shopper", "search"): "results cached per query; session and cart size read from Redis",
+}
+CHECKOUT_SHOPPERS = (4, 16)
+CHECKOUT_SECONDS = float(os.environ.get("BENCH_CHECKOUT_SECONDS", "10"))
+SECTION_MODULES = ("benchmarks.rpc", "benchmarks.staff")
 
 
-def wrk(url: str, cookie: str | None = None, seconds: int = WRK_SECONDS) -> tuple[float, int]:
-    """Requests per second and the number of non-2xx/3xx answers."""
-    command = ["wrk", "-t2", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", url]
-    if cookie:
-        command[1:1] = ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    return rps, int(errors.group(1)) if errors else 0
+@dataclass
+class Context:
+    """What a section module gets: the running shop (PostgreSQL, Redis, gunicorn, a Celery
+    worker) and the hello project beside it."""
+
+    env: dict[str, str]
+    web_url: str
+    hello_url: str
 
 
-def measure_pages(pages: dict[str, tuple[str, str | None]]) -> dict[str, tuple[float, int]]:
-    """Median requests/s and total errors per page over interleaved rounds."""
-    # Every worker and thread warms its caches first, as in a shop that has been running.
-    for url, cookie in pages.values():
-        wrk(url, cookie, seconds=1)
-    rounds: dict[str, list[tuple[float, int]]] = {name: [] for name in pages}
-    for _ in range(WRK_ROUNDS):
-        for name, (url, cookie) in pages.items():
-            rounds[name].append(wrk(url, cookie))
-            progress(f"{name}: {rounds[name][-1]}")
-    return {
-        name: (statistics.median(rps for rps, _ in runs), sum(errors for _, errors in runs))
-        for name, runs in rounds.items()
-    }
+@dataclass
+class Results:
+    # (catalog size, visitor, page) -> measured; (size, "hello", "hello") for the yardstick
+    pages: dict[tuple[int, str, str], Measured] = field(default_factory=dict)
+    queries: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    checkouts: list[CheckoutLoad] = field(default_factory=list)
+    rss_mib: dict[str, list[float]] = field(default_factory=dict)
+    search_latency: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+def measure_at_size(results: Results, size: int, hello: Page, web: str, cookie: str) -> None:
+    pages = {("hello", "hello"): hello}
+    for who, name in PAGES_AT_SIZE[size]:
+        pages[(who, name)] = Page(web + PATHS[name], cookie if who == "shopper" else None)
+    measured = measure_pages({f"{who} {name}": page for (who, name), page in pages.items()})
+    for who, name in pages:
+        results.pages[(size, who, name)] = measured[f"{who} {name}"]
 
 
-def checkout_latencies(base: str, count: int = 30) -> list[float]:
-    timings = []
-    for n in range(count):
-        session = requests.Session()
-        session.post(f"{base}/cart", {"product_id": PRODUCT, "quantity": 2})
-        form = {
-            "email": f"bench{n}@example.com", "street_address": "1 Main St", "zip_code": "94043",
-            "city": "Mountain View", "state": "CA", "country": "United States",
-            "credit_card_number": "4432801561520454", "credit_card_expiration_month": "1",
-            "credit_card_expiration_year": str(date.today().year + 2), "credit_card_cvv": "672",
-        }  # fmt: skip
-        started = time.perf_counter()
-        response = session.post(f"{base}/cart/checkout", form)
-        timings.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise RuntimeError(f"checkout answered {response.status_code}")
-    return timings
-
-
-def grpc_throughput(address: str, call, seconds: float = 5, threads: int = 8) -> float:
-    channel = grpc.insecure_channel(address)
-    stop = time.monotonic() + seconds
-    counts = [0] * threads
-
-    def worker(index: int) -> None:
-        while time.monotonic() < stop:
-            call(channel)
-            counts[index] += 1
-
-    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    channel.close()
-    return sum(counts) / seconds
-
-
-def health_check(channel) -> None:
-    health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
-
-
-def convert(channel) -> None:
-    money = pb.Money(currency_code="USD", units=19, nanos=990_000_000)
-    request = pb.CurrencyConversionRequest(**{"from": money}, to_code="EUR")
-    pb_grpc.CurrencyServiceStub(channel).Convert(request, timeout=5)
-
-
-def get_product(channel) -> None:
-    request = pb.GetProductRequest(id=PRODUCT)
-    pb_grpc.ProductCatalogServiceStub(channel).GetProduct(request, timeout=5)
-
-
-def manage(env: dict, *args: str, stdin: str | None = None) -> str:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, input=stdin,
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-
-
-def query_counts(env: dict) -> dict:
-    """Queries per page, measured in a Django shell on the benchmark's database."""
-    output = manage(env, "shell", "-v0", stdin=QUERY_COUNT_SCRIPT)
-    return json.loads(output.split("QUERIES ", 1)[1])
-
-
-def search_latency(env: dict) -> str:
-    """benchmarks/search_latency.py on the shop's database: it seeds up to each size itself."""
-    return subprocess.run(
-        [sys.executable, "benchmarks/search_latency.py", "--sizes", "1000,100000",
-         "--database-url", env["DATABASE_URL"]],
+def seed_to(env: dict, size: int) -> list[str]:
+    """benchmarks/search_latency.py on the shop's database: it seeds up to `size` products and
+    answers its table's rows."""
+    output = subprocess.run(
+        [sys.executable, "benchmarks/search_latency.py", "--sizes", str(size),
+         "--repeat", "10", "--database-url", env["DATABASE_URL"]],
         cwd=ROOT, env=env, capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
+    ).stdout  # fmt: skip
+    return output.strip().splitlines()
 
 
-def progress(message: str) -> None:
-    print(f"bench: {message}", file=sys.stderr, flush=True)
+def other_sections(context: Context) -> list[str]:
+    sections = []
+    for name in SECTION_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        progress(f"section {name}")
+        sections.append(module.section(context))
+    return sections
+
+
+def run(results: Results) -> None:
+    with (
+        hello_project() as (hello_url, hello_pid),
+        shop_stack(**GUNICORN, celery_worker=True) as stack,
+    ):
+        web = stack.url
+        cookie = shopper_cookie(web)
+        hello = Page(hello_url)
+        measure_at_size(results, 9, hello, web, cookie)
+        results.queries[9] = query_counts(stack.env, list(PATHS.values()))
+        for shoppers in CHECKOUT_SHOPPERS:
+            results.checkouts.append(checkout_load(web, shoppers, CHECKOUT_SECONDS))
+            progress(f"checkout, {shoppers} shoppers: {results.checkouts[-1]}")
+        for size in SIZES[1:]:
+            progress(f"seeding up to {size:,} products")
+            results.search_latency += seed_to(stack.env, size)
+            measure_at_size(results, size, hello, web, cookie)
+            results.queries[size] = query_counts(stack.env, list(PATHS.values()))
+        results.rss_mib = {
+            "shop": worker_rss_mib(stack.web_pid),
+            "hello": worker_rss_mib(hello_pid),
+        }
+        results.sections = other_sections(Context(stack.env, web, hello_url))
 
 
 def machine() -> str:
@@ -179,111 +162,91 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {memory_kb // 1024 // 1024} GiB, {platform.platform()}"
 
 
-def main() -> int:
-    if shutil.which("wrk") is None:
-        print("wrk is not installed (make bench installs it with apt)", file=sys.stderr)
-        return 2
-    results: dict = {}
-    settings = {"DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
-    with shop_stack(**GUNICORN, **settings) as stack:
-        base = stack.url
-        cart = requests.Session()
-        cart.post(f"{base}/cart", {"product_id": PRODUCT, "quantity": 2})
-        cookie = "; ".join(f"{k}={v}" for k, v in cart.cookies.items())
-        pages = {
-            "hello": (f"{base}/_bench/hello", None),
-            "home": (f"{base}/", None),
-            "product": (f"{base}/product/{PRODUCT}", None),
-            "cart": (f"{base}/cart", cookie),
-        }
-        results["http"] = measure_pages(pages)
-        results["checkout_ms"] = checkout_latencies(base)
-        results["queries_small"] = query_counts(stack.env)
-        progress("checkout and queries per page measured")
-        port = free_port()
-        grpc_server = subprocess.Popen(
-            [sys.executable, "manage.py", "grpcserve", "--port", str(port)],
-            cwd=ROOT, env=stack.env, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            wait_for_port(port, timeout=30)
-            address = f"127.0.0.1:{port}"
-            results["grpc"] = {
-                "empty (Health.Check)": grpc_throughput(address, health_check),
-                "Convert": grpc_throughput(address, convert),
-                "GetProduct": grpc_throughput(address, get_product),
-            }
-        finally:
-            grpc_server.terminate()
-            grpc_server.wait(15)
-        progress(f"gRPC: {results['grpc']}; seeding to 1,000 then 100,000 products")
-        results["search"] = search_latency(stack.env)
-        results["queries_large"] = query_counts(stack.env)
-        large = measure_pages({"hello": pages["hello"], "home": pages["home"]})
-        # Reported against the hello measured in this same round, not the first one.
-        hello_ratio = results["http"]["hello"][0] / large["hello"][0]
-        rps, errors = large["home"]
-        results["http"]["home, 100,000 products"] = (rps * hello_ratio, errors)
-    write_report(results)
-    print(Path(ROOT / "BENCHMARKS.md").read_text())
-    errors = sum(errors for _rps, errors in results["http"].values())
-    return 1 if errors else 0
-
-
-def write_report(results: dict) -> None:
-    http = results["http"]
-    hello = http["hello"][0]
+def report(results: Results) -> str:
     lines = [
         "# Benchmarks",
         "",
         f"Measured {date.today().isoformat()} by `make bench` in one run on: {machine()}.",
-        f"gunicorn {GUNICORN['workers']} workers x {GUNICORN['threads']} threads, PostgreSQL, "
-        f"Redis; wrk -t2 -c{WRK_CONNECTIONS} -d{WRK_SECONDS}s per page, median of {WRK_ROUNDS} "
-        "interleaved rounds after a 1 s warm-up; the 100,000-product home page is scaled to the "
-        "first hello (hello measured again beside it).",
+        f"gunicorn {GUNICORN['workers']} workers x {GUNICORN['threads']} threads for the shop "
+        "(PostgreSQL, Redis, a Celery worker) and for a bare Django hello project (default "
+        f"middleware); wrk -t2 -c{WRK_CONNECTIONS} -d{WRK_SECONDS}s per page, median of "
+        f"{WRK_ROUNDS} interleaved rounds after a 1 s warm-up; each ratio is to the hello measured "
+        "in the same rounds. A shopper has a session, a cart of two lines and prices in euros.",
         "",
-        "## Pages against a bare Django hello view (same gunicorn)",
+        "## Pages against a bare Django hello project (same gunicorn)",
         "",
-        "| page | requests/s | ratio to hello | errors |",
-        "|---|---|---|---|",
+        "| page | visitor | products | cache state | requests/s | ratio to hello | errors |",
+        "|---|---|---:|---|---:|---:|---:|",
     ]
-    for name, (rps, errors) in http.items():
-        lines.append(f"| {name} | {rps:.0f} | {rps / hello:.2f} | {errors} |")
-    checkout = results["checkout_ms"]
-    lines += [
+    for (size, who, name), measured in results.pages.items():
+        hello = results.pages[(size, "hello", "hello")].rps
+        state = CACHE_STATE.get((who, name), "")
+        lines.append(
+            f"| {PATHS.get(name, name)} | {who} | {size:,} | {state} | {measured.rps:.0f} | "
+            f"{measured.rps / hello:.2f} | {measured.errors} |"
+        )
+    lines += checkout_report(results) + [
         "",
-        "## Checkout latency (sequential, each a real order: cart, charge, shipment, e-mail)",
+        "## Memory per gunicorn worker (RSS after the load)",
         "",
-        f"p50 {percentile(checkout, 0.5):.0f} ms, p95 {percentile(checkout, 0.95):.0f} ms "
-        f"over {len(checkout)} orders.",
-        "",
-        "## gRPC throughput against an empty method (same server, 8 client threads)",
-        "",
-        "| method | calls/s | ratio to empty |",
-        "|---|---|---|",
+        "| project | MiB per worker |",
+        "|---|---|",
     ]
-    empty = results["grpc"]["empty (Health.Check)"]
-    for name, rate in results["grpc"].items():
-        lines.append(f"| {name} | {rate:.0f} | {rate / empty:.2f} |")
+    for name, sizes in results.rss_mib.items():
+        lines.append(f"| {name} | {', '.join(f'{size:.0f}' for size in sizes)} |")
+    lines += ["", "## Database queries per page (status, queries; caches warm)", ""]
+    lines.append("| page | " + " | ".join(f"{size:,} products" for size in SIZES) + " |")
+    lines.append("|---|" + "---|" * len(SIZES))
+    for name in results.queries[SIZES[0]]:
+        cells = [f"{results.queries[s][name][1]} ({results.queries[s][name][0]})" for s in SIZES]
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    header = results.search_latency[:2]
+    rows = [line for line in results.search_latency if line not in header]
     lines += [
         "",
         "## Search latency (benchmarks/search_latency.py on the same database)",
         "",
-        "One page of results (count, rows, categories) as the storefront and the API run it; the",
+        "One page of results (count, rows, categories) as the catalog runs it, uncached; the",
         "last column is the same query with bitmap scans off (the trigram indexes unused).",
         "",
-        results["search"],
-        "",
-        "## Database queries per page (status, queries)",
-        "",
-        "| page | 9 products | 100,000 products |",
-        "|---|---|---|",
+        *header,
+        *rows,
     ]
-    for path, small in results["queries_small"].items():
-        large = results["queries_large"][path]
-        lines.append(f"| `{path}` | {small[1]} ({small[0]}) | {large[1]} ({large[0]}) |")
-    lines.append("")
-    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines))
+    for section in results.sections:
+        lines += ["", section.strip()]
+    return "\n".join(lines) + "\n"
+
+
+def checkout_report(results: Results) -> list[str]:
+    lines = [
+        "",
+        "## Checkout (each a real order: cart, charge, shipment; e-mail by the Celery worker)",
+        "",
+        f"Database queries of one checkout request: {results.queries[SIZES[0]]['checkout'][1]}.",
+        "",
+        "| concurrent shoppers | orders | orders/s | p50 ms | p95 ms | failures |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for load in results.checkouts:
+        lines.append(
+            f"| {load.shoppers} | {len(load.latencies_ms)} | {load.orders_per_second:.1f} | "
+            f"{load.percentile(0.5):.0f} | {load.percentile(0.95):.0f} | {load.failures} |"
+        )
+    return lines
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (make bench installs it with apt)", file=sys.stderr)
+        return 2
+    results = Results()
+    run(results)
+    text = report(results)
+    Path(os.environ.get("BENCH_REPORT", ROOT / "BENCHMARKS.md")).write_text(text)
+    print(text)
+    errors = sum(measured.errors for measured in results.pages.values())
+    failures = sum(load.failures for load in results.checkouts)
+    return 1 if errors or failures else 0
 
 
 if __name__ == "__main__":

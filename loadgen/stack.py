@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,8 @@ PYTHON = sys.executable
 class Stack:
     url: str
     env: dict[str, str]
+    # gunicorn's master: its children are the workers (make bench reads their memory).
+    web_pid: int
 
 
 def shop_env(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
@@ -42,14 +45,20 @@ def shop_env(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def shop_stack(*, workers: int = 2, threads: int = 4, **extra_env: str) -> Iterator[Stack]:
+def shop_stack(
+    *, workers: int = 2, threads: int = 4, celery_worker: bool = False, **extra_env: str
+) -> Iterator[Stack]:
+    """`celery_worker`: tasks go through Redis to a Celery worker started here, as in
+    production, instead of running in the web process."""
     postgres = PostgresServer()
     redis = RedisServer()
-    gunicorn = None
+    gunicorn = worker = None
     try:
         _createdb(postgres)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
+        if celery_worker:
+            extra_env = {"CELERY_BROKER_URL": redis.url, **extra_env}
         env = shop_env(postgres.url, redis.url, SITE_URL=url, **extra_env)
         # No collectstatic: WhiteNoise serves the apps' static folders (compressing them is the
         # image's build step, and took a third of this stack's start).
@@ -67,12 +76,19 @@ def shop_stack(*, workers: int = 2, threads: int = 4, **extra_env: str) -> Itera
              "--reuse-port"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        if celery_worker:
+            worker = subprocess.Popen(
+                [PYTHON, "-m", "celery", "-A", "shop", "worker", "--loglevel", "WARNING"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         wait_for_port(port, timeout=30)
-        yield Stack(url=url, env=env)
+        yield Stack(url=url, env=env, web_pid=gunicorn.pid)
     finally:
-        if gunicorn is not None:
-            gunicorn.terminate()
-            gunicorn.wait(15)
+        # A Celery worker's warm shutdown would wait for tasks it holds with a countdown.
+        for process, stop in ((gunicorn, signal.SIGTERM), (worker, signal.SIGQUIT)):
+            if process is not None:
+                process.send_signal(stop)
+                process.wait(15)
         redis.stop()
         postgres.stop()
 

@@ -1,0 +1,98 @@
+"""HTTP measurements of `make bench`: wrk runs in interleaved rounds, the bare Django hello
+project they are compared with, and the memory of gunicorn's workers."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import statistics
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from loadgen.stack import ROOT
+from testing.servers import free_port, wait_for_port
+
+WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+# The machine is shared: pages are measured in interleaved rounds and each keeps its median.
+WRK_ROUNDS = 3
+WRK_CONNECTIONS = 16
+GUNICORN = {"workers": 2, "threads": 4}
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    cookie: str | None = None
+
+
+@dataclass(frozen=True)
+class Measured:
+    rps: float
+    errors: int
+
+
+def progress(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def wrk(page: Page, seconds: int = WRK_SECONDS) -> Measured:
+    """Requests per second and the number of non-2xx/3xx answers."""
+    command = ["wrk", "-t2", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", page.url]
+    if page.cookie:
+        command[1:1] = ["-H", f"Cookie: {page.cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return Measured(rps, int(errors.group(1)) if errors else 0)
+
+
+def measure_pages(pages: dict[str, Page]) -> dict[str, Measured]:
+    """Median requests/s and total errors per page over interleaved rounds."""
+    # Every worker and thread warms its caches first, as in a shop that has been running.
+    for page in pages.values():
+        wrk(page, seconds=1)
+    rounds: dict[str, list[Measured]] = {name: [] for name in pages}
+    for _ in range(WRK_ROUNDS):
+        for name, page in pages.items():
+            rounds[name].append(wrk(page))
+            progress(f"{name}: {rounds[name][-1].rps:.0f} requests/s")
+    return {
+        name: Measured(statistics.median(run.rps for run in runs), sum(run.errors for run in runs))
+        for name, runs in rounds.items()
+    }
+
+
+@contextlib.contextmanager
+def hello_project() -> Iterator[tuple[str, int]]:
+    """The bare Django project (benchmarks/hello) under the shop's gunicorn settings: its
+    hello URL and gunicorn's process id."""
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.hello.settings"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "benchmarks.hello.wsgi:application",
+         "--config", "python:benchmarks.hello.gunicorn_config",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(GUNICORN["workers"]),
+         "--threads", str(GUNICORN["threads"]), "--log-level", "warning", "--reuse-port"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        wait_for_port(port, timeout=30)
+        yield f"http://127.0.0.1:{port}/hello", server.pid
+    finally:
+        server.terminate()
+        server.wait(15)
+
+
+def worker_rss_mib(master_pid: int) -> list[float]:
+    """Resident memory of each of gunicorn's workers (the master's children), in MiB."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        kib = int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE).group(1))
+        sizes.append(kib / 1024)
+    return sizes
