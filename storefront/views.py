@@ -12,12 +12,14 @@ the Fragment also holds that page, rendered once, and only the widgets are fille
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -51,6 +53,7 @@ from .shelves import (
 )
 from .templatetags.ads import ad_banner
 from .templatetags.recommendations import recommendations
+from .templatetags.storefront import CART_LINK_MARKER, cart_link_html
 
 logger = logging.getLogger(__name__)
 
@@ -117,11 +120,14 @@ def fragment(
     page_template: str,
     currency: str,
     fill_in: tuple[str, ...] = (),
+    page_context: dict | None = None,
     **page: object,
 ) -> Fragment:
     """`fill_in`: widgets whose content is the same for every visitor for as long as the
     fragment lives (recommendations: cached as long, never ads, which rotate); they go into the
-    shell when they have something to show, else stay per request."""
+    shell when they have something to show, else stay per request. `page_context`: what else
+    the page around the fragment shows (the query in the search box)."""
+    page_context = page_context or {}
     # No request: the fragment must not depend on one (pagination links get `page_query`).
     content = Fragment(html=render_to_string(template, context), **page)
     widgets = dict(WIDGET_MARKERS)
@@ -131,8 +137,9 @@ def fragment(
             widgets[name] = SafeString(html)
     shell = render_to_string(
         page_template,
-        {"fragment": content, "widgets": widgets, "currency": currency, "cart_size": 0},
-    )
+        {"fragment": content, "widgets": widgets, "currency": currency, **page_context,
+         "cart_link_marker": True},
+    )  # fmt: skip
     filled = tuple(name for name in fill_in if widgets[name] != WIDGET_MARKERS[name])
     return Fragment(html=content.html, shell=shell, in_shell=filled, **page)
 
@@ -145,19 +152,21 @@ def render_fragment_page(
     currency: str,
     widgets: tuple[str, ...] = (),
 ) -> HttpResponse:
-    """A cached page: for a visitor without a session its shell with the widgets filled in,
-    else rendered around the fragment with the visitor's header."""
+    """A cached page: its shell with the widgets and the visitor's cart size filled in.
+
+    A shopper's page differs from the shell only by the cart size in the header, unless a
+    message waits to be shown (rare: they follow a form, and lead to the cart page): then the
+    page is rendered around the fragment."""
     with_session = settings.SESSION_COOKIE_NAME in request.COOKIES
-    if not with_session:
-        widgets = tuple(name for name in widgets if name not in page.in_shell)
-    rendered = {name: WIDGETS[name](page, currency) for name in widgets}
-    if with_session:
+    if with_session and len(messages.get_messages(request)):
+        rendered = {name: WIDGETS[name](page, currency) for name in widgets}
         context = {"fragment": page, "widgets": rendered}
         response = render_page(request, page_template, context, currency=currency)
     else:
-        html = page.shell
-        for name, widget in rendered.items():
-            html = html.replace(WIDGET_MARKERS[name], widget)
+        html = page.shell.replace(CART_LINK_MARKER, cart_link_html(cart_size(request)))
+        for name in widgets:
+            if name not in page.in_shell:
+                html = html.replace(WIDGET_MARKERS[name], WIDGETS[name](page, currency))
         response = HttpResponse(html)
     # The page depends on the session (cart size) and currency cookies.
     patch_vary_headers(response, ["Cookie"])
@@ -234,35 +243,50 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     return render_fragment_page(request, "storefront/listing.html", page, currency=currency)
 
 
+def search_query(query: str) -> QueryDict:
+    """What the links to the other pages of results keep: the query."""
+    kept = QueryDict(mutable=True)
+    kept["q"] = query
+    return kept
+
+
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    # Free text makes unbounded cache keys, so results are not cached; their prices are
-    # converted for the shown page only.
     query = request.GET.get("q", "").strip()
     if len(query) > MAX_QUERY_LENGTH:
         raise InvalidArgument(f"Please search with at most {MAX_QUERY_LENGTH} characters.")
-    currency = visitor_currency(request)
     number = page_number(request.GET.get("page"))
-    if query:
-        products = catalog_client().product_page(query=query, page=number, per_page=PAGE_SIZE)
-        grid = shelf(products, currency=currency)
-    elif number == 1:
-        grid = EMPTY_SHELF
-    else:
+    if not query and number > 1:
         raise NotFound(f"There is no page {number} here; the last page is 1.")
-    heading = f"Results for “{query}”" if query else "Search"
-    context = {
-        "shelf": grid,
-        "query": query,
-        "heading": heading,
-        "currency": currency,
-        "page_query": request.GET,
-    }
-    page = Fragment(
-        html=render_to_string("storefront/_listing_content.html", context), title=heading
-    )
-    context = {"fragment": page, "query": query}
-    return render_page(request, "storefront/listing.html", context, currency=currency)
+
+    def build(currency: str) -> Fragment:
+        if query:
+            products = catalog_client().product_page(query=query, page=number, per_page=PAGE_SIZE)
+            grid = shelf(products, currency=currency)
+        else:
+            grid = EMPTY_SHELF
+        heading = f"Results for “{query}”" if query else "Search"
+        context = {
+            "shelf": grid,
+            "query": query,
+            "heading": heading,
+            "currency": currency,
+            "page_query": search_query(query),
+        }
+        return fragment(
+            "storefront/_listing_content.html",
+            context,
+            page_template="storefront/listing.html",
+            currency=currency,
+            page_context={"query": query},
+            title=heading,
+        )
+
+    # Results are cached like any grid page, under a digest of the query: free text makes as
+    # many entries as there are searches, each gone TIMEOUT seconds after it was written.
+    digest = hashlib.sha256(query.encode()).hexdigest()
+    currency, page = cached_fragment(request, ("search", digest, number), build)
+    return render_fragment_page(request, "storefront/listing.html", page, currency=currency)
 
 
 @require_safe

@@ -3,6 +3,9 @@
 import re
 
 from django import template
+from django.template.defaultfilters import pluralize
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from storefront.prices import CURRENCY_COOKIE, DEFAULT_CURRENCY, SELECTOR_CURRENCIES
 from storefront.shelves import category_title
@@ -10,6 +13,29 @@ from storefront.shelves import category_title
 register = template.Library()
 
 _CODE = re.compile(r"[A-Z]{3}")
+# Where a cached page shell gets each visitor's cart link (storefront.views).
+CART_LINK_MARKER = SafeString("<!--widget:cart-link-->")
+
+
+def cart_link_html(cart_size: int | None) -> SafeString:
+    """The header's link to the cart, with the number of items (none shown when unknown)."""
+    if cart_size is None:
+        return SafeString('<a class="cart-link" href="/cart">Cart</a>')
+    return format_html(
+        '<a class="cart-link" href="/cart">Cart <span class="cart-size" aria-label="{} item{} in'
+        ' your cart">{}</span></a>',
+        cart_size,
+        pluralize(cart_size),
+        cart_size,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def cart_link(context) -> SafeString:
+    """`cart_size` from the page; a shell (`cart_link_marker`) gets the marker instead."""
+    if context.get("cart_link_marker"):
+        return CART_LINK_MARKER
+    return cart_link_html(context.get("cart_size"))
 
 
 @register.inclusion_tag("storefront/_currency_form.html", takes_context=True)

@@ -97,28 +97,37 @@ def test_a_warm_page_asks_the_database_for_nothing_but_the_session(
     client = Client()
     with_session(client)
     choose_currency(client, "EUR")
-    client.get("/")
-    client.get("/product/OLJCESPC7Z")
-    with django_assert_num_queries(1):
-        client.get("/")
-    with django_assert_num_queries(1):
-        client.get("/product/OLJCESPC7Z")
+    for path in ("/", "/product/OLJCESPC7Z", "/search?q=sunglasses"):
+        client.get(path)
+        with django_assert_num_queries(1):
+            assert client.get(path).status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/product/OLJCESPC7Z", "/search?q=sunglasses"])
 def test_staff_edits_show_at_once_on_cached_pages(
-    client, shop_data, cart, django_capture_on_commit_callbacks
+    client, shop_data, cart, django_capture_on_commit_callbacks, path
 ):
-    assert "$19.99" in client.get("/product/OLJCESPC7Z").content.decode()
+    assert "$19.99" in client.get(path).content.decode()
     product = apps.get_model("catalog", "Product").objects.get(pk="OLJCESPC7Z")
     product.price_amount = Decimal("21.50")
     product.save()
-    assert "$21.50" in client.get("/product/OLJCESPC7Z").content.decode()
+    assert "$21.50" in client.get(path).content.decode()
     choose_currency(client, "EUR")
     rate = apps.get_model("currency", "ExchangeRate").objects.get(code="USD")
     rate.rate_per_eur = Decimal("1.25")
     with django_capture_on_commit_callbacks(execute=True):  # the currency's own rate cache
         rate.save()
-    assert "17,20\xa0€" in client.get("/product/OLJCESPC7Z").content.decode()
+    assert "17,20\xa0€" in client.get(path).content.decode()
+
+
+def test_cached_search_results_keep_their_own_query(shop_data, cart):
+    add_products(PAGE_SIZE + 1)
+    for query in ("item", "Item 1"):
+        html = Client().get("/search", {"q": query, "utm_source": "x"}).content.decode()
+        again = Client().get("/search", {"q": query}).content.decode()
+        assert html == again and f"Results for “{query}”" in html
+        assert f'value="{query}"' in html and "utm_source" not in html
+    assert 'href="?q=item&amp;page=2"' in Client().get("/search?q=item").content.decode()
 
 
 def test_recategorising_a_product_shows_at_once(client, shop_data, cart):
