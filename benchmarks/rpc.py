@@ -175,5 +175,5 @@ def section(context) -> str:
 
 
 if __name__ == "__main__":
-    with shop_stack(workers=1, threads=1, DJANGO_SETTINGS_MODULE="benchmarks.settings") as stack:
+    with shop_stack(workers=1, threads=1) as stack:
         print(section(stack))
