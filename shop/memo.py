@@ -32,6 +32,7 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_migrate
+from django.dispatch import Signal
 
 K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
@@ -40,6 +41,9 @@ CHECK_SECONDS = 1.0
 MAX_AGE_SECONDS = 60.0
 
 _all: weakref.WeakSet[Memo] = weakref.WeakSet()
+# Sent (sender: the memo) by every `changed()`: caches built on the same tables, such as the
+# storefront's rendered pages, follow the same write paths without each app calling them.
+memo_changed = Signal()
 
 
 class Memo:
@@ -95,6 +99,7 @@ class Memo:
         if connection.in_atomic_block:
             self._writes.block = (len(connection.atomic_blocks), connection.atomic_blocks[-1])
         transaction.on_commit(self._publish)
+        memo_changed.send(sender=self)
 
     def _written_in_this_transaction(self) -> bool:
         """Whether this thread's open atomic block (or one inside it) changed what the memo

@@ -5,8 +5,10 @@ grid page, a product page, the list of currency codes): never anything about one
 entry is stored with the version it was computed under, and only an entry of the current version
 counts; a staff edit of a product, a category or an exchange rate in this process bumps the
 version (on save and again on commit, so a page read between the two cannot keep the old data),
-so the next page shows the edit at once. Writes that send no signal (bulk imports, another
-process in the microservices deployment) show within TIMEOUT seconds.
+so the next page shows the edit at once. The bulk paths (import_catalog, seed_catalog, the demo
+load, the rate feed) bump it too, through the memos they invalidate (shop.memo.memo_changed).
+Writes that tell no one (raw SQL, a shell's `QuerySet.update`) and writes by another process
+of the microservices deployment (the catalog or currency service) show within TIMEOUT seconds.
 
 A page reads the version and all its entries in one round trip (`read`), and each process keeps
 what it read for MEMORY_SECONDS: a hot page makes no round trip at all, an edit in this process
@@ -131,6 +133,9 @@ def storefront_data_changed(**_signal_kwargs: object) -> None:
 def connect_signals() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
+    from shop.memo import memo_changed
+
+    memo_changed.connect(storefront_data_changed, dispatch_uid="storefront-memo")
     for model in WATCHED_MODELS:
         post_save.connect(
             storefront_data_changed, sender=model, dispatch_uid=f"storefront-save-{model}"
