@@ -8,7 +8,7 @@ from shop.money import Money
 from .errors import AnotherCheckoutFirst
 from .models import Order
 from .selectors import order_get, order_get_for_customer, order_path, order_result
-from .services import order_place
+from .services import order_placed
 
 
 def order_for_customer(order: Order) -> dto.CustomerOrder:
@@ -40,13 +40,13 @@ def customer_order_get(*, order_id: str, token: str) -> dto.CustomerOrder:
 
 
 def customer_order_place(**order: object) -> dto.CustomerOrder:
-    """order_place (same arguments), answered with the customer's view of the order. When
+    """order_placed (same arguments), answered with the customer's view of the order. When
     another checkout of the cart came first, the answer is that checkout's order, maybe still
     pending: it is the same cart owner's (the storefront's user id is the visitor's session)."""
     try:
-        result = order_place(**order)
+        placed = order_placed(**order)
     except AnotherCheckoutFirst as error:
         if not error.order_id:
             raise
         return order_for_customer(order_get(order_id=error.order_id))
-    return order_for_customer(order_get(order_id=result.order_id))
+    return order_for_customer(placed)

@@ -60,6 +60,16 @@ def order_url(order: Order, request: HttpRequest | None = None) -> str:
     return links.absolute_url(order_path(order), request)
 
 
+def order_address(order: Order) -> dto.Address:
+    return dto.Address(
+        street_address=order.street_address,
+        city=order.city,
+        state=order.state,
+        country=order.country,
+        zip_code=order.zip_code,
+    )
+
+
 def order_result(order: Order) -> dto.OrderResult:
     """The hipstershop OrderResult of an order: each item's cost is its unit price, as in the
     original."""
@@ -67,13 +77,7 @@ def order_result(order: Order) -> dto.OrderResult:
         order_id=str(order.id),
         shipping_tracking_id=order.tracking_id,
         shipping_cost=Money(order.shipping_cost, order.currency).rounded(),
-        shipping_address=dto.Address(
-            street_address=order.street_address,
-            city=order.city,
-            state=order.state,
-            country=order.country,
-            zip_code=order.zip_code,
-        ),
+        shipping_address=order_address(order),
         items=tuple(
             dto.OrderItem(
                 item=dto.CartItem(product_id=line.product_id, quantity=line.quantity),

@@ -1,0 +1,38 @@
+"""What one checkout costs the database: a fixed, small number of queries (the follow-up tasks,
+the e-mail and what recommendations learn, run later on a worker and are not counted)."""
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from catalog.services import demo_catalog_load
+from currency.services import rates_load_initial
+from testing.fixtures import FORM
+
+# Counted on the second checkout (the first fills the per-process memos: rates, products and
+# the shipping rate). What remains: reading earlier checkouts of the cart and claiming it
+# (checkout/claims.py, 7), the pending order and its lines (2), the charge (3), the order's
+# charge id (1), the shipment (2), marking it paid (2), the cart emptied (1) and the lines for
+# the answer (1). On PostgreSQL add the claim's savepoint and its release: 21.
+CHECKOUT_QUERIES = 19
+
+
+def checkout(client: Client, email: str) -> int:
+    for product_id, quantity in (("OLJCESPC7Z", "1"), ("66VCHSJNUP", "2")):
+        client.post("/cart", {"product_id": product_id, "quantity": quantity})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/cart/checkout", {**FORM, "email": email})
+    assert response.status_code == 200, response.content.decode()[:2000]
+    # Savepoints aside: the test's own transaction turns each transaction into one.
+    statements = [query["sql"] for query in queries.captured_queries]
+    return sum(not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")) for sql in statements)
+
+
+def test_a_checkout_costs_a_fixed_small_number_of_queries(db, use_redis):
+    # Sessions and carts on Redis, as in production: the queries counted are the checkout's.
+    demo_catalog_load()
+    rates_load_initial()
+    shopper = Client()
+    shopper.cookies["shop_currency"] = "EUR"
+    checkout(shopper, "first@example.com")
+    assert checkout(shopper, "second@example.com") <= CHECKOUT_QUERIES
