@@ -53,17 +53,17 @@ PAGES_AT_SIZE = {
     100_000: [("anonymous", "home"), ("shopper", "home"), ("shopper", "product"),
               ("shopper", "cart"), ("anonymous", "search"), ("shopper", "search")],
 }  # fmt: skip
-# What each row found cached, true to the storefront's code (docs/performance.md).
+# What each row found cached, true to the storefront's code (docs/storefront.md, Cache).
 CACHE_STATE = {
-    ("anonymous", "home"): "page shell cached (Redis, 1 s in process); ad per request",
-    ("anonymous", "product"): "page shell cached (Redis, 1 s in process); ad per request",
-    ("anonymous", "cart"): "nothing to read: no session, empty cart",
-    ("anonymous", "search"): "results cached per query (the same query repeated)",
+    ("anonymous", "home"): "page shell cached (Redis, 1 s in process); ad filled in",
+    ("anonymous", "product"): "page shell cached (Redis, 1 s in process); ad filled in",
+    ("anonymous", "cart"): "no session cookie: an empty cart, nothing priced",
+    ("anonymous", "search"): "page shell cached per query (the same query repeated)",
     ("shopper", "home"): "page shell cached; session and cart size read from Redis",
     ("shopper", "product"): "page shell cached; session and cart size read from Redis",
-    ("shopper", "cart"): "session, cart, products, shipping rate read each request; "
-    "checkout form cached in process",
-    ("shopper", "search"): "results cached per query; session and cart size read from Redis",
+    ("shopper", "cart"): "session and cart read from Redis; products, rates and shipping rate "
+    "from per-process memos; checkout form rendered once per process",
+    ("shopper", "search"): "page shell cached per query; session and cart size from Redis",
 }
 CHECKOUT_SHOPPERS = (4, 16)
 CHECKOUT_SECONDS = float(os.environ.get("BENCH_CHECKOUT_SECONDS", "10"))
