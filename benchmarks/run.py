@@ -218,11 +218,14 @@ def report(results: Results) -> str:
 
 
 def checkout_report(results: Results) -> list[str]:
+    checkout = results.queries[SIZES[0]]["checkout"]
     lines = [
         "",
         "## Checkout (each a real order: cart, charge, shipment; e-mail by the Celery worker)",
         "",
-        f"Database queries of one checkout request: {results.queries[SIZES[0]]['checkout'][1]}.",
+        "Database statements of one checkout request (the process's second: memos warm): "
+        f"{checkout[1]}, of which {checkout[2]} read or write (the rest BEGIN, COMMIT and "
+        "savepoints).",
         "",
         "| concurrent shoppers | orders | orders/s | p50 ms | p95 ms | failures |",
         "|---:|---:|---:|---:|---:|---:|",
