@@ -12,7 +12,6 @@ the Fragment also holds that page, rendered once, and only the widgets are fille
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -282,10 +281,9 @@ def search(request: HttpRequest) -> HttpResponse:
             title=heading,
         )
 
-    # Results are cached like any grid page, under a digest of the query: free text makes as
-    # many entries as there are searches, each gone TIMEOUT seconds after it was written.
-    digest = hashlib.sha256(query.encode()).hexdigest()
-    currency, page = cached_fragment(request, ("search", digest, number), build)
+    # Results are cached like any grid page: free text makes as many entries as there are
+    # searches, each gone TIMEOUT seconds after it was written (pagecache digests odd keys).
+    currency, page = cached_fragment(request, ("search", query, number), build)
     return render_fragment_page(request, "storefront/listing.html", page, currency=currency)
 
 
