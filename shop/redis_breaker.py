@@ -28,6 +28,7 @@ from typing import TypeVar
 import redis
 from circuitbreaker import STATE_CLOSED, STATE_HALF_OPEN, STATE_OPEN, CircuitBreaker
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from redis.client import Pipeline
 
 from shop.observability.metrics import CIRCUIT_BREAKER_OPEN, REDIS_CALLS_SKIPPED
@@ -51,6 +52,12 @@ class ServerBreaker:
     """The breaker of one Redis server, with the one-probe-at-a-time rule of half-open."""
 
     def __init__(self, server: str, *, failures: int, cooldown: float):
+        if failures < 1 or cooldown <= 0:
+            # The library would silently take its own defaults (5 failures, 30 s) for 0.
+            raise ImproperlyConfigured(
+                "REDIS_BREAKER_FAILURES must be at least 1 and REDIS_BREAKER_COOLDOWN_SECONDS "
+                "above 0."
+            )
         self.server = server
         self.cooldown = cooldown
         self.breaker = CircuitBreaker(

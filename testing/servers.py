@@ -10,6 +10,7 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -37,18 +38,25 @@ def wait_for_port(port: int, timeout: float = 15.0) -> None:
 class RedisServer:
     """A redis-server process; `url` carries the password when one is set."""
 
-    def __init__(self, password: str | None = None):
+    def __init__(self, password: str | None = None, *, persistent: bool = False):
         self.binary = shutil.which("redis-server")
         if self.binary is None:
             raise RuntimeError("redis-server is not installed (make test installs it with apt)")
         self.password = password
+        # Persistent: every write goes to the append-only file first, so a restart (halt, start)
+        # keeps the data, as a production broker does.
+        self.persistent = persistent
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="boutique-redis-")
         self.start()
 
     def start(self) -> None:
         args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir,
-                "--save", "", "--appendonly", "no"]  # fmt: skip
+                "--save", ""]  # fmt: skip
+        if self.persistent:
+            args += ["--appendonly", "yes", "--appendfsync", "always"]
+        else:
+            args += ["--appendonly", "no"]
         if self.password:
             args += ["--requirepass", self.password]
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
@@ -56,8 +64,16 @@ class RedisServer:
 
     def halt(self) -> None:
         """Stops the process but keeps the port and directory, so `start` can bring it back."""
+        self.resume()  # a paused process would act on the TERM only once resumed
         self.process.terminate()
         self.process.wait(10)
+
+    def pause(self) -> None:
+        """Hangs the server (SIGSTOP): connections are accepted by the kernel, never answered."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
 
     @property
     def url(self) -> str:
@@ -94,6 +110,18 @@ class PostgresServer:
         self._run([str(self.bin / "initdb"), "-D", self.data, "-U", "postgres", "-A", "trust",
                    "--no-sync", "-E", "UTF8"])  # fmt: skip
         self.start()
+
+    @classmethod
+    def of_this_run(cls) -> PostgresServer:
+        """The cluster `python -m testing.servers postgres` started for this test run (the
+        postgres pass), so a test can halt and start it."""
+        server = cls.__new__(cls)
+        server.bin = postgres_bin_dir()
+        server.dir = os.environ["TEST_POSTGRES_DIR"]
+        server.port = int(os.environ["TEST_POSTGRES_PORT"])
+        server.as_root = os.geteuid() == 0
+        server.data = f"{server.dir}/data"
+        return server
 
     def start(self) -> None:
         options = (
@@ -138,6 +166,7 @@ def main(argv: list[str]) -> int:
         return 2
     with postgres() as server:
         env = {**os.environ, "DATABASE_URL": server.url, "TEST_POSTGRES": "1"}
+        env |= {"TEST_POSTGRES_DIR": server.dir, "TEST_POSTGRES_PORT": str(server.port)}
         return subprocess.call(argv[2:], env=env)
 
 
