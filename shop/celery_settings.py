@@ -20,7 +20,11 @@ HEALTH_CHECK = 10
 
 def celery_settings(broker_url: str) -> dict:
     eager = not broker_url
+    on_redis = broker_url.startswith(("redis://", "rediss://"))
     return {
+        # kombu's Redis transport with the fix that keeps the worker alive through a broker
+        # restart (shop/celery_broker.py); other brokers keep their own.
+        "CELERY_BROKER_TRANSPORT": "shop.celery_broker:Transport" if on_redis else None,
         # In-memory when eager, never used for delivery; the host spares kombu its "no hostname"
         # warning when Celery opens a producer for an eager task.
         "CELERY_BROKER_URL": broker_url or "memory://localhost/",
@@ -34,6 +38,10 @@ def celery_settings(broker_url: str) -> dict:
         "CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP": True,
         "CELERY_BROKER_CONNECTION_MAX_RETRIES": None,  # for ever
         "CELERY_BROKER_CONNECTION_TIMEOUT": CONNECT_TIMEOUT,
+        # A task running when the connection is lost finishes; its acknowledgement is lost with
+        # the connection, so it is delivered again later and finds its work done (idempotent).
+        # Cancelling it instead could stop an e-mail between the SMTP answer and its record.
+        "CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS": False,
         "CELERY_BROKER_TRANSPORT_OPTIONS": {
             "socket_timeout": SOCKET_TIMEOUT,
             "socket_connect_timeout": CONNECT_TIMEOUT,
