@@ -13,7 +13,7 @@ from __future__ import annotations
 
 # Seconds. A publish or an acknowledgement gives up on a silent broker after SOCKET_TIMEOUT (the
 # worker then reconnects); BRPOP, the worker's wait for work, is checked every HEALTH_CHECK.
-SOCKET_TIMEOUT = 10.0
+SOCKET_TIMEOUT = 5.0
 CONNECT_TIMEOUT = 4.0
 HEALTH_CHECK = 10
 
