@@ -3,6 +3,7 @@ hung (SIGSTOP: the kernel still accepts connections, nobody answers)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -15,6 +16,8 @@ from prometheus_client import REGISTRY
 
 from cart.errors import CartUnavailable
 from cart.stores import RedisCartStore
+from shop.cache_settings import IGNORED_ERRORS_LOGGER
+from shop.observability.metrics import IgnoredCacheErrors
 from shop.redis_breaker import GuardedRedis, RedisUnavailable, ServerBreaker, server_breaker
 from testing.fixtures import point_at_redis
 from testing.servers import RedisServer
@@ -24,6 +27,11 @@ pytestmark = [pytest.mark.redis]
 
 def skipped() -> float:
     return REGISTRY.get_sample_value("boutique_redis_calls_skipped_total") or 0.0
+
+
+def cache_errors_counted() -> float:
+    labels = {"dependency": "redis", "component": "cache"}
+    return REGISTRY.get_sample_value("boutique_dependency_errors_total", labels) or 0.0
 
 
 def breaker_open() -> float:
@@ -57,17 +65,34 @@ def test_the_shops_redis_clients_are_guarded(own_redis):
     )
 
 
-def test_a_hung_redis_costs_a_few_timeouts_then_every_call_is_skipped(own_redis, settings):
+@pytest.fixture
+def counted_cache_errors(settings):
+    """The errors the default cache ignores are counted, as shop/settings.py arranges with
+    REDIS_URL set (the test process started without it)."""
+    settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    settings.DJANGO_REDIS_LOGGER = IGNORED_ERRORS_LOGGER
+    handler = IgnoredCacheErrors()
+    logger = logging.getLogger(IGNORED_ERRORS_LOGGER)
+    logger.addHandler(handler)
+    yield
+    logger.removeHandler(handler)
+
+
+def test_a_hung_redis_costs_a_few_timeouts_then_every_call_is_skipped(
+    own_redis, settings, counted_cache_errors
+):
     cache, store = caches["default"], RedisCartStore()
     cache.set("greeting", "hello")
     store.add("visitor", "OLJCESPC7Z", 1, line_limit=10)
     own_redis.pause()
     # REDIS_BREAKER_FAILURES timeouts in a row open the breaker...
+    timeouts = cache_errors_counted()
     for _ in range(settings.REDIS_BREAKER_FAILURES):
         assert cache.get("greeting") is None
     assert breaker_open() == 1
+    assert cache_errors_counted() == timeouts + settings.REDIS_BREAKER_FAILURES
     # ...then nothing waits: the cache misses, the sessions and the cart raise, none is sent.
-    before = skipped()
+    before, cache_errors = skipped(), cache_errors_counted()
     assert cache.get("greeting") is None
     assert cache.get_many(["greeting", "other"]) == {}
     with pytest.raises(RedisUnavailable):
@@ -78,6 +103,7 @@ def test_a_hung_redis_costs_a_few_timeouts_then_every_call_is_skipped(own_redis,
     with pytest.raises(RedisUnavailable), get_redis_connection("default").pipeline() as pipe:
         pipe.get("greeting").get("other").execute()
     assert skipped() == before + 5
+    assert cache_errors_counted() == cache_errors  # skipped calls are no new errors
 
 
 def test_a_stopped_redis_opens_the_breaker_too(own_redis, settings):
