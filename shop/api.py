@@ -17,7 +17,7 @@ from rest_framework.views import exception_handler, set_rollback
 
 from shop.errors import InvalidArgument, ShopError
 from shop.observability.metrics import dependency_error_observe
-from shop.outages import RETRY_AFTER_SECONDS, outage
+from shop.outages import outage, retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +114,7 @@ def problem_exception_handler(exc, context) -> Response | None:
         set_rollback()
         exc = unavailable
     if isinstance(exc, ShopError):
-        # Outages clear by themselves: retry then, unless the error says when.
-        retry = exc.retry_after or (RETRY_AFTER_SECONDS if exc.kind == "unavailable" else None)
+        retry = retry_after_seconds(exc)
         return problem_response(
             status_code=exc.spec.http_status,
             title=exc.spec.title,

@@ -46,9 +46,16 @@ def outage(error: BaseException) -> ServiceUnavailable | None:
     return None
 
 
-def retry_after(response: HttpResponse) -> HttpResponse:
-    """Tells the client when to try again (RFC 9110 Retry-After, in seconds)."""
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+def retry_after_seconds(error: ShopError) -> int | None:
+    """When the same request may succeed: what the error says, else RETRY_AFTER_SECONDS for an
+    outage (it clears by itself), else never (None)."""
+    return error.retry_after or (RETRY_AFTER_SECONDS if error.kind == "unavailable" else None)
+
+
+def retry_after(response: HttpResponse, seconds: int | None = RETRY_AFTER_SECONDS) -> HttpResponse:
+    """Tells the client when to try again (RFC 9110 Retry-After, in seconds), if ever."""
+    if seconds:
+        response["Retry-After"] = str(seconds)
     return response
 
 

@@ -129,9 +129,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis backs the cache, sessions and carts when REDIS_URL is set (it may carry a password).
-# Every Redis call has short timeouts and goes through a circuit breaker (shop/redis_breaker.py):
-# after REDIS_BREAKER_FAILURES failures in a row its calls fail at once for the cool-down.
+# Redis backs the cache, sessions and carts when REDIS_URL is set (it may carry a password);
+# every call has short timeouts and goes through a circuit breaker (shop/redis_breaker.py).
 REDIS_URL = env.str("REDIS_URL", default="")
 REDIS_CONNECT_TIMEOUT_SECONDS = env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=0.25)
 REDIS_SOCKET_TIMEOUT_SECONDS = env.float("REDIS_SOCKET_TIMEOUT_SECONDS", default=0.25)
@@ -150,7 +149,7 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Celery (shop/celery_settings.py): eager in-process without a broker; with one, a worker that
-# retries its broker connection for ever and tasks acknowledged after they ran.
+# outlives its broker, and tasks acknowledged after they ran.
 vars().update(celery_settings(env.str("CELERY_BROKER_URL", default=REDIS_URL)))
 CELERY_BEAT_SCHEDULE: dict = {}
 

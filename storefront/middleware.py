@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from ads.client import AD_CLICK_PARAMETER, ad_client
 from shop.errors import NotFound, ShopError
 from shop.observability.metrics import dependency_error_observe
-from shop.outages import outage, retry_after
+from shop.outages import outage, retry_after, retry_after_seconds
 
 from .error_pages import shop_error_page
 
@@ -38,8 +38,7 @@ class ShopErrorPageMiddleware:
         if error is not exception:
             dependency_error_observe(exception, "web")
             logger.warning("%s %s: %s (%s)", request.method, request.path, error.code, exception)
-        response = shop_error_page(request, error)
-        return retry_after(response) if error.kind == "unavailable" else response
+        return retry_after(shop_error_page(request, error), retry_after_seconds(error))
 
 
 class AdClickMiddleware:
