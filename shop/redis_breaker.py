@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import redis
 from circuitbreaker import STATE_CLOSED, STATE_HALF_OPEN, STATE_OPEN, CircuitBreaker
@@ -103,7 +103,7 @@ class ServerBreaker:
                 self._gauge.set(0)
                 logger.info("Redis %s answers again: its circuit breaker closed", self.server)
 
-    def _skip(self):
+    def _skip(self) -> NoReturn:
         REDIS_CALLS_SKIPPED.inc()
         raise RedisUnavailable(
             f"Redis {self.server} is not answering; calls are skipped for a short while."
