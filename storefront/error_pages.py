@@ -45,7 +45,8 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """Django's last resort for an error no view handled. An outage met outside a view (a
     middleware saving the session to a database that is down) is still a 503, not a 500."""
-    unavailable = outage(sys.exc_info()[1]) if sys.exc_info()[1] is not None else None
+    error = sys.exc_info()[1]  # Django calls this while handling the exception
+    unavailable = outage(error) if error is not None else None
     if unavailable is not None:
         if request.path.startswith("/api/"):
             return problem(unavailable)
