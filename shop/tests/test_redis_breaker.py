@@ -60,9 +60,8 @@ def own_redis(settings, redis_settings_template):
 def test_the_shops_redis_clients_are_guarded(own_redis):
     assert isinstance(get_redis_connection("default"), GuardedRedis)
     assert isinstance(get_redis_connection("sessions"), GuardedRedis)
-    assert get_redis_connection("default").connection_pool.connection_kwargs["socket_timeout"] == (
-        0.25
-    )
+    kwargs = get_redis_connection("default").connection_pool.connection_kwargs
+    assert kwargs["socket_timeout"] == 1  # the suite's (testing/fixtures.py); production 0.25
 
 
 @pytest.fixture
@@ -191,3 +190,15 @@ def test_servers_have_breakers_of_their_own(own_redis, settings):
 
 def _raise(error: Exception):
     raise error
+
+
+def test_production_waits_a_quarter_second_for_redis_at_most():
+    from shop.cache_settings import redis_caches
+
+    caches_ = redis_caches("redis://127.0.0.1:6379/0", connect_timeout=0.25, socket_timeout=0.25)
+    for alias in ("default", "sessions"):
+        options = caches_[alias]["OPTIONS"]
+        assert options["REDIS_CLIENT_CLASS"] == "shop.redis_breaker.GuardedRedis"
+        assert options["SOCKET_TIMEOUT"] == options["SOCKET_CONNECT_TIMEOUT"] == 0.25
+    assert caches_["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"]
+    assert "IGNORE_EXCEPTIONS" not in caches_["sessions"]["OPTIONS"]
