@@ -44,6 +44,19 @@ def _fresh_process_memory():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_redis_breakers(settings):
+    """Every test starts with closed Redis breakers (shop/redis_breaker.py). Tests that restart
+    Redis expect their next call to reach it, so the cool-down is a millisecond unless a test of
+    the breaker itself sets one (shop/tests/test_redis_breaker.py)."""
+    from shop.redis_breaker import reset_breakers
+
+    settings.REDIS_BREAKER_COOLDOWN_SECONDS = 0.001
+    reset_breakers()
+    yield
+    reset_breakers()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_clients():
     """Clients are built once per process from the settings a test may change."""
     from shop import registry

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+import redis
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
@@ -18,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shop import dto
-from shop.observability.metrics import AD_CLICKS, AD_IMPRESSIONS
+from shop.observability.metrics import AD_CLICKS, AD_IMPRESSIONS, DEPENDENCY_ERRORS
 
 from .counters import (
     CLICKS,
@@ -196,7 +197,7 @@ def ad_click(*, ad_id: int) -> str:
     target = Ad.objects.filter(pk=ad_id).values_list("target", flat=True).first()
     if target is None:
         raise AdNotFound(ad_id)
-    _count({(CLICKS, ad_id): 1})
+    _count_or_keep({(CLICKS, ad_id): 1})
     AD_CLICKS.inc()
     url = target_url(target)
     if not is_shop_path(url):
@@ -213,7 +214,19 @@ def _count_impressions(counts: dict[tuple[str, int], int]) -> None:
         return
     impression_buffer.add(counts)
     if impression_buffer.flush_due():
-        _count(impression_buffer.drain())
+        _count_or_keep(impression_buffer.drain())
+
+
+def _count_or_keep(counts: dict[tuple[str, int], int]) -> None:
+    """Counts now, or, when the shared store (Redis) does not answer, keeps the counts in this
+    process's buffer: its next push, once Redis answers again, carries them. A page or a click
+    never fails for a counter."""
+    try:
+        _count(counts)
+    except redis.RedisError as error:
+        impression_buffer.add(counts)
+        DEPENDENCY_ERRORS.labels("redis", "ads").inc()
+        logger.warning("Ad counts kept in this process until Redis answers: %s", error)
 
 
 def _count(counts: dict[tuple[str, int], int]) -> None:
@@ -229,7 +242,12 @@ def ad_counters_flush(*, store: CounterStore | None = None) -> int:
     """Moves the pending impression and click counts into the database in one UPDATE; returns
     how many were moved. On failure the counts go back to the store for the next flush."""
     store = store or counter_store()
-    store.add(impression_buffer.drain())
+    pending = impression_buffer.drain()
+    try:
+        store.add(pending)
+    except redis.RedisError:
+        impression_buffer.add(pending)
+        raise
     counts = store.drain()
     if not counts:
         return 0

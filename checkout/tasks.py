@@ -4,24 +4,25 @@ from datetime import timedelta
 
 from celery import shared_task
 
-from shop.backoff import backoff_delay
-from shop.errors import ServiceUnavailable
+from shop.task_retry import TRANSIENT_ERRORS, retry_later
 
 from . import post_order, recovery
 from .services import ORDER_COMPLETED_TASK, ORDER_RECOVER_TASK
 
-MAX_ATTEMPTS = 8
+# With the backoff capped at 10 minutes, about 5 hours of outage before the task gives up; then
+# orders_sweep queues the order again every 5 minutes until it is completed.
+MAX_ATTEMPTS = 40
 
 
 @shared_task(name=ORDER_COMPLETED_TASK, bind=True, acks_late=True, max_retries=MAX_ATTEMPTS - 1)
 def order_completed(self, order_id: str) -> None:
     """Post-order work of a paid order (the confirmation e-mail, the purchase for recommendations).
-    Queued on commit; idempotent, so a redelivery or a sweep re-run changes nothing."""
+    Queued on commit; idempotent, so a redelivery, a retry or a sweep re-run changes nothing.
+    A service, the database or the broker not answering means: later (shop/task_retry.py)."""
     try:
         post_order.order_completed_process(order_id=order_id)
-    except ServiceUnavailable as exc:
-        countdown = backoff_delay(self.request.retries, 2.0, 600.0)
-        raise self.retry(exc=exc, countdown=countdown) from exc
+    except TRANSIENT_ERRORS as exc:
+        retry_later(self, exc, base=2.0, cap=600.0)
 
 
 @shared_task(name=ORDER_RECOVER_TASK, acks_late=True)

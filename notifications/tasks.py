@@ -7,6 +7,7 @@ from celery import shared_task
 from django.conf import settings
 
 from shop.backoff import backoff_delay
+from shop.task_retry import TRANSIENT_ERRORS, retry_later
 
 from . import services
 from .services import EMAIL_SEND_TASK
@@ -17,9 +18,13 @@ logger = logging.getLogger(__name__)
 @shared_task(name=EMAIL_SEND_TASK, bind=True, acks_late=True, max_retries=None)
 def email_send(self, message_id: int) -> None:
     """One delivery attempt; idempotent (a redelivered task never sends twice). The attempt
-    count lives in the database, which decides when to give up (settings.EMAIL_MAX_ATTEMPTS)."""
-    if not services.email_deliver(message_id=message_id):
-        return
+    count lives in the database, which decides when to give up (settings.EMAIL_MAX_ATTEMPTS).
+    When the database itself does not answer, nothing was attempted: try again later."""
+    try:
+        if not services.email_deliver(message_id=message_id):
+            return
+    except TRANSIENT_ERRORS as exc:
+        retry_later(self, exc, base=2.0, cap=600.0)
     if self.request.is_eager:
         # Embedded mode has no broker to wait on: the message stays queued for
         # emails_requeue_stale rather than blocking the customer's request with retries.

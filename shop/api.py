@@ -3,6 +3,8 @@ the schema's error responses (one component per status, added to every operation
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
@@ -11,9 +13,13 @@ from rest_framework import exceptions
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 from shop.errors import InvalidArgument, ShopError
+from shop.observability.metrics import dependency_error_observe
+from shop.outages import outage, retry_after_seconds
+
+logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
@@ -100,14 +106,22 @@ def body_too_large() -> BodyTooLarge:
 
 
 def problem_exception_handler(exc, context) -> Response | None:
+    unavailable = outage(exc)
+    if unavailable is not None and unavailable is not exc:
+        # The database or Redis did not answer: a 503 to retry, never a 500 (shop/outages.py).
+        dependency_error_observe(exc, "api")
+        logger.warning("%s: %s", unavailable.code, exc)
+        set_rollback()
+        exc = unavailable
     if isinstance(exc, ShopError):
+        retry = retry_after_seconds(exc)
         return problem_response(
             status_code=exc.spec.http_status,
             title=exc.spec.title,
             detail=exc.message,
             code=exc.code,
             errors=exc.fields,
-            headers={"Retry-After": str(exc.retry_after)} if exc.retry_after else None,
+            headers={"Retry-After": str(retry)} if retry else None,
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -244,6 +258,7 @@ _HEADERS = {
         }
     },
     429: {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
+    503: {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
 }
 
 

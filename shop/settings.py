@@ -12,6 +12,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from shop.cache_settings import count_ignored_errors, redis_caches
+from shop.celery_settings import celery_settings
 from shop.observability.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -127,37 +129,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis backs the cache, sessions and carts when REDIS_URL is set (it may carry a password).
+# Redis backs the cache, sessions and carts when REDIS_URL is set (it may carry a password);
+# every call has short timeouts and goes through a circuit breaker (shop/redis_breaker.py).
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_CONNECT_TIMEOUT_SECONDS = env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=0.25)
+REDIS_SOCKET_TIMEOUT_SECONDS = env.float("REDIS_SOCKET_TIMEOUT_SECONDS", default=0.25)
+REDIS_BREAKER_FAILURES = env.int("REDIS_BREAKER_FAILURES", default=3)
+REDIS_BREAKER_COOLDOWN_SECONDS = env.float("REDIS_BREAKER_COOLDOWN_SECONDS", default=5.0)
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
-            },
-        }
-    }
+    CACHES = redis_caches(
+        REDIS_URL,
+        connect_timeout=REDIS_CONNECT_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
+    )
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-if CELERY_TASK_ALWAYS_EAGER:
-    # In-memory, never used for delivery (eager); the host spares kombu its "no hostname" warning
-    # when Celery opens a producer for an eager task.
-    CELERY_BROKER_URL = "memory://localhost/"
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_IGNORE_RESULT = True
+# Celery (shop/celery_settings.py): eager in-process without a broker; with one, a worker that
+# outlives its broker, and tasks acknowledged after they ran.
+vars().update(celery_settings(env.str("CELERY_BROKER_URL", default=REDIS_URL)))
 CELERY_BEAT_SCHEDULE: dict = {}
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -362,24 +355,9 @@ OTEL_SDK_DISABLED = env.bool("OTEL_SDK_DISABLED", default=False)
 CART_IDLE_SECONDS = env.int("CART_IDLE_SECONDS", default=30 * 24 * 3600)
 CELERY_BEAT_SCHEDULE["cart-purge-idle"] = {"task": "cart.tasks.purge_idle_carts", "schedule": 86400}
 if REDIS_URL:
-    # During a Redis outage the cache misses instead of failing every page, so browsing keeps
-    # working; sessions get their own alias that still raises, so an unreadable session is never
-    # silently replaced by a new one (which would orphan the visitor's cart).
-    CACHES["sessions"] = {**CACHES["default"], "OPTIONS": dict(CACHES["default"]["OPTIONS"])}
-    CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] = True
-    SESSION_CACHE_ALIAS = "sessions"
-    # ...and each error it ignores is counted (boutique_dependency_errors_total), not logged with
-    # a traceback on every cache call of every page during the outage.
+    # Each error the default cache ignores is counted, not logged (shop/cache_settings.py).
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    DJANGO_REDIS_LOGGER = "shop.cache.ignored_errors"
-    LOGGING["handlers"]["ignored_cache_errors"] = {
-        "class": "shop.observability.metrics.IgnoredCacheErrors"
-    }
-    LOGGING["loggers"][DJANGO_REDIS_LOGGER] = {
-        "handlers": ["ignored_cache_errors"],
-        "level": "ERROR",
-        "propagate": False,
-    }
+    DJANGO_REDIS_LOGGER = count_ignored_errors(LOGGING)
 
 # Payments: the processor that moves the money (a name in payments.gateways.GATEWAYS), and how
 # long a request waits for an earlier one with the same Idempotency-Key before answering 409.

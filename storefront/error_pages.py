@@ -1,11 +1,14 @@
 """Storefront pages that belong to no single service, and the error pages."""
 
+import sys
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from shop.errors import ShopError
 from shop.input_checks import UnsafeInput
+from shop.outages import outage, problem, retry_after
 
 
 @require_safe
@@ -40,6 +43,14 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's last resort for an error no view handled. An outage met outside a view (a
+    middleware saving the session to a database that is down) is still a 503, not a 500."""
+    error = sys.exc_info()[1]  # Django calls this while handling the exception
+    unavailable = outage(error) if error is not None else None
+    if unavailable is not None:
+        if request.path.startswith("/api/"):
+            return problem(unavailable)
+        return retry_after(shop_error_page(request, unavailable))
     return error_page(
         request,
         status=500,

@@ -1,5 +1,6 @@
-"""A domain error escaping a storefront view becomes the page its kind calls for; a visit that
-comes from an ad (`?ad=<id>`) is counted as its click."""
+"""A domain error escaping a storefront view becomes the page its kind calls for, and so does a
+dependency outage (the database or Redis not answering: a 503 page with Retry-After, never a
+500, shop/outages.py); a visit that comes from an ad (`?ad=<id>`) is counted as its click."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from ads.client import AD_CLICK_PARAMETER, ad_client
 from shop.errors import NotFound, ShopError
+from shop.observability.metrics import dependency_error_observe
+from shop.outages import outage, retry_after, retry_after_seconds
 
 from .error_pages import shop_error_page
 
@@ -29,9 +32,13 @@ class ShopErrorPageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
-        if isinstance(exception, ShopError):
-            return shop_error_page(request, exception)
-        return None
+        error = exception if isinstance(exception, ShopError) else outage(exception)
+        if error is None:
+            return None
+        if error is not exception:
+            dependency_error_observe(exception, "web")
+            logger.warning("%s %s: %s (%s)", request.method, request.path, error.code, exception)
+        return retry_after(shop_error_page(request, error), retry_after_seconds(error))
 
 
 class AdClickMiddleware:

@@ -43,6 +43,9 @@ print(json.dumps({
 def redis_settings_for(url: str) -> dict:
     """The settings shop/settings.py derives from REDIS_URL=url, read from a fresh process."""
     env = {**os.environ, "REDIS_URL": url, "ENV_FILE": os.devnull}
+    # A test machine runs many suites at once: a healthy Redis must never look hung to the tests
+    # (production's 0.25 s would on a busy core). The breaker tests stop and hang Redis anyway.
+    env |= {"REDIS_SOCKET_TIMEOUT_SECONDS": "1", "REDIS_CONNECT_TIMEOUT_SECONDS": "1"}
     result = subprocess.run(
         [sys.executable, "-c", SETTINGS_PROBE],
         env=env,

@@ -108,6 +108,18 @@ class PostgresServer:
                    "--no-sync", "-E", "UTF8"])  # fmt: skip
         self.start()
 
+    @classmethod
+    def of_this_run(cls) -> PostgresServer:
+        """The cluster `python -m testing.servers postgres` started for this test run (the
+        postgres pass), so a test can halt and start it."""
+        server = cls.__new__(cls)
+        server.bin = postgres_bin_dir()
+        server.dir = os.environ["TEST_POSTGRES_DIR"]
+        server.port = int(os.environ["TEST_POSTGRES_PORT"])
+        server.as_root = os.geteuid() == 0
+        server.data = f"{server.dir}/data"
+        return server
+
     def start(self) -> None:
         options = (
             f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1"
@@ -151,6 +163,7 @@ def main(argv: list[str]) -> int:
         return 2
     with postgres() as server:
         env = {**os.environ, "DATABASE_URL": server.url, "TEST_POSTGRES": "1"}
+        env |= {"TEST_POSTGRES_DIR": server.dir, "TEST_POSTGRES_PORT": str(server.port)}
         return subprocess.call(argv[2:], env=env)
 
 

@@ -76,15 +76,20 @@ CELERY_TASK_DURATION = Histogram(
 DEPENDENCY_ERRORS = Counter(
     "boutique_dependency_errors_total",
     "Errors talking to the database or Redis that the shop caught, by dependency and the part "
-    "that met them (cache, session, cart, web, grpc).",
+    "that met them (cache, session, cart, ads, web, grpc).",
     ["dependency", "component"],
 )
 CIRCUIT_BREAKER_OPEN = Gauge(
     "boutique_circuit_breaker_open",
-    "1 while the circuit breaker of an optional service (ads, recommendations) is open or "
-    "half-open in some process, else 0.",
+    "1 while the circuit breaker of an optional service (ads, recommendations) or of Redis "
+    '(service="redis") is open or half-open in some process, else 0.',
     ["service"],
     multiprocess_mode="livemax",
+)
+REDIS_CALLS_SKIPPED = Counter(
+    "boutique_redis_calls_skipped_total",
+    "Redis calls not made because the Redis circuit breaker was open (each failed at once "
+    "instead of waiting out a timeout).",
 )
 
 # --- business ---------------------------------------------------------------------------------
@@ -145,6 +150,9 @@ class IgnoredCacheErrors(logging.Handler):
     on that logger counts them instead of logging a traceback per cache call."""
 
     def emit(self, record: logging.LogRecord) -> None:
+        error = record.exc_info[1] if record.exc_info else None
+        if getattr(getattr(error, "__cause__", None), "skipped_by_breaker", False):
+            return  # counted in boutique_redis_calls_skipped_total (shop/redis_breaker.py)
         DEPENDENCY_ERRORS.labels("redis", "cache").inc()
 
 

@@ -19,6 +19,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from shop.errors import InvalidArgument, ShopError
 from shop.input_checks import unsafe_text
 from shop.observability.metrics import dependency_error_observe
+from shop.outages import outage
 from shop.rpc.error_metadata import error_to_metadata
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,12 @@ def _handle(method: Callable) -> Callable:
             context.abort(error.spec.grpc_status, error.message)
         except Exception as exc:
             dependency_error_observe(exc, "grpc")
+            unavailable = outage(exc)
+            if unavailable is not None:
+                # The database or Redis did not answer: UNAVAILABLE, which callers retry.
+                logger.warning("%s.%s: %s", type(self).__name__, method.__name__, exc)
+                context.set_trailing_metadata(error_to_metadata(unavailable))
+                context.abort(unavailable.spec.grpc_status, unavailable.message)
             logger.exception("%s.%s failed", type(self).__name__, method.__name__)
             detail = repr(exc) if settings.DEBUG else type(exc).__name__
             context.abort(grpc.StatusCode.INTERNAL, f"Internal error ({detail}).")

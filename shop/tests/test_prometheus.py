@@ -67,7 +67,7 @@ def used_metric_names(expression: str) -> set[str]:
 
 def test_alert_rules_are_valid_and_their_unit_tests_pass():
     checked = promtool("check", "rules", "alerts.yml")
-    assert "SUCCESS: 9 rules found" in checked
+    assert "SUCCESS: 10 rules found" in checked
     tested = promtool("test", "rules", "alerts_test.yml")
     assert "SUCCESS" in tested
 
@@ -256,7 +256,7 @@ def test_prometheus_scrapes_the_web_a_grpc_service_and_a_worker_during_a_checkou
             # The real server loaded the alert rules too; none fires for a healthy shop.
             rules = requests.get(f"{prometheus.url}/api/v1/rules", timeout=5).json()["data"]
             loaded = [rule["name"] for group in rules["groups"] for rule in group["rules"]]
-            assert len(loaded) == 9
+            assert len(loaded) == 10
             assert prometheus.query('ALERTS{alertstate="firing"}') == []
         finally:
             prometheus.stop()
