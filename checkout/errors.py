@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shop.errors import Concurrent, Conflict, NotFound, PreconditionFailed
+from shop.errors import Concurrent, Conflict, NotFound, PreconditionFailed, ServiceUnavailable
 
 
 class CartEmpty(PreconditionFailed):
@@ -62,3 +62,16 @@ class CartAlreadyOrdered(AnotherCheckoutFirst):
 
 class InvalidTransition(Conflict):
     code = "order_invalid_transition"
+
+
+class CheckoutInterrupted(ServiceUnavailable):
+    """Our database went away in the middle of a checkout. The order stays pending; its recovery
+    (queued before the charge, the sweep as backstop) voids any charge by the order id once the
+    database is back, so the customer is told exactly that."""
+
+    code = "checkout_interrupted"
+    default_message = (
+        "We could not complete your order: our database is not answering. If your card was "
+        "charged, the charge will be cancelled automatically within a few minutes, so you will "
+        "not pay for this order. Please try again shortly."
+    )

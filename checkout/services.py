@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
@@ -46,7 +46,7 @@ from shop.tasks import enqueue, running_eagerly
 
 from .claims import RETRY_AFTER_SECONDS, keyed_orders, latest_order, order_claim, stale_checkouts
 from .compensation import order_compensate
-from .errors import CartEmpty, CheckoutInProgress, IdempotencyKeyReused
+from .errors import CartEmpty, CheckoutInProgress, CheckoutInterrupted, IdempotencyKeyReused
 from .models import Order
 from .recovery import order_pending_recover
 from .selectors import order_address, order_get, order_result
@@ -249,9 +249,9 @@ def _order_complete(*, order: Order, cart: dto.Cart, card: dto.CreditCard) -> Or
         # A refusal took no money; after no answer (or a crash) a charge may have been made.
         unknown = not isinstance(exc, ShopError) or exc.kind == "unavailable"
         raise _order_fail(order=order, error=exc, charge_unknown=unknown) from exc
-    Order.objects.filter(pk=order.pk).update(charge_id=charge_id, updated_at=timezone.now())
     tracking_id = None
     try:
+        Order.objects.filter(pk=order.pk).update(charge_id=charge_id, updated_at=timezone.now())
         tracking_id = shipping_client().ship_order(address, cart.items, reference=order_id)
         order = _order_mark_paid(order_id=order_id, tracking_id=tracking_id)
     except Exception as exc:
@@ -269,11 +269,21 @@ def _order_complete(*, order: Order, cart: dto.Cart, card: dto.CreditCard) -> Or
         # in the cart (and a resubmit within the window shows this same order).
         logger.warning("Order %s placed but its cart could not be emptied", order_id)
     else:
-        Order.objects.filter(pk=order.pk).update(cart_emptied_at=timezone.now())
-        CARTS_CONVERTED.inc()
+        _cart_emptied_record(order)
     # The lines, read once for the caller's answer (the row above is the one just marked paid).
     prefetch_related_objects([order], "lines")
     return order
+
+
+def _cart_emptied_record(order: Order) -> None:
+    try:
+        Order.objects.filter(pk=order.pk).update(cart_emptied_at=timezone.now())
+    except DatabaseError:
+        # The order is paid: it stands. Unrecorded, a resubmit within the replay window that
+        # finds the cart empty is shown this same order all the same.
+        logger.warning("Order %s placed but its emptied cart could not be recorded", order.pk)
+    else:
+        CARTS_CONVERTED.inc()
 
 
 def _recovery_schedule(order_id: str) -> None:
@@ -316,6 +326,11 @@ def _order_fail(
 ) -> ShopError:
     """Compensates what was done (compensation.py), records the failure, and returns the error
     to show, which says truthfully whether the customer was charged."""
+    if isinstance(error, DatabaseError):
+        # Nothing can be recorded or undone now; the order's recovery does both once the
+        # database is back (it voids by the order id), and the customer hears exactly that.
+        logger.warning("Checkout of order %s interrupted: database unavailable", order.id)
+        return CheckoutInterrupted()
     if isinstance(error, ShopError):
         shown = error
     else:

@@ -25,11 +25,15 @@ def order_completed(self, order_id: str) -> None:
         retry_later(self, exc, base=2.0, cap=600.0)
 
 
-@shared_task(name=ORDER_RECOVER_TASK, acks_late=True)
-def order_recover(order_id: str) -> None:
+@shared_task(name=ORDER_RECOVER_TASK, bind=True, acks_late=True, max_retries=MAX_ATTEMPTS - 1)
+def order_recover(self, order_id: str) -> None:
     """Queued by the checkout itself, to run a minute later: resolves the order if its checkout
-    died meanwhile (failed, charge voided, shipment cancelled); a finished order is left alone."""
-    recovery.order_pending_recover(order_id=order_id)
+    died meanwhile (failed, charge voided, shipment cancelled); a finished order is left alone.
+    The database or a service not answering (often why the checkout died) means: later."""
+    try:
+        recovery.order_pending_recover(order_id=order_id)
+    except TRANSIENT_ERRORS as exc:
+        retry_later(self, exc, base=2.0, cap=600.0)
 
 
 @shared_task(acks_late=True)
