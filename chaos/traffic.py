@@ -87,7 +87,7 @@ class Traffic:
             self._add_to_cart(session, rng, number)
             checkouts += 1
             if checkouts % DOUBLE_SUBMIT_EVERY == 0:
-                self._double_submit(session, number)
+                self._double_submit(session, f"{number}.{checkouts}")
                 continue
             self.buyer_port = _next_connection_port(session, self.url)
             self.buyer_checking_out.set()
@@ -97,9 +97,11 @@ class Traffic:
             finally:
                 self.buyer_checking_out.clear()
 
-    def _double_submit(self, session: requests.Session, number: int) -> None:
+    def _double_submit(self, session: requests.Session, number: str) -> None:
         """Two tabs of one shopper submit one cart at the same instant with different e-mails:
-        at most one of them may become an order (one cart, one paid order)."""
+        at most one of them may become an order (one cart, one paid order). The e-mails are new
+        each time: an identical submission finding its cart empty is shown its earlier order (a
+        replay), which would read here as a second order."""
         twin = requests.Session()
         twin.cookies.update(session.cookies)
         together = threading.Barrier(2)
