@@ -1,0 +1,184 @@
+"""The sales ledger: the dashboard's figures kept per day as orders change (models DailySales,
+DailyProductSales, DailyDeclines, CartCheckout), so /admin/sales/ reads a few rows a day instead
+of every order of the period and every line of those orders.
+
+A sale counts on the day its order was created, in the shop's time zone, as the dashboard always
+counted it: an order that becomes paid adds to that day, its refund takes it off the same day.
+Two calls keep the ledger, each in the transaction of the write it follows: `order_recorded` when
+checkout records an order (checkout/claims.py), `status_changed` when an order's status moves
+(checkout/transitions.py). Orders written to the table by other means (a bulk import, the staff
+benchmark's seed) are counted by `sales_rebuild` (`manage.py sales_rebuild`), which the migration
+that created the ledger ran once.
+
+Every write is one INSERT ... ON CONFLICT DO UPDATE adding to the row (PostgreSQL and SQLite
+alike), so concurrent checkouts of the same day never overwrite each other's figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.apps import apps as installed_apps
+from django.db import connection, models, transaction
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from .models import CartCheckout, DailyDeclines, DailyProductSales, DailySales, Order
+from .selectors import DECLINED, DECLINED_KINDS, PAID_EVER, SOLD
+
+
+def order_recorded(order: Order) -> None:
+    """Checkout recorded `order` (pending): its cart reached the checkout on its day."""
+    _upsert(
+        CartCheckout,
+        keys=["user_id"],
+        rows=[{"user_id": order.user_id, "last_checkout_day": _day(order)}],
+        latest=["last_checkout_day"],
+    )
+
+
+def status_changed(order: Order, *, was: str) -> None:
+    """`order` (its new status, failure kind and charge id set) moved from status `was`."""
+    became_sold = (order.status in SOLD) - (was in SOLD)  # +1 a sale, -1 a sale undone
+    day = _day(order)
+    if became_sold:
+        _sale_add(order, day, sign=became_sold)
+    if order.status in PAID_EVER and was not in PAID_EVER:
+        _upsert(
+            CartCheckout,
+            keys=["user_id"],
+            rows=[{"user_id": order.user_id, "last_checkout_day": day, "last_paid_day": day}],
+            latest=["last_paid_day"],
+        )
+    if _declined(order) and order.status != was:
+        _upsert(DailyDeclines, keys=["day"], rows=[{"day": day, "attempts": 1}], add=["attempts"])
+
+
+def _declined(order: Order) -> bool:
+    return (
+        order.status == Order.Status.FAILED
+        and not order.charge_id
+        and order.failure_kind in DECLINED_KINDS
+    )
+
+
+def _day(order: Order):
+    return timezone.localdate(order.created_at)
+
+
+def _sale_add(order: Order, day, *, sign: int) -> None:
+    _upsert(
+        DailySales,
+        keys=["day", "currency"],
+        rows=[{"day": day, "currency": order.currency, "orders": sign,
+               "revenue": sign * order.total}],
+        add=["orders", "revenue"],
+    )  # fmt: skip
+    products: dict[str, dict] = {}
+    for line in order.lines.all():
+        row = products.setdefault(
+            line.product_id,
+            {"day": day, "product_id": line.product_id, "name": line.product_name,
+             "quantity": 0, "orders": sign},
+        )  # fmt: skip
+        row["quantity"] += sign * line.quantity
+    if products:
+        _upsert(
+            DailyProductSales,
+            keys=["day", "product_id"],
+            rows=list(products.values()),
+            add=["quantity", "orders"],
+            replace=["name"],
+        )
+
+
+def _upsert(
+    model: type[models.Model],
+    *,
+    keys: Sequence[str],
+    rows: list[dict],
+    add: Iterable[str] = (),
+    latest: Iterable[str] = (),
+    replace: Iterable[str] = (),
+) -> None:
+    """Inserts `rows` or, for a row whose `keys` exist, adds the `add` fields to the stored ones,
+    keeps the later of stored and new for the `latest` fields, and overwrites `replace`."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    fields = list(rows[0])
+
+    def column(name: str) -> str:
+        return connection.ops.quote_name(model._meta.get_field(name).column)
+
+    updates = [f"{column(f)} = {table}.{column(f)} + EXCLUDED.{column(f)}" for f in add]
+    updates += [
+        f"{column(f)} = CASE WHEN {table}.{column(f)} IS NULL OR {table}.{column(f)} < "
+        f"EXCLUDED.{column(f)} THEN EXCLUDED.{column(f)} ELSE {table}.{column(f)} END"
+        for f in latest
+    ]
+    updates += [f"{column(f)} = EXCLUDED.{column(f)}" for f in replace]
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
+    # Only quoted names of the ledger's own tables and columns are spliced in; values are params.
+    names, conflict = ", ".join(column(f) for f in fields), ", ".join(column(k) for k in keys)
+    sql = f"INSERT INTO {table} ({names}) VALUES {placeholders} ON CONFLICT ({conflict}) "  # noqa: S608
+    sql += f"DO UPDATE SET {', '.join(updates)}"
+    params = [
+        model._meta.get_field(f).get_db_prep_save(row[f], connection)
+        for row in rows
+        for f in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+# --- recomputing the ledger from the orders ----------------------------------------------------
+
+
+def sales_rebuild(registry=installed_apps) -> None:
+    """Recomputes the whole ledger from the orders, in one transaction and a few INSERT ...
+    SELECT statements (seconds at a million orders). `registry`: the migration's historical
+    apps, or the installed ones."""
+
+    def model(name: str) -> type[models.Model]:
+        return registry.get_model("checkout", name)
+
+    orders = model("Order").objects.order_by().annotate(day=TruncDate("created_at"))
+    sold = orders.filter(status__in=SOLD)
+    lines = (
+        model("OrderLine")
+        .objects.order_by()
+        .filter(order__status__in=SOLD)
+        .annotate(day=TruncDate("order__created_at"))
+    )
+    day = TruncDate("created_at")
+    ledger = {
+        "DailySales": sold.values("day", "currency").annotate(
+            orders=Count("id"), revenue=Sum("total")
+        ),
+        "DailyProductSales": lines.values("day", "product_id").annotate(
+            name=Max("product_name"), quantity=Sum("quantity"), orders=Count("order", distinct=True)
+        ),
+        "DailyDeclines": orders.filter(DECLINED).values("day").annotate(attempts=Count("id")),
+        "CartCheckout": model("Order")
+        .objects.order_by()
+        .values("user_id")
+        .annotate(
+            last_checkout_day=Max(day), last_paid_day=Max(day, filter=Q(status__in=PAID_EVER))
+        ),
+    }
+    with transaction.atomic(using=connection.alias):
+        for name, query in ledger.items():
+            _replace_with(model(name), query)
+
+
+def _replace_with(model: type[models.Model], query: models.QuerySet) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    grouped = list(query._fields)
+    names = grouped + [name for name in query.query.annotation_select if name not in grouped]
+    # values_list() puts the SELECT's columns in the order of `names`: the statement names the
+    # ledger's columns in that same order.
+    select, params = query.values_list(*names).query.sql_with_params()
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(n).column) for n in names)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
