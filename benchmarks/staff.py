@@ -38,7 +38,7 @@ SEED_SQL = """
 INSERT INTO checkout_order (id, user_id, email, street_address, city, state, country, zip_code,
     currency, shipping_cost, total, charge_id, tracking_id, status, failure_reason, failure_kind,
     access_token, idempotency_key, request_fingerprint, created_at, updated_at, cart_emptied_at,
-    completed_at)
+    completed_at, needs_attention, attention_note)
 SELECT md5('order' || n)::uuid, 'visitor' || n, 'customer' || n || '@example.com',
     n || ' Main St', 'Springfield', 'CA', 'United States', '94043',
     (ARRAY['USD', 'EUR', 'JPY', 'GBP'])[1 + n %% 4], 8.99, 20 + n %% 200,
@@ -49,7 +49,8 @@ SELECT md5('order' || n)::uuid, 'visitor' || n, 'customer' || n || '@example.com
     '', CASE WHEN n %% 20 = 7 THEN 'declined' ELSE '' END,
     md5('token' || n), md5('key' || n), md5('fingerprint' || n),
     now() - n * interval '{seconds} seconds', now() - n * interval '{seconds} seconds',
-    now() - n * interval '{seconds} seconds', now() - n * interval '{seconds} seconds'
+    now() - n * interval '{seconds} seconds', now() - n * interval '{seconds} seconds',
+    false, ''
 FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS n;
 INSERT INTO checkout_orderline (order_id, product_id, product_name, quantity, unit_price)
 SELECT md5('order' || n)::uuid, 'OLJCESPC7Z', 'Sunglasses', 1 + n %% 3, 19.99

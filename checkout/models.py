@@ -183,10 +183,18 @@ class CartCheckout(models.Model):
     last_checkout_day = models.DateField()
     last_paid_day = models.DateField(null=True)
 
-    class Meta:
-        indexes = [
-            models.Index(fields=["last_checkout_day", "last_paid_day"], name="cart_checkout_days")
-        ]
-
     def __str__(self) -> str:
         return self.user_id
+
+
+class DailyCarts(models.Model):
+    """Per day, the carts whose latest order is of that day (`reached`) and whose latest order
+    ever paid is (`converted`): summed over a period, the carts that reached the checkout and
+    converted within it, in as many rows as it has days (CartCheckout moves them)."""
+
+    day = models.DateField(primary_key=True)
+    reached = models.IntegerField(default=0)
+    converted = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.reached} carts"

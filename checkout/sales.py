@@ -20,22 +20,17 @@ from collections.abc import Iterable, Sequence
 
 from django.apps import apps as installed_apps
 from django.db import connection, models, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import CartCheckout, DailyDeclines, DailyProductSales, DailySales, Order
+from .models import CartCheckout, DailyCarts, DailyDeclines, DailyProductSales, DailySales, Order
 from .selectors import DECLINED, DECLINED_KINDS, PAID_EVER, SOLD
 
 
 def order_recorded(order: Order) -> None:
     """Checkout recorded `order` (pending): its cart reached the checkout on its day."""
-    _upsert(
-        CartCheckout,
-        keys=["user_id"],
-        rows=[{"user_id": order.user_id, "last_checkout_day": _day(order)}],
-        latest=["last_checkout_day"],
-    )
+    _cart_moved(order.user_id, "last_checkout_day", "reached", _day(order))
 
 
 def status_changed(order: Order, *, was: str) -> None:
@@ -45,14 +40,37 @@ def status_changed(order: Order, *, was: str) -> None:
     if became_sold:
         _sale_add(order, day, sign=became_sold)
     if order.status in PAID_EVER and was not in PAID_EVER:
-        _upsert(
-            CartCheckout,
-            keys=["user_id"],
-            rows=[{"user_id": order.user_id, "last_checkout_day": day, "last_paid_day": day}],
-            latest=["last_paid_day"],
-        )
+        _cart_moved(order.user_id, "last_paid_day", "converted", day)
     if _declined(order) and order.status != was:
         _upsert(DailyDeclines, keys=["day"], rows=[{"day": day, "attempts": 1}], add=["attempts"])
+
+
+def _cart_moved(user_id: str, latest: str, counter: str, day) -> None:
+    """The cart's `latest` day becomes `day` unless it is later already; DailyCarts' `counter`
+    moves from the day it was to `day`. The cart's row is locked first, so concurrent orders of
+    one cart move it once each."""
+    cart = CartCheckout.objects.select_for_update().filter(pk=user_id).first()
+    previous = getattr(cart, latest) if cart else None
+    if previous is not None and previous >= day:
+        return
+    if cart is None:
+        CartCheckout.objects.create(user_id=user_id, **({"last_checkout_day": day} | {latest: day}))
+        if counter != "reached":  # an order checkout did not record (written by other means)
+            _upsert(
+                DailyCarts,
+                keys=["day"],
+                rows=[{"day": day, "reached": 1, "converted": 0}],
+                add=["reached"],
+            )
+    else:
+        CartCheckout.objects.filter(pk=user_id).update(**{latest: day})
+    moves = {day: 1} | ({previous: -1} if previous is not None else {})
+    rows = [
+        {"day": when, "reached": 0, "converted": 0} | {counter: moves[when]}
+        for when in sorted(moves)
+    ]
+    # In one order of keys (the days): two checkouts moving the same rows never wait crosswise.
+    _upsert(DailyCarts, keys=["day"], rows=rows, add=["reached", "converted"])
 
 
 def _declined(order: Order) -> bool:
@@ -170,6 +188,20 @@ def sales_rebuild(registry=installed_apps) -> None:
     with transaction.atomic(using=connection.alias):
         for name, query in ledger.items():
             _replace_with(model(name), query)
+        carts = model("CartCheckout").objects.order_by()
+        _replace_with(
+            model("DailyCarts"),
+            carts.values(day=F("last_checkout_day")).annotate(
+                reached=Count("user_id"), converted=Value(0)
+            ),
+        )
+        converted = carts.filter(last_paid_day__isnull=False).values_list("last_paid_day")
+        rows = [
+            {"day": day, "reached": 0, "converted": count}
+            for day, count in converted.annotate(count=Count("user_id")).order_by("last_paid_day")
+        ]
+        if rows:
+            _upsert(model("DailyCarts"), keys=["day"], rows=rows, add=["converted"])
 
 
 def _replace_with(model: type[models.Model], query: models.QuerySet) -> None:

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Max, Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,7 @@ from shop import dto, links
 from shop.money import Money
 
 from .errors import OrderNotFound
-from .models import CartCheckout, DailyDeclines, DailyProductSales, Order
+from .models import DailyCarts, DailyDeclines, DailyProductSales, Order
 from .models import DailySales as SalesDay
 
 # What counts as a sale: money taken and kept (refunded, failed and cancelled orders do not).
@@ -165,8 +166,8 @@ def sales_summary(*, days: int = 30, top: int = 10) -> SalesSummary:
         .filter(quantity__gt=0)
         .order_by("-quantity", "product_id")[:top]
     )
-    checkouts = CartCheckout.objects.filter(last_checkout_day__gte=since).aggregate(
-        carts=Count("*"), converted=Count("user_id", filter=Q(last_paid_day__gte=since))
+    checkouts = DailyCarts.objects.filter(day__gte=since).aggregate(
+        carts=Coalesce(Sum("reached"), 0), converted=Coalesce(Sum("converted"), 0)
     )
     declines = dict(
         DailyDeclines.objects.filter(day__gte=since, attempts__gt=0).values_list("day", "attempts")

@@ -15,7 +15,14 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from checkout import transitions
-from checkout.models import CartCheckout, DailyDeclines, DailyProductSales, DailySales, Order
+from checkout.models import (
+    CartCheckout,
+    DailyCarts,
+    DailyDeclines,
+    DailyProductSales,
+    DailySales,
+    Order,
+)
 from checkout.sales import sales_rebuild
 from checkout.selectors import SOLD
 from checkout.services import order_place
@@ -41,6 +48,11 @@ def ledger() -> dict[str, set]:
         "declines": set(DailyDeclines.objects.exclude(attempts=0).values_list("day", "attempts")),
         "carts": set(
             CartCheckout.objects.values_list("user_id", "last_checkout_day", "last_paid_day")
+        ),
+        "cart days": set(
+            DailyCarts.objects.exclude(reached=0, converted=0).values_list(
+                "day", "reached", "converted"
+            )
         ),
     }
 
@@ -73,6 +85,8 @@ def test_checkout_and_staff_actions_keep_the_ledger_equal_to_a_recount(fakes, ad
     assert kept["declines"] == {(today, 1)}
     assert {row[0]: row[2] for row in kept["carts"]} == {"left": None, "a": today, "b": today,
                                                          "c": None}  # fmt: skip
+    yesterday = today - timedelta(days=1)
+    assert kept["cart days"] == {(yesterday, 1, 0), (today, 3, 2)}  # a, b and c; a and b paid
     assert {row[1] for row in kept["products"]} == {"OLJCESPC7Z", "66VCHSJNUP"}  # b's refunded
     sales_rebuild()
     assert ledger() == kept
