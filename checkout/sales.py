@@ -47,27 +47,37 @@ def status_changed(order: Order, *, was: str) -> None:
 
 def _cart_moved(user_id: str, latest: str, counter: str, day) -> None:
     """The cart's `latest` day becomes `day` unless it is later already; DailyCarts' `counter`
-    moves from the day it was to `day`. The cart's row is locked first, so concurrent orders of
+    moves from the day it was to `day`. Two statements for a cart's first order and its first
+    paid one (most checkouts); otherwise the cart's row is read locked, so concurrent orders of
     one cart move it once each."""
-    cart = CartCheckout.objects.select_for_update().filter(pk=user_id).first()
-    previous = getattr(cart, latest) if cart else None
-    if previous is not None and previous >= day:
-        return
-    if cart is None:
-        CartCheckout.objects.create(user_id=user_id, **({"last_checkout_day": day} | {latest: day}))
-        if counter != "reached":  # an order checkout did not record (written by other means)
-            _upsert(
-                DailyCarts,
-                keys=["day"],
-                rows=[{"day": day, "reached": 1, "converted": 0}],
-                add=["reached"],
-            )
+    carts = CartCheckout.objects.filter(pk=user_id)
+    if latest == "last_checkout_day":
+        first = _cart_insert(user_id, day)
     else:
-        CartCheckout.objects.filter(pk=user_id).update(**{latest: day})
-    moves = {day: 1} | ({previous: -1} if previous is not None else {})
+        first = bool(carts.filter(last_paid_day__isnull=True).update(last_paid_day=day))
+    previous = None
+    if not first:
+        cart = carts.select_for_update().first()
+        if cart is not None:
+            previous = getattr(cart, latest)
+            if previous is not None and previous >= day:
+                return
+        elif latest != "last_checkout_day" and _cart_insert(user_id, day):
+            # An order checkout did not record (written by other means): it reached too.
+            _days_add({day: 1}, "reached")
+        carts.update(**{latest: day})
+    _days_add({day: 1} | ({previous: -1} if previous is not None else {}), counter)
+
+
+def _cart_insert(user_id: str, day) -> bool:
+    """Whether the cart had no row yet (now it has, with `day` as its latest checkout)."""
+    row = {"user_id": user_id, "last_checkout_day": day}
+    return _upsert(CartCheckout, keys=["user_id"], rows=[row]) == 1
+
+
+def _days_add(moves: dict, counter: str) -> None:
     rows = [
-        {"day": when, "reached": 0, "converted": 0} | {counter: moves[when]}
-        for when in sorted(moves)
+        {"day": day, "reached": 0, "converted": 0} | {counter: moves[day]} for day in sorted(moves)
     ]
     # In one order of keys (the days): two checkouts moving the same rows never wait crosswise.
     _upsert(DailyCarts, keys=["day"], rows=rows, add=["reached", "converted"])
@@ -118,11 +128,10 @@ def _upsert(
     keys: Sequence[str],
     rows: list[dict],
     add: Iterable[str] = (),
-    latest: Iterable[str] = (),
     replace: Iterable[str] = (),
-) -> None:
-    """Inserts `rows` or, for a row whose `keys` exist, adds the `add` fields to the stored ones,
-    keeps the later of stored and new for the `latest` fields, and overwrites `replace`."""
+) -> int:
+    """Inserts `rows` or, for a row whose `keys` exist, adds the `add` fields to the stored ones
+    and overwrites `replace`; with neither, leaves it. The number of rows written."""
     table = connection.ops.quote_name(model._meta.db_table)
     fields = list(rows[0])
 
@@ -130,17 +139,12 @@ def _upsert(
         return connection.ops.quote_name(model._meta.get_field(name).column)
 
     updates = [f"{column(f)} = {table}.{column(f)} + EXCLUDED.{column(f)}" for f in add]
-    updates += [
-        f"{column(f)} = CASE WHEN {table}.{column(f)} IS NULL OR {table}.{column(f)} < "
-        f"EXCLUDED.{column(f)} THEN EXCLUDED.{column(f)} ELSE {table}.{column(f)} END"
-        for f in latest
-    ]
     updates += [f"{column(f)} = EXCLUDED.{column(f)}" for f in replace]
     placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
     # Only quoted names of the ledger's own tables and columns are spliced in; values are params.
     names, conflict = ", ".join(column(f) for f in fields), ", ".join(column(k) for k in keys)
     sql = f"INSERT INTO {table} ({names}) VALUES {placeholders} ON CONFLICT ({conflict}) "  # noqa: S608
-    sql += f"DO UPDATE SET {', '.join(updates)}"
+    sql += f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
     params = [
         model._meta.get_field(f).get_db_prep_save(row[f], connection)
         for row in rows
@@ -148,6 +152,7 @@ def _upsert(
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 # --- recomputing the ledger from the orders ----------------------------------------------------

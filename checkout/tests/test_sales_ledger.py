@@ -77,16 +77,18 @@ def test_checkout_and_staff_actions_keep_the_ledger_equal_to_a_recount(fakes, ad
     transitions.order_refund(order_id=str(bought_by_b.pk))
     Order.objects.filter(pk=left.pk).update(updated_at=timezone.now() - timedelta(hours=1))
     transitions.order_cancel(order_id=str(left.pk))
+    fakes.cart.add_item("left", "OLJCESPC7Z", 1)
+    place("left", address, card)  # the cart of yesterday's order comes back and buys today
 
     kept = ledger()
     today = timezone.localdate()
     sold = Order.objects.filter(status__in=SOLD).aggregate(revenue=Sum("total"))["revenue"]
-    assert kept["sales"] == {(today, "EUR", 2, sold)}
+    assert kept["sales"] == {(today, "EUR", 3, sold)}
     assert kept["declines"] == {(today, 1)}
-    assert {row[0]: row[2] for row in kept["carts"]} == {"left": None, "a": today, "b": today,
+    assert {row[0]: row[2] for row in kept["carts"]} == {"left": today, "a": today, "b": today,
                                                          "c": None}  # fmt: skip
-    yesterday = today - timedelta(days=1)
-    assert kept["cart days"] == {(yesterday, 1, 0), (today, 3, 2)}  # a, b and c; a and b paid
+    # Every cart's latest order is today's: yesterday's cart counts today only.
+    assert kept["cart days"] == {(today, 4, 3)}
     assert {row[1] for row in kept["products"]} == {"OLJCESPC7Z", "66VCHSJNUP"}  # b's refunded
     sales_rebuild()
     assert ledger() == kept
