@@ -1,5 +1,5 @@
 """The sales ledger: the dashboard's figures kept per day as orders change (models DailySales,
-DailyProductSales, DailyDeclines, CartCheckout), so /admin/sales/ reads a few rows a day instead
+DailyProductSales, DailyDeclines, DailyCarts with CartCheckout), so /admin/sales/ reads a few rows a day instead
 of every order of the period and every line of those orders.
 
 A sale counts on the day its order was created, in the shop's time zone, as the dashboard always
@@ -10,8 +10,10 @@ checkout records an order (checkout/claims.py), `status_changed` when an order's
 benchmark's seed) are counted by `sales_rebuild` (`manage.py sales_rebuild`), which the migration
 that created the ledger ran once.
 
-Every write is one INSERT ... ON CONFLICT DO UPDATE adding to the row (PostgreSQL and SQLite
-alike), so concurrent checkouts of the same day never overwrite each other's figures.
+Every count is added by an INSERT ... ON CONFLICT DO UPDATE (PostgreSQL and SQLite alike), so
+concurrent checkouts of the same day never overwrite each other's figures. A checkout costs six
+statements more: a cart's row and its day's count when recorded; the day's sales, its
+products, the cart's paid day and its day's count when paid.
 """
 
 from __future__ import annotations
