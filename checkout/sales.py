@@ -1,6 +1,6 @@
 """The sales ledger: the dashboard's figures kept per day as orders change (models DailySales,
-DailyProductSales, DailyDeclines, DailyCarts with CartCheckout), so /admin/sales/ reads a few rows a day instead
-of every order of the period and every line of those orders.
+DailyProductSales, DailyDeclines, DailyCarts with CartCheckout), so /admin/sales/ reads a few
+rows a day instead of every order of the period and every line of those orders.
 
 A sale counts on the day its order was created, in the shop's time zone, as the dashboard always
 counted it: an order that becomes paid adds to that day, its refund takes it off the same day.
