@@ -22,6 +22,7 @@ from django.utils import timezone
 from shop import dto
 from shop.pricing import PricedCart
 
+from . import sales
 from .errors import CartAlreadyOrdered, CartCheckoutInProgress
 from .models import CheckoutLock, Order, OrderLine
 from .selectors import SOLD
@@ -162,4 +163,5 @@ def _order_create(
         )
         for line in priced.lines
     )
+    sales.order_recorded(order)
     return order

@@ -121,3 +121,80 @@ class CheckoutLock(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# --- the sales ledger (checkout/sales.py keeps it; the dashboard reads only these) ------------
+# Each row is one day's figures, the day an order was created in the shop's time zone, so the
+# dashboard reads a few rows a day whatever the number of orders.
+
+
+class DailySales(models.Model):
+    """Orders sold (paid, shipped or delivered) and their revenue, per day and currency."""
+
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    orders = models.IntegerField(default=0)
+    revenue = models.DecimalField(max_digits=18, decimal_places=3, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "currency"], name="daily_sales_day_currency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.currency}: {self.orders} orders"
+
+
+class DailyProductSales(models.Model):
+    """Units of a product sold per day, and in how many orders (an order has one line per
+    product); `name` is the one it last sold under."""
+
+    day = models.DateField()
+    product_id = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    quantity = models.IntegerField(default=0)
+    orders = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "product_id"], name="daily_product_day_product")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.product_id}: {self.quantity}"
+
+
+class DailyDeclines(models.Model):
+    """Checkout attempts the card stopped (selectors.DECLINED), per day."""
+
+    day = models.DateField(primary_key=True)
+    attempts = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.attempts} declined"
+
+
+class CartCheckout(models.Model):
+    """Per cart, the day of its latest order and of its latest order that was ever paid: a cart
+    reached the checkout within a period exactly when the first is in it, and converted when the
+    second is (the dashboard's conversion counts carts, not orders)."""
+
+    user_id = models.CharField(max_length=200, primary_key=True)
+    last_checkout_day = models.DateField()
+    last_paid_day = models.DateField(null=True)
+
+    def __str__(self) -> str:
+        return self.user_id
+
+
+class DailyCarts(models.Model):
+    """Per day, the carts whose latest order is of that day (`reached`) and whose latest order
+    ever paid is (`converted`): summed over a period, the carts that reached the checkout and
+    converted within it, in as many rows as it has days (CartCheckout moves them)."""
+
+    day = models.DateField(primary_key=True)
+    reached = models.IntegerField(default=0)
+    converted = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.reached} carts"

@@ -1,20 +1,20 @@
 """Reads of the checkout service: an order as its customer and the API see it, and the sales
 dashboard's figures for staff (in each order's currency; checkout/reports.py converts them).
 
-Every dashboard figure is aggregated by the database, so the number of queries does not grow with
-the number of orders, days or products.
+The dashboard's figures come from the sales ledger (checkout/sales.py), so neither the number of
+queries nor the rows they read grow with the number of orders.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Max, Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,8 @@ from shop import dto, links
 from shop.money import Money
 
 from .errors import OrderNotFound
-from .models import Order, OrderLine
+from .models import DailyCarts, DailyDeclines, DailyProductSales, Order
+from .models import DailySales as SalesDay
 
 # What counts as a sale: money taken and kept (refunded, failed and cancelled orders do not).
 # These are also the orders whose post-order work (confirmation, recommendations) is due.
@@ -94,7 +95,8 @@ def order_result(order: Order) -> dto.OrderResult:
 # money was ever taken. Checkout records these attempts like any failure (a duplicate submit
 # must find them), but they are not purchases: the admin lists them apart, the dashboard counts
 # them as declines.
-DECLINED = Q(status=Order.Status.FAILED, charge_id="", failure_kind__in=("declined", "invalid"))
+DECLINED_KINDS = ("declined", "invalid")
+DECLINED = Q(status=Order.Status.FAILED, charge_id="", failure_kind__in=DECLINED_KINDS)
 # Orders that were paid at some point: a cart that became one converted, refunded since or not.
 PAID_EVER = (*SOLD, Order.Status.REFUNDED)
 
@@ -152,47 +154,35 @@ class SalesSummary:
 def sales_summary(*, days: int = 30, top: int = 10) -> SalesSummary:
     """Orders and revenue per day and currency over the last `days` days (today included), the
     best-selling products, how many carts reached the checkout and converted, and the declined
-    attempts per day. Four queries."""
+    attempts per day. Four queries of the sales ledger (checkout/sales.py), whose rows grow with
+    the days, currencies and products, not with the orders."""
     since = timezone.localdate() - timedelta(days=days - 1)
-    start = timezone.make_aware(datetime.combine(since, time.min))
-    recent = Order.objects.filter(created_at__gte=start)
-    sold = recent.filter(status__in=SOLD)
     daily = tuple(
-        DailySales(
-            row["day"], row["currency"], row["orders"], Money(row["revenue"], row["currency"])
+        DailySales(row.day, row.currency, row.orders, Money(row.revenue, row.currency))
+        for row in SalesDay.objects.filter(day__gte=since, orders__gt=0).order_by(
+            "-day", "currency"
         )
-        for row in sold.annotate(day=TruncDate("created_at"))
-        .values("day", "currency")
-        .annotate(orders=Count("id"), revenue=Sum("total"))
-        .order_by("-day", "currency")
     )
     products = (
-        OrderLine.objects.filter(order__in=sold)
+        DailyProductSales.objects.filter(day__gte=since)
         .values("product_id")
-        .annotate(
-            name=Max("product_name"), quantity=Sum("quantity"), orders=Count("order", distinct=True)
-        )
+        .annotate(name=Max("name"), quantity=Sum("quantity"), orders=Sum("orders"))
+        .filter(quantity__gt=0)
         .order_by("-quantity", "product_id")[:top]
     )
-    checkouts = recent.aggregate(
-        carts=Count("user_id", distinct=True),
-        converted=Count("user_id", distinct=True, filter=Q(status__in=PAID_EVER)),
-        declined=Count("id", filter=DECLINED),
+    checkouts = DailyCarts.objects.filter(day__gte=since).aggregate(
+        carts=Coalesce(Sum("reached"), 0), converted=Coalesce(Sum("converted"), 0)
     )
-    declines = (
-        recent.filter(DECLINED)
-        .annotate(day=TruncDate("created_at"))
-        .values("day")
-        .annotate(attempts=Count("id"))
-        .order_by("day")
+    declines = dict(
+        DailyDeclines.objects.filter(day__gte=since, attempts__gt=0).values_list("day", "attempts")
     )
     return SalesSummary(
         since=since,
         days=daily,
         totals=_totals(daily),
         top_products=tuple(ProductSales(**row) for row in products),
-        checkouts=Checkouts(**checkouts),
-        declines={row["day"]: row["attempts"] for row in declines},
+        checkouts=Checkouts(**checkouts, declined=sum(declines.values())),
+        declines=declines,
     )
 
 

@@ -353,9 +353,9 @@ def _order_fail(
             # The recovery (failed) or staff (cancelled) got there first: their account stands.
             recorded = _ERROR_BY_KIND.get(locked.failure_kind, ServiceUnavailable)
             return recorded(locked.failure_reason or None)
-        transition_apply(order=locked, to=Order.Status.FAILED)
         locked.failure_reason = shown.message
         locked.failure_kind = shown.kind
+        transition_apply(order=locked, to=Order.Status.FAILED)
         locked.save(update_fields=["status", "failure_reason", "failure_kind", "updated_at"])
         transaction.on_commit(lambda: ORDERS_FAILED.labels(shown.kind).inc())
     return shown

@@ -12,6 +12,7 @@ from django.utils import timezone
 from payments.client import payment_client
 from shop.errors import InvalidArgument, PreconditionFailed, ServiceUnavailable
 
+from . import sales
 from .compensation import order_compensate
 from .errors import CheckoutInProgress, InvalidTransition, OrderNotFound
 from .models import Order
@@ -47,9 +48,12 @@ def transition_check(*, order: Order, to: str) -> None:
 
 
 def transition_apply(*, order: Order, to: str) -> None:
-    """Sets the new status on the (locked) order; the caller saves it."""
+    """Sets the new status on the (locked) order and counts it in the sales ledger, in the
+    caller's transaction; the caller saves the order. A failure's kind and charge id are set
+    before (the ledger counts declined cards)."""
     transition_check(order=order, to=to)
-    order.status = to
+    was, order.status = order.status, to
+    sales.status_changed(order, was=was)
 
 
 def _order_locked(order_id: str) -> Order:

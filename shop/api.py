@@ -291,7 +291,7 @@ def _error_statuses(method: str, operation: dict) -> set[int]:
         statuses |= {413, 415, 422}
     elif method == "post":
         statuses.add(422)
-    if any(p["in"] == "path" or p["name"] == "page" for p in parameters):
+    if any(p["in"] == "path" or p["name"] in ("page", "cursor") for p in parameters):
         statuses.add(404)  # an unknown id, or a page past the last
     if {} not in operation.get("security", [{}]):
         statuses |= {401, 403}

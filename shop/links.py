@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpRequest
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 
 def site_url(request: HttpRequest | None = None) -> str:
@@ -46,7 +46,7 @@ def _on_site(url: str, request: HttpRequest) -> str:
     return absolute_url(urlunsplit(("", "", parts.path, parts.query, "")), request)
 
 
-class SitePagination(PageNumberPagination):
+class SiteLinks:
     """DRF's page links (`next`, `previous`) by the same rule as every other link."""
 
     def get_next_link(self) -> str | None:
@@ -56,3 +56,12 @@ class SitePagination(PageNumberPagination):
     def get_previous_link(self) -> str | None:
         link = super().get_previous_link()
         return link and _on_site(link, self.request)
+
+
+class SitePagination(SiteLinks, PageNumberPagination):
+    """Numbered pages (`?page=`), the API's default."""
+
+
+class SiteCursorPagination(SiteLinks, CursorPagination):
+    """Pages that follow an opaque `?cursor=`: each costs the same however deep, and rows
+    inserted meanwhile are neither repeated nor skipped (long lists, e.g. the orders)."""
