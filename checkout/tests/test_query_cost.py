@@ -13,8 +13,10 @@ from testing.fixtures import FORM
 # the shipping rate). What remains: reading earlier checkouts of the cart and claiming it
 # (checkout/claims.py, 7), the pending order and its lines (2), the charge (3), the order's
 # charge id (1), the shipment (2), marking it paid (2), the cart emptied (1) and the lines for
-# the answer (1). On PostgreSQL add the claim's savepoint and its release: 21.
-CHECKOUT_QUERIES = 19
+# the answer (1); the sales ledger (checkout/sales.py) in the same transactions as the order
+# (the recorded order 2, the paid mark 4, its lines 1). On PostgreSQL add the claim's savepoint
+# and its release.
+CHECKOUT_QUERIES = 26
 
 
 def checkout(client: Client, email: str) -> int:
