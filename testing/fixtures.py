@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from concurrent import futures
@@ -26,6 +27,7 @@ from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
 
 from .fakes import FakeCart, FakePayment, FakeShipping
+from .servers import PostgresServer, RedisServer
 
 SETTINGS_PROBE = """
 import json, django
@@ -66,6 +68,29 @@ def point_at_redis(settings, template: dict, url: str) -> None:
     """Applies the REDIS_URL-derived settings with `url` in place of the template's."""
     for name, value in json.loads(json.dumps(template).replace(template["REDIS_URL"], url)).items():
         setattr(settings, name, value)
+
+
+@pytest.fixture
+def own_redis(settings, redis_settings_template):
+    """A redis-server of this test's own (the test stops or hangs it), the shop pointed at it
+    with a long cool-down: once open, the Redis breaker stays open for the whole test."""
+    server = RedisServer()
+    point_at_redis(settings, redis_settings_template, server.url)
+    settings.REDIS_BREAKER_COOLDOWN_SECONDS = 300
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres():
+    """The PostgreSQL cluster of this test run (postgres-marked tests stop and start it);
+    started again if a failed test left it stopped."""
+    server = PostgresServer.of_this_run()
+    yield server
+    try:
+        socket.create_connection(("127.0.0.1", server.port), 1).close()
+    except OSError:
+        server.start()
 
 
 @pytest.fixture

@@ -35,6 +35,16 @@ def wait_for_port(port: int, timeout: float = 15.0) -> None:
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
+def wait_until(predicate, timeout: float = 60.0) -> None:
+    """Polls `predicate` until it is true; TimeoutError after `timeout` seconds (generous by
+    default: the machine running the tests may be busy)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"condition not met in {timeout}s")
+        time.sleep(0.05)
+
+
 class RedisServer:
     """A redis-server process; `url` carries the password when one is set. With `appendonly`,
     every write goes to the append-only file (fsync every second, as production runs it), so

@@ -4,8 +4,6 @@ that promise once the database is back."""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from django.db import close_old_connections
 
@@ -31,16 +29,6 @@ class DatabaseDiesAfterShipping(FakeShipping):
         tracking_id = super().ship_order(*args, **kwargs)
         self.postgres.halt()
         return tracking_id
-
-
-@pytest.fixture
-def postgres():
-    server = PostgresServer.of_this_run()
-    yield server
-    try:
-        socket.create_connection(("127.0.0.1", server.port), 1).close()
-    except OSError:
-        server.start()
 
 
 def test_a_charged_checkout_that_loses_the_database_is_told_the_truth_and_recovered(

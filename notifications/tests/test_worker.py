@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from checkout.models import Order
 from checkout.services import order_place
 from notifications import services, tasks
 from notifications.models import EmailMessage
-from testing.servers import free_port
+from testing.servers import free_port, wait_until
 
 from .conftest import Inbox, sample_order
 
@@ -106,15 +105,6 @@ def smtp():
     controller.start()
     yield inbox, controller.port
     controller.stop()
-
-
-def wait_until(predicate, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise TimeoutError("condition not met in time")
 
 
 def place(address, card):

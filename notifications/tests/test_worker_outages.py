@@ -18,7 +18,7 @@ from checkout.services import ORDER_COMPLETED_TASK
 from notifications import services
 from notifications.models import EmailMessage
 from shop.tasks import enqueue
-from testing.servers import PostgresServer, RedisServer, free_port
+from testing.servers import RedisServer, free_port
 
 from .test_worker import Worker, _reset_producer_pools, place, wait_until
 
@@ -38,24 +38,6 @@ def broker():
     app.conf.task_always_eager, app.conf.broker_url = previous
     _reset_producer_pools(app)
     server.stop()
-
-
-@pytest.fixture
-def postgres():
-    server = PostgresServer.of_this_run()
-    yield server
-    if server_down(server.port):
-        server.start()
-
-
-def server_down(port: int) -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", port), 1).close()
-        return False
-    except OSError:
-        return True
 
 
 def task_runs(metrics_port: int, task: str, outcome: str) -> float:

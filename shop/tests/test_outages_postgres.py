@@ -5,7 +5,6 @@ real WSGI handler, so its per-request connection hygiene runs as under gunicorn.
 from __future__ import annotations
 
 import json
-import socket
 from wsgiref.util import setup_testing_defaults
 
 import pytest
@@ -14,7 +13,6 @@ from django.core.signals import request_started
 from django.db import connection
 
 from catalog.models import Product
-from testing.servers import PostgresServer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -31,17 +29,6 @@ def wsgi_get(path: str) -> tuple[int, dict[str, str], bytes]:
 
     body = b"".join(WSGIHandler()(environ, start_response))
     return answer["status"], answer["headers"], body
-
-
-@pytest.fixture
-def postgres():
-    """The cluster of this test run; started again if a failed test left it stopped."""
-    server = PostgresServer.of_this_run()
-    yield server
-    try:
-        socket.create_connection(("127.0.0.1", server.port), 1).close()
-    except OSError:
-        server.start()
 
 
 def test_every_route_is_a_503_while_postgresql_is_stopped_and_answers_once_it_is_back(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
 import pytest
 import redis
@@ -19,8 +18,7 @@ from cart.stores import RedisCartStore
 from shop.cache_settings import IGNORED_ERRORS_LOGGER
 from shop.observability.metrics import IgnoredCacheErrors
 from shop.redis_breaker import GuardedRedis, RedisUnavailable, ServerBreaker, server_breaker
-from testing.fixtures import point_at_redis
-from testing.servers import RedisServer
+from testing.servers import RedisServer, wait_until
 
 pytestmark = [pytest.mark.redis]
 
@@ -36,25 +34,6 @@ def cache_errors_counted() -> float:
 
 def breaker_open() -> float:
     return REGISTRY.get_sample_value("boutique_circuit_breaker_open", {"service": "redis"}) or 0.0
-
-
-def wait_until(predicate, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met in time")
-        time.sleep(0.05)
-
-
-@pytest.fixture
-def own_redis(settings, redis_settings_template):
-    """A redis-server of this test's own (it is stopped and hung), the shop pointed at it with a
-    long cool-down: once open, the breaker stays open for the whole test."""
-    server = RedisServer()
-    point_at_redis(settings, redis_settings_template, server.url)
-    settings.REDIS_BREAKER_COOLDOWN_SECONDS = 300
-    yield server
-    server.stop()
 
 
 def test_the_shops_redis_clients_are_guarded(own_redis):

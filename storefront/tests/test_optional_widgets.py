@@ -18,7 +18,7 @@ from shop.errors import ServiceUnavailable
 from shop.rpc.client import close_channels
 from shop.rpc.protos import hipstershop_pb2 as pb
 from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
-from testing.servers import free_port
+from testing.servers import free_port, wait_until
 
 # Pool threads keep Django connection hygiene, so the database must be reachable.
 pytestmark = pytest.mark.django_db
@@ -45,14 +45,6 @@ def timed_render(service: str) -> float:
     started = time.monotonic()
     assert render(service) == ""
     return time.monotonic() - started
-
-
-def wait_until(condition, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.01)
 
 
 class Stuck:

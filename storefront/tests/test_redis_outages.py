@@ -3,8 +3,6 @@ cart and checkout answer 503 with Retry-After, ad counts are kept until Redis is
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -14,8 +12,8 @@ from redis import Redis
 from ads import counters
 from ads.models import Ad
 from ads.services import ad_counters_flush
-from testing.fixtures import FORM, point_at_redis
-from testing.servers import RedisServer
+from testing.fixtures import FORM
+from testing.servers import wait_until
 
 pytestmark = [pytest.mark.redis, pytest.mark.usefixtures("demo_ads", "shipping")]
 
@@ -25,23 +23,6 @@ BROWSING = ("/", f"/product/{SUNGLASSES}", "/category/accessories", "/search?q=m
 
 def metric(name: str) -> float:
     return REGISTRY.get_sample_value(name) or 0.0
-
-
-def wait_until(predicate, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met in time")
-        time.sleep(0.05)
-
-
-@pytest.fixture
-def own_redis(settings, redis_settings_template):
-    server = RedisServer()
-    point_at_redis(settings, redis_settings_template, server.url)
-    settings.REDIS_BREAKER_COOLDOWN_SECONDS = 300
-    yield server
-    server.stop()
 
 
 @pytest.fixture
