@@ -9,6 +9,11 @@ Prometheus multiprocess mode (with PROMETHEUS_MULTIPROC_DIR set; without it the 
 nothing): each worker writes its samples to files in that directory and /metrics adds up every
 worker's; the master empties the directory before the first fork (a restarted container may find
 its predecessor's files there) and drops a dead worker's live gauges.
+
+Memory (docs/decisions.md, "Gunicorn preloads the shop"): the master imports the shop once and
+forks its workers, which share those pages copy-on-write instead of each importing its own copy.
+Not when tracing is on: OpenTelemetry's exporter opens a gRPC channel and a thread at
+setup_tracing, and neither survives a fork, so each worker then loads the shop (and tracing) itself.
 """
 
 import logging
@@ -17,11 +22,12 @@ import shutil
 
 from prometheus_client import multiprocess
 
-from shop.settings import LOGGING
+from shop.settings import LOGGING, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SDK_DISABLED
 
 logconfig_dict = LOGGING
 logging.captureWarnings(True)
 accesslog = None
+preload_app = not (OTEL_EXPORTER_OTLP_ENDPOINT and not OTEL_SDK_DISABLED)
 
 _METRICS_DIRECTORY = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 
