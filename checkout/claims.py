@@ -16,7 +16,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from shop import dto
@@ -118,16 +118,19 @@ def _cart_buyer(*, user_id: str, cart_read_at: datetime, replay_window: timedelt
     """Under the cart's lock, the order that already bought what this submission read, if any:
     paid and not yet emptied the cart (or its emptying failed), or emptied it after this
     submission read it. CartCheckoutInProgress when an order of this cart is in flight."""
-    orders = Order.objects.filter(user_id=user_id)
-    in_flight = orders.filter(status=Order.Status.PENDING).first()
-    if in_flight is not None:
-        raise CartCheckoutInProgress(order_id=str(in_flight.pk), retry_after=RETRY_AFTER_SECONDS)
-    return (
-        orders.filter(status__in=SOLD, created_at__gte=timezone.now() - replay_window)
-        .filter(Q(cart_emptied_at__isnull=True) | Q(cart_emptied_at__gte=cart_read_at))
-        .order_by("-created_at")
+    # One query for both: an order in flight sorts first, else the latest buyer.
+    pending = Q(status=Order.Status.PENDING)
+    bought = Q(status__in=SOLD, created_at__gte=timezone.now() - replay_window) & (
+        Q(cart_emptied_at__isnull=True) | Q(cart_emptied_at__gte=cart_read_at)
+    )
+    found = (
+        Order.objects.filter(Q(user_id=user_id) & (pending | bought))
+        .order_by(Case(When(pending, then=0), default=1), "-created_at")
         .first()
     )
+    if found is not None and found.status == Order.Status.PENDING:
+        raise CartCheckoutInProgress(order_id=str(found.pk), retry_after=RETRY_AFTER_SECONDS)
+    return found
 
 
 def _order_create(
