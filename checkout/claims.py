@@ -16,7 +16,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from shop import dto
@@ -74,10 +74,12 @@ def order_claim(
     Raises CartCheckoutInProgress or CartAlreadyOrdered when another checkout of the cart came
     first (see _cart_buyer)."""
     _lock(key, _cart_lock_key(user_id))
-    existing = latest_order(keyed_orders(key, derived=derived), window)
-    if existing is not None:
-        return existing, False
-    bought = _cart_buyer(user_id=user_id, cart_read_at=cart_read_at, replay_window=replay_window)
+    keyed = _answering(key=key, derived=derived, window=window)
+    bought = _cart_buyer(
+        user_id=user_id, keyed=keyed, cart_read_at=cart_read_at, replay_window=replay_window
+    )
+    if bought is not None and bought.rank == _KEYED:
+        return bought, False
     if bought is not None:
         if derived and bought.request_fingerprint == fingerprint:
             return bought, False  # this very submission, which emptied the cart meanwhile
@@ -114,20 +116,40 @@ def _cart_lock_key(user_id: str) -> str:
     return hashlib.sha256(f"cart\n{user_id}".encode()).hexdigest()
 
 
-def _cart_buyer(*, user_id: str, cart_read_at: datetime, replay_window: timedelta) -> Order | None:
-    """Under the cart's lock, the order that already bought what this submission read, if any:
-    paid and not yet emptied the cart (or its emptying failed), or emptied it after this
-    submission read it. CartCheckoutInProgress when an order of this cart is in flight."""
-    orders = Order.objects.filter(user_id=user_id)
-    in_flight = orders.filter(status=Order.Status.PENDING).first()
-    if in_flight is not None:
-        raise CartCheckoutInProgress(order_id=str(in_flight.pk), retry_after=RETRY_AFTER_SECONDS)
-    return (
-        orders.filter(status__in=SOLD, created_at__gte=timezone.now() - replay_window)
-        .filter(Q(cart_emptied_at__isnull=True) | Q(cart_emptied_at__gte=cart_read_at))
-        .order_by("-created_at")
+def _answering(*, key: str, derived: bool, window: timedelta | None) -> Q:
+    """The orders that answer for the key: latest_order(keyed_orders(...)) as one condition."""
+    keyed = Q(idempotency_key=key) & ~Q(status=Order.Status.FAILED)
+    if derived:
+        keyed &= Q(cart_emptied_at__isnull=True)
+    if window is not None:
+        keyed &= Q(created_at__gte=timezone.now() - window)
+    return keyed
+
+
+# How _cart_buyer ranks what it finds: the key's own order first, then one in flight.
+_KEYED, _IN_FLIGHT, _BUYER = 0, 1, 2
+
+
+def _cart_buyer(
+    *, user_id: str, keyed: Q, cart_read_at: datetime, replay_window: timedelta
+) -> Order | None:
+    """Under the locks, in one query: the key's own order (rank _KEYED) if any; else the order
+    that already bought what this submission read, if any: paid and not yet emptied the cart (or
+    its emptying failed), or emptied it after this submission read it. CartCheckoutInProgress
+    when an order of this cart is in flight."""
+    pending = Q(user_id=user_id, status=Order.Status.PENDING)
+    bought = Q(user_id=user_id, status__in=SOLD, created_at__gte=timezone.now() - replay_window)
+    bought &= Q(cart_emptied_at__isnull=True) | Q(cart_emptied_at__gte=cart_read_at)
+    rank = Case(When(keyed, then=_KEYED), When(pending, then=_IN_FLIGHT), default=_BUYER)
+    found = (
+        Order.objects.filter(keyed | pending | bought)
+        .annotate(rank=rank)
+        .order_by("rank", "-created_at")
         .first()
     )
+    if found is not None and found.rank == _IN_FLIGHT:
+        raise CartCheckoutInProgress(order_id=str(found.pk), retry_after=RETRY_AFTER_SECONDS)
+    return found
 
 
 def _order_create(

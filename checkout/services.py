@@ -20,7 +20,6 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from cart.client import cart_client
@@ -251,9 +250,11 @@ def _order_complete(*, order: Order, cart: dto.Cart, card: dto.CreditCard) -> Or
         raise _order_fail(order=order, error=exc, charge_unknown=unknown) from exc
     tracking_id = None
     try:
-        Order.objects.filter(pk=order.pk).update(charge_id=charge_id, updated_at=timezone.now())
+        # The charge id is written with the paid mark, not before shipping: an order that dies
+        # pending in between is compensated by its recovery, which voids by the order id (the
+        # charge's idempotency key), so the id need not be durable earlier (one query less).
         tracking_id = shipping_client().ship_order(address, cart.items, reference=order_id)
-        order = _order_mark_paid(order_id=order_id, tracking_id=tracking_id)
+        order = _order_mark_paid(order_id=order_id, charge_id=charge_id, tracking_id=tracking_id)
     except Exception as exc:
         # A refusal by the shipping service shipped nothing; after any other failure a shipment
         # may exist (a lost answer, or a failure after ShipOrder), so it is cancelled.
@@ -270,8 +271,8 @@ def _order_complete(*, order: Order, cart: dto.Cart, card: dto.CreditCard) -> Or
         logger.warning("Order %s placed but its cart could not be emptied", order_id)
     else:
         _cart_emptied_record(order)
-    # The lines, read once for the caller's answer (the row above is the one just marked paid).
-    prefetch_related_objects([order], "lines")
+    # The lines were read once when the order was marked paid (for the sales ledger and the
+    # caller's answer alike).
     return order
 
 
@@ -300,11 +301,13 @@ def _recovery_schedule(order_id: str) -> None:
 
 
 @transaction.atomic
-def _order_mark_paid(*, order_id: str, tracking_id: str) -> Order:
-    order = Order.objects.select_for_update().get(pk=order_id)
+def _order_mark_paid(*, order_id: str, charge_id: str, tracking_id: str) -> Order:
+    # Its lines read once here: the sales ledger counts them, the caller's answer lists them.
+    order = Order.objects.select_for_update().prefetch_related("lines").get(pk=order_id)
+    order.charge_id = charge_id
     transition_apply(order=order, to=Order.Status.PAID)
     order.tracking_id = tracking_id
-    order.save(update_fields=["status", "tracking_id", "updated_at"])
+    order.save(update_fields=["status", "charge_id", "tracking_id", "updated_at"])
     transaction.on_commit(lambda: enqueue(ORDER_COMPLETED_TASK, order_id), robust=True)
     transaction.on_commit(lambda: _order_counted(order))
     return order
@@ -355,8 +358,11 @@ def _order_fail(
             return recorded(locked.failure_reason or None)
         locked.failure_reason = shown.message
         locked.failure_kind = shown.kind
+        # A charge made is recorded here (a pending order does not hold its charge id).
+        locked.charge_id = charge_id or locked.charge_id
         transition_apply(order=locked, to=Order.Status.FAILED)
-        locked.save(update_fields=["status", "failure_reason", "failure_kind", "updated_at"])
+        fields = ["status", "failure_reason", "failure_kind", "charge_id", "updated_at"]
+        locked.save(update_fields=fields)
         transaction.on_commit(lambda: ORDERS_FAILED.labels(shown.kind).inc())
     return shown
 

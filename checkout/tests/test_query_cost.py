@@ -11,12 +11,12 @@ from testing.fixtures import FORM
 
 # Counted on the second checkout (the first fills the per-process memos: rates, products and
 # the shipping rate). What remains: reading earlier checkouts of the cart and claiming it
-# (checkout/claims.py, 7), the pending order and its lines (2), the charge (3), the order's
-# charge id (1), the shipment (2), marking it paid (2), the cart emptied (1) and the lines for
-# the answer (1); the sales ledger (checkout/sales.py) in the same transactions as the order
-# (the recorded order 2, the paid mark 4, its lines 1). On PostgreSQL add the claim's savepoint
-# and its release.
-CHECKOUT_QUERIES = 26
+# (checkout/claims.py, 5), the pending order and its lines (2), the charge (3), the shipment (2),
+# marking it paid with its charge id (2), the cart emptied (1) and the lines, read once for the
+# ledger and the answer (1); the sales ledger (checkout/sales.py) in the same transactions as the
+# order (the recorded order 2, the paid mark 4). On PostgreSQL add the claim's savepoint and its
+# release.
+CHECKOUT_QUERIES = 22
 
 
 def checkout(client: Client, email: str) -> int:
