@@ -89,8 +89,10 @@ e2e/node_modules/.installed: e2e/package.json e2e/package-lock.json | test-syste
 test: install-test test-system-deps e2e/node_modules/.installed lint ## everything the tests need, then the whole suite
 	# One pytest worker per core (pytest-xdist): every test starts its own servers on free ports.
 	$(PY) -m pytest -n auto
-	# The PostgreSQL pass on one throwaway cluster, a test database per pytest worker.
-	$(PY) -m testing.servers postgres -- $(PY) -m pytest -m postgres -n auto
+	# The PostgreSQL pass on a throwaway cluster, a test database per pytest worker; then, alone,
+	# the tests that stop and start that cluster under the shop.
+	$(PY) -m testing.servers postgres -- $(PY) -m pytest -m "postgres and not stops_postgres" -n auto
+	$(PY) -m testing.servers postgres -- $(PY) -m pytest -m stops_postgres
 
 protos: install-test ## regenerate the gRPC stubs from shop/rpc/protos/hipstershop.proto
 	$(PY) shop/rpc/codegen.py
