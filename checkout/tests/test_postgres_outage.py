@@ -15,7 +15,11 @@ from shop import registry
 from testing.fakes import FakeShipping
 from testing.servers import PostgresServer
 
-pytestmark = [pytest.mark.postgres, pytest.mark.stops_postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.stops_postgres,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 class DatabaseDiesAfterShipping(FakeShipping):

@@ -22,7 +22,11 @@ from testing.servers import RedisServer, free_port
 
 from .test_worker import Worker, _reset_producer_pools, place, wait_until
 
-pytestmark = [pytest.mark.postgres, pytest.mark.stops_postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.stops_postgres,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture

@@ -14,7 +14,11 @@ from django.db import connection
 
 from catalog.models import Product
 
-pytestmark = [pytest.mark.postgres, pytest.mark.stops_postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.stops_postgres,
+    pytest.mark.django_db(transaction=True),
+]
 
 SUNGLASSES = "OLJCESPC7Z"
 
