@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from shop.api_settings import SPECTACULAR, rest_framework_settings
 from shop.cache_settings import count_ignored_errors, redis_caches
 from shop.celery_settings import celery_settings
 from shop.observability.logs import logging_config
@@ -260,56 +261,16 @@ GRPC_MAX_CONNECTION_AGE_GRACE_SECONDS = env.float(
     "GRPC_MAX_CONNECTION_AGE_GRACE_SECONDS", default=10.0
 )
 
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "shop.links.SitePagination",
-    "PAGE_SIZE": 20,
-    "EXCEPTION_HANDLER": "shop.api.problem_exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # JSON bodies only: anything else is a 415 (docs/api.md); bounded in size and depth.
-    "DEFAULT_PARSER_CLASSES": ["shop.parsers.BoundedJSONParser"],
-    "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "COERCE_DECIMAL_TO_STRING": True,
-    "DEFAULT_THROTTLE_CLASSES": [
-        "shop.throttling.AnonReadThrottle",
-        "shop.throttling.AnonWriteThrottle",
-        "shop.throttling.TokenThrottle",
-    ],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon_read": env.str("API_ANON_READ_RATE", default="600/minute"),
-        "anon_write": env.str("API_ANON_WRITE_RATE", default="60/minute"),
-        "user": env.str("API_TOKEN_RATE", default="3000/minute"),
-        # Each resource's own anonymous write budget.
-        "anon_orders": env.str("API_ANON_ORDER_RATE", default="30/minute"),
-        "anon_quotes": env.str("API_ANON_QUOTE_RATE", default="120/minute"),
-    },
-    # Client IPs come from X-Forwarded-For only behind NUM_PROXIES trusted proxies (an ingress:
-    # 1); with none configured DRF would believe any client's X-Forwarded-For and let it dodge
-    # the per-IP throttles, so the default is 0: the peer address.
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Boutique API",
-    "DESCRIPTION": "The integrators' REST API of the Boutique shop.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    # Swagger UI served from our own static files (no CDN).
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    # Each service has its own status field; name their enums after their resource.
-    "ENUM_NAME_OVERRIDES": {
-        "OrderStatusEnum": "checkout.models.Order.Status",
-        "EmailStatusEnum": "notifications.models.EmailMessage.Status",
-        "ChargeStatusEnum": "payments.models.ChargeStatus",
-        "ShipmentStatusEnum": "shipping.models.ShipmentStatus",
-    },
-}
+# The REST API (docs/api.md): DRF and its schema, with the budgets read from the environment.
+REST_FRAMEWORK = rest_framework_settings(
+    anon_read_rate=env.str("API_ANON_READ_RATE", default="600/minute"),
+    anon_write_rate=env.str("API_ANON_WRITE_RATE", default="60/minute"),
+    token_rate=env.str("API_TOKEN_RATE", default="3000/minute"),
+    anon_order_rate=env.str("API_ANON_ORDER_RATE", default="30/minute"),
+    anon_quote_rate=env.str("API_ANON_QUOTE_RATE", default="120/minute"),
+    num_proxies=env.int("NUM_PROXIES", default=0),
+)
+SPECTACULAR_SETTINGS = SPECTACULAR
 
 # Logs (docs/observability.md): one JSON object per line from every process (web, gunicorn's
 # own lines, grpcserve, Celery), or plain text for a terminal (`make run`). SERVICE_NAME names
@@ -404,12 +365,6 @@ CELERY_BEAT_SCHEDULE["recommendations-rebuild"] = {
     "task": "recommendations.tasks.rebuild",
     "schedule": 600.0,
 }
-
-# The REST API as a whole (docs/api.md): the error responses and examples in the schema.
-SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
-    "drf_spectacular.hooks.postprocess_schema_enums",
-    "shop.api.add_problem_responses",
-]
 
 # With Celery eager (no worker) a rebuild after orders runs in the checkout request: at most one
 # per this many seconds (docs/ads-recommendations.md).
