@@ -135,18 +135,22 @@ def test_a_currency_without_a_rate_is_left_out_and_said_so(admin_client, sales):
 
 def test_the_dashboard_queries_do_not_grow_with_orders_currencies_or_days(admin_client, sales):
     def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            dashboard(admin_client)
-        return len(captured)
+        # The fewest of three views: the process' memo caches (shop/memo.py) re-check their
+        # sources at most once a second and refill after a minute, which adds a query to
+        # whichever view happens to run then, not to every view.
+        counts = []
+        for _ in range(3):
+            with CaptureQueriesContext(connection) as captured:
+                dashboard(admin_client)
+            counts.append(len(captured))
+        return min(counts)
 
-    queries()  # warms the caches the first page fills (exchange rates, content types)
     few = queries()
     for days_ago in range(20):
         currency = ["USD", "EUR", "JPY", "GBP"][days_ago % 4]
         make_order("shipped", currency=currency, days_ago=days_ago, user_id=f"u{days_ago}",
                    lines=((f"P{days_ago}", f"Thing {days_ago}", 2, "1.5"),))  # fmt: skip
         make_order("failed", user_id=f"u{days_ago}", failure_kind="declined", days_ago=days_ago)
-    queries()  # writing the orders took seconds: the process' caches re-check their sources once
     assert queries() == few
 
 
