@@ -293,11 +293,8 @@ def _recovery_schedule(order_id: str) -> None:
     Not in the embedded shop: its tasks run at once, and it has no other process to recover it."""
     if running_eagerly():
         return
-    try:
-        enqueue(ORDER_RECOVER_TASK, order_id, countdown=RECOVERY_AFTER.total_seconds())
-    except Exception:
-        # The broker is down: the checkout goes on, and the sweep recovers it if need be.
-        logger.warning("Order %s: recovery not queued (broker unreachable)", order_id)
+    # A broker that is down does not stop the checkout: the task is published when it is back.
+    enqueue(ORDER_RECOVER_TASK, order_id, countdown=RECOVERY_AFTER.total_seconds())
 
 
 @transaction.atomic
