@@ -346,13 +346,21 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # The one currency the sales dashboard adds every order's revenue up in (converted through the
 # currency service at today's rates).
 REPORTING_CURRENCY = env.str("REPORTING_CURRENCY", default="USD")
+# Beat's backstop sweeps (docs/reliability.md) run every SWEEP_INTERVAL_SECONDS and queue again the
+# work whose task was lost (a worker killed mid-task, a process gone before the broker came back):
+# a paid order whose post-order work is unfinished after SWEEP_AFTER_SECONDS, an e-mail unsent after
+# twice that (its own retries come first), an order still pending after three times that (its own
+# recovery task comes first, a minute after its checkout). The work is idempotent: a sweep that
+# queues it twice costs a task, never a second e-mail.
+SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=300.0)
+SWEEP_AFTER_SECONDS = env.float("SWEEP_AFTER_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE["checkout-orders-sweep"] = {
     "task": "checkout.tasks.orders_sweep",
-    "schedule": 300.0,
+    "schedule": SWEEP_INTERVAL_SECONDS,
 }
 CELERY_BEAT_SCHEDULE["notifications-requeue-stale"] = {
     "task": "notifications.tasks.emails_requeue_stale",
-    "schedule": 300.0,
+    "schedule": SWEEP_INTERVAL_SECONDS,
 }
 
 # Ads and recommendations (docs/ads-recommendations.md): optional services on a page get a short
