@@ -30,6 +30,7 @@ from shipping.client import shipping_client
 from shop import dto
 from shop.addresses import address_errors, address_strip
 from shop.errors import (
+    Concurrent,
     Conflict,
     Declined,
     InvalidArgument,
@@ -68,6 +69,7 @@ ORDER_RECOVER_TASK = "checkout.tasks.order_recover"
 # Far longer than a checkout runs (its charge and shipment calls, each within its deadline), so
 # the recovery finds only orders whose process died.
 RECOVERY_AFTER = timedelta(seconds=60)
+PAYMENT_UNFINISHED = "The payment service could not finish your payment just now."
 ASCII_DIGITS = re.compile(r"[0-9]+")
 
 # A failed order remembers the kind of its error, so a duplicate submit that waited for it gets
@@ -245,9 +247,12 @@ def _order_complete(*, order: Order, cart: dto.Cart, card: dto.CreditCard) -> Or
             Money(order.total, order.currency), card, idempotency_key=order_id
         )
     except Exception as exc:
-        # A refusal took no money; after no answer (or a crash) a charge may have been made.
-        unknown = not isinstance(exc, ShopError) or exc.kind == "unavailable"
-        raise _order_fail(order=order, error=exc, charge_unknown=unknown) from exc
+        # A refusal took no money; after no answer (or a crash), or while an earlier attempt
+        # under the same key (a retried call) is still at the processor, a charge may have been
+        # made: this checkout gives up on it, and the customer hears of a payment not finished.
+        unknown = not isinstance(exc, ShopError) or exc.kind in ("unavailable", "concurrent")
+        shown = ServiceUnavailable(PAYMENT_UNFINISHED) if isinstance(exc, Concurrent) else exc
+        raise _order_fail(order=order, error=shown, charge_unknown=unknown) from exc
     tracking_id = None
     try:
         # The charge id is written with the paid mark, not before shipping: an order that dies

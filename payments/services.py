@@ -255,7 +255,7 @@ def _settle(charge: Charge, result: GatewayResult) -> None:
 
 def _settled_charge(key: str) -> Charge | None:
     """The charge holding this key once it is settled (waiting while it is pending), or None."""
-    deadline = time.monotonic() + getattr(settings, "PAYMENT_IDEMPOTENCY_WAIT_SECONDS", 10.0)
+    deadline = time.monotonic() + getattr(settings, "PAYMENT_IDEMPOTENCY_WAIT_SECONDS", 2.0)
     while True:
         charge = Charge.objects.filter(idempotency_key=key).first()
         if charge is None or charge.status != Status.PENDING:

@@ -321,9 +321,10 @@ if REDIS_URL:
     DJANGO_REDIS_LOGGER = count_ignored_errors(LOGGING)
 
 # Payments: the processor that moves the money (a name in payments.gateways.GATEWAYS), and how
-# long a request waits for an earlier one with the same Idempotency-Key before answering 409.
+# long a request waits for an earlier one with the same Idempotency-Key before answering 409 with
+# Retry-After (a request thread is not held for long by a retry storm).
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="simulated")
-PAYMENT_IDEMPOTENCY_WAIT_SECONDS = env.float("PAYMENT_IDEMPOTENCY_WAIT_SECONDS", default=10.0)
+PAYMENT_IDEMPOTENCY_WAIT_SECONDS = env.float("PAYMENT_IDEMPOTENCY_WAIT_SECONDS", default=2.0)
 
 # The catalog's trigram search indexes need PostgreSQL's index-expression support registered
 # (OpClass); on SQLite the app does nothing.
