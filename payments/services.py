@@ -210,7 +210,7 @@ def _charge_in_one_write(
     )
     _settle(charge, result)
     with _one_statement():
-        charge.save(force_insert=True)
+        charge.insert()
     _refuse_if_key_voided(charge)  # nothing left the shop: the record simply goes
     return charge
 
@@ -222,7 +222,7 @@ def _charge_claimed_then_settled(
     (IntegrityError when taken), so a crash in between leaves a trace and a duplicate waits."""
     charge.status = Status.PENDING
     with _one_statement():
-        charge.save(force_insert=True)
+        charge.insert()
     _refuse_if_key_voided(charge)  # before the processor is asked
     try:
         result = processor.charge(
