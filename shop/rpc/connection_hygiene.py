@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import time
 
-from django.db import close_old_connections, connections
+from django.db import connections
 
 PROBE_SECONDS = 1.0
 
@@ -26,11 +26,12 @@ _verified = threading.local()
 
 
 def before_call() -> list[str]:
-    """Closes what is obsolete; returns the aliases whose probe this call skips."""
-    close_old_connections()
+    """Closes what is obsolete (Django's close_old_connections); returns the aliases whose probe
+    this call skips."""
     now = time.monotonic()
     skipped = []
     for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()
         verified_at = getattr(_verified, connection.alias, None)
         if (
             connection.connection is not None
@@ -54,4 +55,4 @@ def after_call(skipped: list[str], started: float) -> None:
         )
         if verified:
             setattr(_verified, connection.alias, started)
-    close_old_connections()
+        connection.close_if_unusable_or_obsolete()
