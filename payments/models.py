@@ -82,12 +82,12 @@ class Charge(models.Model):
 
 @functools.cache
 def _insert_statement(vendor: str) -> str:
+    """Per database vendor (its quoting): names from the model, every value a parameter."""
     quote = connection.ops.quote_name
-    columns = [quote(field.column) for field in Charge._meta.concrete_fields]
-    placeholders = ", ".join(["%s"] * len(columns))
-    return (
-        f"INSERT INTO {quote(Charge._meta.db_table)} ({', '.join(columns)}) VALUES ({placeholders})"
-    )
+    table = quote(Charge._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in Charge._meta.concrete_fields)
+    placeholders = ", ".join(["%s"] * len(Charge._meta.concrete_fields))
+    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
 
 
 class VoidedKey(models.Model):
