@@ -85,15 +85,19 @@ class Snapshot:
         self.version = current
         self._found = found
 
-    def get(self, parts: Parts, compute: Callable[[], T]) -> T:
+    def get(
+        self, parts: Parts, compute: Callable[[], T], keep: Callable[[T], bool] = lambda _: True
+    ) -> T:
         """The entry under `parts`, computed and stored on a miss. A compute that raises (an
-        unknown product, a failing service) stores nothing."""
+        unknown product, a failing service) stores nothing, nor does one whose value `keep`
+        refuses (a page with a part left out because a service failed)."""
         key = entry_key(parts)
         if key in self._found:
             return self._found[key]
         value = compute()
-        cache.set(key, (self.version, value), TIMEOUT)
-        self._found[key] = value
+        if keep(value):
+            cache.set(key, (self.version, value), TIMEOUT)
+            self._found[key] = value
         return value
 
 

@@ -78,10 +78,17 @@ def cart_size(request: HttpRequest) -> int | None:
 
 
 def render_page(
-    request: HttpRequest, template: str, context: dict, *, currency: str, status: int = 200
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    *,
+    currency: str,
+    status: int = 200,
+    size: int | None = None,
 ) -> HttpResponse:
-    """A storefront page with its header: the visitor's currency and cart size."""
-    header = {"currency": currency, "cart_size": cart_size(request)}
+    """A storefront page with its header: the visitor's currency and cart size (`size` when the
+    view has read the cart already: one round trip less)."""
+    header = {"currency": currency, "cart_size": cart_size(request) if size is None else size}
     return render(request, template, {**header, **context}, status=status)
 
 
@@ -99,6 +106,8 @@ class Fragment:
     shell: str = ""
     # Widgets already filled into the shell (their content was the same for every visitor).
     in_shell: tuple[str, ...] = ()
+    # False when a part was left out because a service failed: shown, but never cached.
+    complete: bool = True
 
 
 # Where each per-request widget goes in a page, and how it is rendered for a Fragment in a
@@ -150,8 +159,10 @@ def render_fragment_page(
     *,
     currency: str,
     widgets: tuple[str, ...] = (),
+    size: int | None = None,
 ) -> HttpResponse:
-    """A cached page: its shell with the widgets and the visitor's cart size filled in.
+    """A cached page: its shell with the widgets and the visitor's cart size filled in (`size`
+    as for render_page).
 
     A shopper's page differs from the shell only by the cart size in the header, unless a
     message waits to be shown (rare: they follow a form, and lead to the cart page): then the
@@ -160,9 +171,10 @@ def render_fragment_page(
     if with_session and len(messages.get_messages(request)):
         rendered = {name: WIDGETS[name](page, currency) for name in widgets}
         context = {"fragment": page, "widgets": rendered}
-        response = render_page(request, page_template, context, currency=currency)
+        response = render_page(request, page_template, context, currency=currency, size=size)
     else:
-        html = page.shell.replace(CART_LINK_MARKER, cart_link_html(cart_size(request)))
+        shown_size = cart_size(request) if size is None else size
+        html = page.shell.replace(CART_LINK_MARKER, cart_link_html(shown_size))
         for name in widgets:
             if name not in page.in_shell:
                 html = html.replace(WIDGET_MARKERS[name], WIDGETS[name](page, currency))
@@ -184,7 +196,9 @@ def cached_fragment(
     currency = visitor_currency(request, snapshot)
     if currency != wanted:
         snapshot = pagecache.read((*parts, currency))
-    return currency, snapshot.get((*parts, currency), lambda: build(currency))
+    return currency, snapshot.get(
+        (*parts, currency), lambda: build(currency), keep=lambda page: page.complete
+    )
 
 
 @require_safe
