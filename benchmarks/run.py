@@ -57,12 +57,12 @@ PAGES_AT_SIZE = {
 CACHE_STATE = {
     ("anonymous", "home"): "page shell cached (Redis, 1 s in process); ad filled in",
     ("anonymous", "product"): "page shell cached (Redis, 1 s in process); ad filled in",
-    ("anonymous", "cart"): "no session cookie: an empty cart, nothing priced",
+    ("anonymous", "cart"): "no session cookie: the empty cart's page shell cached",
     ("anonymous", "search"): "page shell cached per query (the same query repeated)",
     ("shopper", "home"): "page shell cached; session and cart size read from Redis",
     ("shopper", "product"): "page shell cached; session and cart size read from Redis",
-    ("shopper", "cart"): "session and cart read from Redis; products, rates and shipping rate "
-    "from per-process memos; checkout form rendered once per process",
+    ("shopper", "cart"): "session and cart read from Redis; the priced cart's page shell cached "
+    "per lines and currency (Redis, 1 s in process)",
     ("shopper", "search"): "page shell cached per query; session and cart size from Redis",
 }
 CHECKOUT_SHOPPERS = (4, 16)
