@@ -24,7 +24,7 @@ from .decorators import storefront_form
 from .error_pages import shop_error_page
 from .pricing import cart_page_priced
 from .session import known_visitor_id, visitor_id
-from .views import Fragment, cached_fragment, fragment, render_fragment_page
+from .shells import Fragment, cached_fragment, fragment, render_fragment_page
 
 RETRY_AFTER_SECONDS = 5
 _WHOLE_NUMBER = re.compile(r"^\s*\d{1,9}\s*$")
@@ -84,12 +84,10 @@ def cart(request: HttpRequest) -> HttpResponse:
     # cached as a page (storefront.pagecache), so every edit of a product, a rate or the
     # shipping rate shows at once, and a change of the cart is another entry.
     lines = tuple(f"{item.product_id}*{item.quantity}" for item in items)
-    currency, page = cached_fragment(request, ("cart", *lines), build)
+    cached = cached_fragment(request, ("cart", *lines), build)
     widgets = ("recommendations", "ad") if items else ()
     size = shoppers_cart.size if shoppers_cart else 0
-    return render_fragment_page(
-        request, "storefront/cart.html", page, currency=currency, widgets=widgets, size=size
-    )
+    return render_fragment_page(request, "storefront/cart.html", cached, widgets=widgets, size=size)
 
 
 def _add(request: HttpRequest) -> HttpResponse:

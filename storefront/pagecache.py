@@ -96,9 +96,15 @@ class Snapshot:
             return self._found[key]
         value = compute()
         if keep(value):
-            cache.set(key, (self.version, value), TIMEOUT)
-            self._found[key] = value
+            self.put(parts, value)
         return value
+
+    def put(self, parts: Parts, value: Any) -> None:
+        """Stores `value` under `parts` for this snapshot's version: computed from what was read
+        under it, it never passes for data of a newer one."""
+        key = entry_key(parts)
+        cache.set(key, (self.version, value), TIMEOUT)
+        self._found[key] = value
 
 
 def read(*entries: Parts) -> Snapshot:
