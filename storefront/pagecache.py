@@ -1,7 +1,8 @@
 """A short-lived, versioned cache of what the storefront shows every visitor alike.
 
 Entries are product data or rendered HTML already converted and formatted for one currency (a
-grid page, a product page, the list of currency codes): never anything about one visitor. Each
+grid page, a product page, the priced page of a cart's lines, the list of currency codes): never
+anything about one visitor (who holds a cart of those lines is not in its entry). Each
 entry is stored with the version it was computed under, and only an entry of the current version
 counts; a staff edit of a product, a category or an exchange rate in this process bumps the
 version (on save and again on commit, so a page read between the two cannot keep the old data),
