@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from shop import memo, registry
-from shop.errors import ServiceUnavailable
 from shop.dto import CartItem
+from shop.errors import ServiceUnavailable
 from storefront import pagecache
 from storefront.shelves import PAGE_SIZE
 from storefront.tests.support import (
