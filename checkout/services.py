@@ -44,9 +44,22 @@ from shop.observability.metrics import CARTS_CONVERTED, ORDERS_FAILED, ORDERS_PL
 from shop.pricing import PricedCart, cart_priced
 from shop.tasks import enqueue, running_eagerly
 
-from .claims import RETRY_AFTER_SECONDS, keyed_orders, latest_order, order_claim, stale_checkouts
+from .claims import (
+    RETRY_AFTER_SECONDS,
+    CheckoutStale,
+    keyed_orders,
+    latest_order,
+    order_claim,
+    stale_checkouts,
+)
 from .compensation import order_compensate
-from .errors import CartEmpty, CheckoutInProgress, CheckoutInterrupted, IdempotencyKeyReused
+from .errors import (
+    CartEmpty,
+    CheckoutInProgress,
+    CheckoutInterrupted,
+    IdempotencyKeyReused,
+    InvalidTransition,
+)
 from .models import Order
 from .recovery import order_pending_recover
 from .selectors import order_address, order_get, order_result
@@ -121,31 +134,25 @@ def order_placed(
     # An order of this cart that empties it after this instant bought what is read here.
     cart_read_at = timezone.now()
     cart = cart_client().get_cart(user_id)
-    # A dead checkout of this cart holds it until its recovery task runs; the embedded shop has
-    # no worker to run it, so the next submission recovers it (idempotent, as the task).
-    for order_id in stale_checkouts(user_id=user_id, older_than=RECOVERY_AFTER):
-        order_pending_recover(order_id=order_id)
-
+    if not cart.items:
+        return _settled(_replayed(user_id=user_id, key=idempotency_key, fingerprint=fingerprint))
     if idempotency_key:
         key, window = _sha256(f"client-key\n{idempotency_key}"), None
-    elif cart.items:
+    else:
         items = sorted((item.product_id, item.quantity) for item in cart.items)
         key, window = _sha256(f"{fingerprint}\n{json.dumps(items)}"), REPLAY_WINDOW
-    else:
-        # A repeat of a submission that already succeeded (its order emptied the cart).
-        earlier = latest_order(
-            Order.objects.filter(user_id=user_id, request_fingerprint=fingerprint), REPLAY_WINDOW
-        )
-        if earlier is None:
-            raise CartEmpty()
-        return _settled(earlier)
-
-    existing = latest_order(keyed_orders(key, derived=not idempotency_key), window)
-    if existing is None:
-        if not cart.items:
-            raise CartEmpty()
+    try:
         priced = _price(cart=cart, currency=user_currency, address=address)
-        order, created = order_claim(
+    except ShopError:
+        # A replay is answered with its order even when the cart could no longer be priced (a
+        # product withdrawn, a service down); the claim below finds it in the common case.
+        _stale_recover(user_id)
+        existing = latest_order(keyed_orders(key, derived=not idempotency_key), window)
+        if existing is None:
+            raise
+        order, created = existing, False
+    else:
+        order, created = _claim(
             key=key,
             derived=not idempotency_key,
             window=window,
@@ -157,13 +164,46 @@ def order_placed(
             address=address,
             priced=priced,
         )
-    else:
-        order, created = existing, False
     if order.request_fingerprint != fingerprint:
         raise IdempotencyKeyReused()
     if not created:
         return _settled(order)
     return _order_complete(order=order, cart=cart, card=credit_card)
+
+
+def _replayed(*, user_id: str, key: str | None, fingerprint: str) -> Order:
+    """What a submission that finds the cart empty answers for: the order of its client key
+    (any time), or of this same submission, which emptied the cart (within REPLAY_WINDOW)."""
+    _stale_recover(user_id)
+    if key:
+        order = latest_order(keyed_orders(_sha256(f"client-key\n{key}"), derived=False), None)
+    else:
+        orders = Order.objects.filter(user_id=user_id, request_fingerprint=fingerprint)
+        order = latest_order(orders, REPLAY_WINDOW)
+    if order is None:
+        raise CartEmpty()
+    if order.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused()
+    return order
+
+
+def _claim(**claim: object) -> tuple[Order, bool]:
+    """order_claim; a dead checkout holding the cart is recovered first, then claimed again."""
+    try:
+        return order_claim(stale_after=RECOVERY_AFTER, **claim)
+    except CheckoutStale as stale:
+        # It holds the cart until its recovery task runs; the embedded shop has no worker to run
+        # it, so this submission recovers it (idempotent, as the task). Should it still be pending
+        # at the second claim, that claim answers "in progress" (CheckoutStale is one).
+        order_pending_recover(order_id=stale.order_id)
+    return order_claim(stale_after=RECOVERY_AFTER, **claim)
+
+
+def _stale_recover(user_id: str) -> None:
+    """Recovers the cart's dead checkout, if any, before an order is looked up without a claim
+    (which would otherwise wait on it as if it were running)."""
+    for order_id in stale_checkouts(user_id=user_id, older_than=RECOVERY_AFTER):
+        order_pending_recover(order_id=order_id)
 
 
 def _validate(
@@ -259,7 +299,7 @@ def _order_complete(*, order: Order, cart: dto.Cart, card: dto.CreditCard) -> Or
         # pending in between is compensated by its recovery, which voids by the order id (the
         # charge's idempotency key), so the id need not be durable earlier (one query less).
         tracking_id = shipping_client().ship_order(address, cart.items, reference=order_id)
-        order = _order_mark_paid(order_id=order_id, charge_id=charge_id, tracking_id=tracking_id)
+        order = _order_mark_paid(order=order, charge_id=charge_id, tracking_id=tracking_id)
     except Exception as exc:
         # A refusal by the shipping service shipped nothing; after any other failure a shipment
         # may exist (a lost answer, or a failure after ShipOrder), so it is cancelled.
@@ -276,8 +316,8 @@ def _order_complete(*, order: Order, cart: dto.Cart, card: dto.CreditCard) -> Or
         logger.warning("Order %s placed but its cart could not be emptied", order_id)
     else:
         _cart_emptied_record(order)
-    # The lines were read once when the order was marked paid (for the sales ledger and the
-    # caller's answer alike).
+    # Its lines are those the claim wrote, kept in memory (for the sales ledger and the caller's
+    # answer alike).
     return order
 
 
@@ -303,13 +343,18 @@ def _recovery_schedule(order_id: str) -> None:
 
 
 @transaction.atomic
-def _order_mark_paid(*, order_id: str, charge_id: str, tracking_id: str) -> Order:
-    # Its lines read once here: the sales ledger counts them, the caller's answer lists them.
-    order = Order.objects.select_for_update().prefetch_related("lines").get(pk=order_id)
-    order.charge_id = charge_id
-    transition_apply(order=order, to=Order.Status.PAID)
-    order.tracking_id = tracking_id
-    order.save(update_fields=["status", "charge_id", "tracking_id", "updated_at"])
+def _order_mark_paid(*, order: Order, charge_id: str, tracking_id: str) -> Order:
+    """Marks the pending order paid in one conditional UPDATE (no read: the order and its lines
+    are in memory since the claim); InvalidTransition when the recovery or staff moved it first."""
+    now = timezone.now()
+    fields = {"charge_id": charge_id, "tracking_id": tracking_id, "updated_at": now}
+    pending = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING)
+    if not pending.update(status=Order.Status.PAID, **fields):
+        raise InvalidTransition("This order is no longer pending, so it cannot become paid.")
+    for name, value in fields.items():
+        setattr(order, name, value)
+    transition_apply(order=order, to=Order.Status.PAID)  # its sales, in this same transaction
+    order_id = str(order.pk)
     transaction.on_commit(lambda: enqueue(ORDER_COMPLETED_TASK, order_id), robust=True)
     transaction.on_commit(lambda: _order_counted(order))
     return order
