@@ -3,11 +3,12 @@ that already answers for it, or is refused because another checkout of the same 
 or records its own pending order (services.order_place then charges it).
 
 Two lock rows in `CheckoutLock`: the submission's key and its cart (the cart owner's user id),
-taken together in one statement (an upsert, which locks the rows it inserts or updates). The key's lock keeps identical submissions to one order; the cart's
-lock keeps every submission of one cart, whatever it differs in (e-mail, address, card,
-Idempotency-Key, storefront, REST or gRPC), to at most one order that charges. The partial unique
-constraints `one_pending_order_per_key` and `one_pending_order_per_cart` hold the same in the
-database, should a database without row locks (SQLite) let two claims through.
+taken together in one statement (an upsert, which locks the rows it inserts or updates). The
+key's lock keeps identical submissions to one order; the cart's lock keeps every submission of
+one cart, whatever it differs in (e-mail, address, card, Idempotency-Key, storefront, REST or
+gRPC), to at most one order that charges. The partial unique constraints
+`one_pending_order_per_key` and `one_pending_order_per_cart` hold the same in the database,
+should a database without row locks (SQLite) let two claims through.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Placing an order, the checkout service's main operation (reads are in selectors.py, staff
-actions in transitions.py, the post-order work in post_order.py and recovery.py).
+"""Placing an order, the checkout service's main operation (reads are in selectors.py, a
+submission's validation and fingerprint in submissions.py, staff actions in transitions.py, the
+post-order work in post_order.py and recovery.py).
 
 `order_place` follows the original's steps through the service clients only (so each service may
 run in-process or behind gRPC), but never takes money without a recorded order, voids the charge
@@ -10,15 +11,11 @@ and one at a time per cart however its submissions differ (checkout/claims.py).
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import logging
-import re
 import time
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -28,7 +25,7 @@ from currency.client import currency_client
 from payments.client import payment_client
 from shipping.client import shipping_client
 from shop import dto
-from shop.addresses import address_errors, address_strip
+from shop.addresses import address_strip
 from shop.errors import (
     Concurrent,
     Conflict,
@@ -39,7 +36,7 @@ from shop.errors import (
     ServiceUnavailable,
     ShopError,
 )
-from shop.money import Money, currency_known
+from shop.money import Money
 from shop.observability.metrics import CARTS_CONVERTED, ORDERS_FAILED, ORDERS_PLACED, REVENUE
 from shop.pricing import PricedCart, cart_priced
 from shop.tasks import enqueue, running_eagerly
@@ -63,6 +60,7 @@ from .errors import (
 from .models import Order
 from .recovery import order_pending_recover
 from .selectors import order_address, order_get, order_result
+from .submissions import sha256_hex, submission_fingerprint, submission_validate
 from .transitions import transition_apply
 
 logger = logging.getLogger(__name__)
@@ -83,7 +81,6 @@ ORDER_RECOVER_TASK = "checkout.tasks.order_recover"
 # the recovery finds only orders whose process died.
 RECOVERY_AFTER = timedelta(seconds=60)
 PAYMENT_UNFINISHED = "The payment service could not finish your payment just now."
-ASCII_DIGITS = re.compile(r"[0-9]+")
 
 # A failed order remembers the kind of its error, so a duplicate submit that waited for it gets
 # the same answer as the submit that ran it.
@@ -121,7 +118,7 @@ def order_placed(
     Without one, the key is derived from the submission and the cart, and identical submissions
     within REPLAY_WINDOW are one checkout.
     """
-    _validate(
+    submission_validate(
         user_id=user_id,
         currency=user_currency,
         address=address,
@@ -130,17 +127,17 @@ def order_placed(
     )
     # Judged without surrounding spaces (shop.addresses), so stored and fingerprinted so too.
     address = address_strip(address=address)
-    fingerprint = _fingerprint(user_id, user_currency, address, email, credit_card)
+    fingerprint = submission_fingerprint(user_id, user_currency, address, email, credit_card)
     # An order of this cart that empties it after this instant bought what is read here.
     cart_read_at = timezone.now()
     cart = cart_client().get_cart(user_id)
     if not cart.items:
         return _settled(_replayed(user_id=user_id, key=idempotency_key, fingerprint=fingerprint))
     if idempotency_key:
-        key, window = _sha256(f"client-key\n{idempotency_key}"), None
+        key, window = sha256_hex(f"client-key\n{idempotency_key}"), None
     else:
         items = sorted((item.product_id, item.quantity) for item in cart.items)
-        key, window = _sha256(f"{fingerprint}\n{json.dumps(items)}"), REPLAY_WINDOW
+        key, window = sha256_hex(f"{fingerprint}\n{json.dumps(items)}"), REPLAY_WINDOW
     try:
         priced = _price(cart=cart, currency=user_currency, address=address)
     except ShopError:
@@ -176,7 +173,7 @@ def _replayed(*, user_id: str, key: str | None, fingerprint: str) -> Order:
     (any time), or of this same submission, which emptied the cart (within REPLAY_WINDOW)."""
     _stale_recover(user_id)
     if key:
-        order = latest_order(keyed_orders(_sha256(f"client-key\n{key}"), derived=False), None)
+        order = latest_order(keyed_orders(sha256_hex(f"client-key\n{key}"), derived=False), None)
     else:
         orders = Order.objects.filter(user_id=user_id, request_fingerprint=fingerprint)
         order = latest_order(orders, REPLAY_WINDOW)
@@ -204,58 +201,6 @@ def _stale_recover(user_id: str) -> None:
     (which would otherwise wait on it as if it were running)."""
     for order_id in stale_checkouts(user_id=user_id, older_than=RECOVERY_AFTER):
         order_pending_recover(order_id=order_id)
-
-
-def _validate(
-    *, user_id: str, currency: str, address: dto.Address, email: str, credit_card: dto.CreditCard
-) -> None:
-    fields: dict[str, list[str]] = {}
-    if not user_id.strip():
-        fields["user_id"] = ["The cart's user id is missing."]
-    if not currency_known(currency):
-        # The currency service refuses a real code it does not convert; this one is no currency.
-        fields["currency"] = [f"{currency!r} is not supported: it is no currency one can pay in."]
-    try:
-        validate_email(email)
-    except ValidationError:
-        fields["email"] = ["Enter a valid e-mail address."]
-    fields.update(address_errors(address=address))
-    number = credit_card.number.replace(" ", "").replace("-", "")
-    # ASCII digits only: str.isdigit() also accepts "٣" and "²".
-    if not ASCII_DIGITS.fullmatch(number) or not 12 <= len(number) <= 19:
-        fields["credit_card_number"] = ["Enter the 12 to 19 digits of the card number."]
-    if not (ASCII_DIGITS.fullmatch(credit_card.cvv) and len(credit_card.cvv) in (3, 4)):
-        fields["credit_card_cvv"] = ["Enter the 3 or 4 digit security code."]
-    if not 1 <= credit_card.expiration_month <= 12:
-        fields["credit_card_expiration_month"] = ["Enter a month from 1 to 12."]
-    if not 2000 <= credit_card.expiration_year <= 2200:
-        fields["credit_card_expiration_year"] = ["Enter a four-digit year."]
-    if fields:
-        raise InvalidArgument("Please correct the highlighted order details.", fields=fields)
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _fingerprint(
-    user_id: str, currency: str, address: dto.Address, email: str, card: dto.CreditCard
-) -> str:
-    """What was submitted, minus the card number and CVV (never stored, not even hashed)."""
-    submitted = {
-        "user_id": user_id,
-        "currency": currency,
-        "email": email.strip().lower(),
-        "address": [
-            address.street_address,
-            address.city,
-            address.state,
-            address.country,
-            address.zip_code,
-        ],  # fmt: skip
-        "card": [card.last4, card.expiration_month, card.expiration_year],
-    }
-    return _sha256(json.dumps(submitted, sort_keys=True))
 
 
 def _price(*, cart: dto.Cart, currency: str, address: dto.Address) -> PricedCart:
