@@ -99,16 +99,17 @@ def order_claim(
             f"{bought.pk}. Nothing more was charged.",
             order_id=str(bought.pk),
         )
+    # No savepoint around the insert (two round trips): a refused insert ends the claim, and
+    # the error leaving order_claim's transaction rolls all of it back.
     try:
-        with transaction.atomic():
-            return _order_create(
-                key=key,
-                fingerprint=fingerprint,
-                user_id=user_id,
-                email=email,
-                address=address,
-                priced=priced,
-            ), True
+        return _order_create(
+            key=key,
+            fingerprint=fingerprint,
+            user_id=user_id,
+            email=email,
+            address=address,
+            priced=priced,
+        ), True
     except IntegrityError as exc:
         # Only without row locks: the constraints stopped a second pending order of the cart.
         raise CartCheckoutInProgress(retry_after=RETRY_AFTER_SECONDS) from exc

@@ -1,6 +1,7 @@
 """What one checkout costs the database: a fixed, small number of queries (the follow-up tasks,
 the e-mail and what recommendations learn, run later on a worker and are not counted)."""
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +17,7 @@ from testing.fixtures import FORM
 # voided-key check), the shipment (1), marking it paid with its charge id in one conditional
 # UPDATE (1: the order and its lines are still in memory), the cart emptied (1); the sales ledger
 # (checkout/sales.py) in the same transactions as the order (the recorded order 2, the paid mark
-# 4). On PostgreSQL add the claim's savepoint and its release.
+# 4). The same on PostgreSQL.
 CHECKOUT_QUERIES = 15
 
 
@@ -33,9 +34,18 @@ def checkout(client: Client, email: str) -> int:
 
 def test_a_checkout_costs_a_fixed_small_number_of_queries(db, use_redis):
     # Sessions and carts on Redis, as in production: the queries counted are the checkout's.
+    assert second_checkout_statements() <= CHECKOUT_QUERIES
+
+
+@pytest.mark.postgres
+def test_a_checkout_costs_as_many_on_postgresql(db, use_redis):
+    assert second_checkout_statements() <= CHECKOUT_QUERIES
+
+
+def second_checkout_statements() -> int:
     demo_catalog_load()
     rates_load_initial()
     shopper = Client()
     shopper.cookies["shop_currency"] = "EUR"
     checkout(shopper, "first@example.com")
-    assert checkout(shopper, "second@example.com") <= CHECKOUT_QUERIES
+    return checkout(shopper, "second@example.com")
