@@ -141,8 +141,8 @@ def order_placed(
     try:
         priced = _price(cart=cart, currency=user_currency, address=address)
     except ShopError:
-        # A replay is answered with its order even when the cart could no longer be priced (a
-        # product withdrawn, a service down); the claim below finds it in the common case.
+        # A replay is answered with its order even when the cart can no longer be priced (a
+        # product withdrawn, a service down); once priced, the claim's own query finds it.
         _stale_recover(user_id)
         existing = latest_order(keyed_orders(key, derived=not idempotency_key), window)
         if existing is None:
