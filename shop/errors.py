@@ -62,7 +62,10 @@ class ShopError(Exception):
         super().__init_subclass__(**kwargs)
         if cls.kind not in KINDS:
             raise TypeError(f"{cls.__name__}.kind {cls.kind!r} is not one of {sorted(KINDS)}")
-        _BY_CODE[cls.code] = cls
+        if "code" in cls.__dict__:
+            # A subclass without a code of its own (an internal refinement) is its parent's
+            # error on the wire.
+            _BY_CODE[cls.code] = cls
 
     def __init__(
         self,

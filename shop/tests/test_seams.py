@@ -30,7 +30,8 @@ def app_errors():
     while todo:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
-        if cls.__module__.split(".")[0] == app:
+        # A subclass without a code of its own is its parent's error on the wire.
+        if cls.__module__.split(".")[0] == app and "code" in cls.__dict__:
             found[cls.code] = f"{cls.__module__}.{cls.__qualname__}"
     return found
 
