@@ -2,7 +2,8 @@
 list, the orders API): `SELECT COUNT(*)` reads every matching row, so a list counts exactly only
 up to COUNT_EXACTLY_UP_TO. Beyond it an unfiltered list on PostgreSQL reports the planner's
 estimate of the table's rows (pg_class.reltuples, kept by autovacuum and ANALYZE: within a few per
-cent), and a filtered one COUNT_EXACTLY_UP_TO + 1, read "more than 10,000" (docs/checkout-notifications.md)."""
+cent), and a filtered one COUNT_EXACTLY_UP_TO + 1, read "more than 10,000"
+(docs/checkout-notifications.md)."""
 
 from __future__ import annotations
 
