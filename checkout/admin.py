@@ -74,9 +74,18 @@ class CheckoutKindFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "declined":
             return queryset.filter(DECLINED)
-        if self.value() == "all":
+        if self.value() == "all" or _statuses_without_declined(request):
             return queryset
         return queryset.exclude(DECLINED)
+
+
+def _statuses_without_declined(request) -> bool:
+    """Whether the status filter asks only for statuses a declined attempt never has (it is a
+    failed order). Excluding them there changes nothing but the SQL: a test of columns the
+    status index does not hold, so the list's capped count would read every order it counts
+    instead of the index alone (benchmarks/staff.py: 4.6x slower at a million orders)."""
+    statuses = request.GET.getlist("status__exact")
+    return bool(statuses) and Order.Status.FAILED not in statuses
 
 
 class CurrencyFilter(admin.SimpleListFilter):

@@ -2,7 +2,8 @@
 list, the orders API): `SELECT COUNT(*)` reads every matching row, so a list counts exactly only
 up to COUNT_EXACTLY_UP_TO. Beyond it an unfiltered list on PostgreSQL reports the planner's
 estimate of the table's rows (pg_class.reltuples, kept by autovacuum and ANALYZE: within a few per
-cent), and a filtered one COUNT_EXACTLY_UP_TO + 1, read "more than 10,000" (docs/staff.md)."""
+cent), and a filtered one COUNT_EXACTLY_UP_TO + 1, read "more than 10,000"
+(docs/checkout-notifications.md)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ COUNT_EXACTLY_UP_TO = 10_000
 
 
 def bounded_count(queryset: QuerySet) -> int:
-    counted = queryset[: COUNT_EXACTLY_UP_TO + 1].count()
+    # Unordered: how many rows there are does not depend on which come first, and without the
+    # list's ordering the database may stop after the first COUNT_EXACTLY_UP_TO + 1 rows of any
+    # index that answers the filter (an index-only scan of the status index for the order list)
+    # instead of walking the list's order.
+    counted = queryset.order_by()[: COUNT_EXACTLY_UP_TO + 1].count()
     if counted <= COUNT_EXACTLY_UP_TO or queryset.query.where:
         return counted
     connection = connections[queryset.db]

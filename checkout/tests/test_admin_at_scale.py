@@ -59,6 +59,33 @@ def test_the_list_reads_no_distinct_values_and_counts_within_the_bound(admin_cli
     assert "?currency__exact=JPY" in page.content.decode()
 
 
+def counts_of(admin_client, query: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.get(f"{ORDERS}{query}").status_code == 200
+    return [q["sql"].upper() for q in queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_status_filtered_count_reads_only_what_the_status_index_holds(admin_client):
+    make_order("refunded")
+    make_order("failed", failure_kind="declined")
+    [count] = counts_of(admin_client, "?status__exact=refunded")
+    # Neither the list's ordering nor the kind filter's test of columns the index lacks: the
+    # count is an index-only scan of order_status_created (test_admin_plans_postgres.py).
+    assert "ORDER BY" not in count
+    assert "FAILURE_KIND" not in count and "CHARGE_ID" not in count
+
+
+def test_a_failed_status_still_keeps_declined_attempts_apart(admin_client):
+    declined = make_order("failed", failure_kind="declined")
+    voided = make_order("failed", charge_id="c-1", failure_kind="unavailable")
+    refunded = make_order("refunded")
+    assert listed(admin_client, "?status__exact=failed") == {str(voided.pk)}
+    both = {str(voided.pk), str(refunded.pk)}
+    assert listed(admin_client, "?status__exact=refunded&status__exact=failed") == both
+    assert listed(admin_client, "?status__exact=failed&status__exact=refunded") == both
+    assert listed(admin_client, "?status__exact=failed&kind=declined") == {str(declined.pk)}
+
+
 def test_the_orders_api_walks_every_order_once_while_orders_arrive(admin_client, monkeypatch):
     monkeypatch.setattr(OrderPagination, "page_size", 2)
     earlier = {str(make_order("paid").pk) for _ in range(5)}
