@@ -17,8 +17,9 @@ from django.conf import settings
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from shop.observability import readiness, requestid
+from shop.observability import readiness
 from shop.observability.metrics_grpc import ServerMetricsInterceptor
+from shop.observability.requestid_grpc import ServerInterceptor as RequestIdInterceptor
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def build_server(
     check_apps(apps)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers),
-        interceptors=[requestid.ServerInterceptor(), ServerMetricsInterceptor()],
+        interceptors=[RequestIdInterceptor(), ServerMetricsInterceptor()],
         options=[*connection_age_options(), ("grpc.so_reuseport", int(reuse_port))],
     )
     health_servicer = health.HealthServicer()
