@@ -57,12 +57,12 @@ def walk_shopper_paths(base: str, cookie: str) -> None:
         for path in SHOPPER_PATHS:
             for headers in ({"Cookie": cookie}, {}):
                 requests.get(base + path, headers=headers, timeout=60).raise_for_status()
-        session = requests.Session()
-        for product_id, quantity in CART.items():
-            session.post(f"{base}/cart", {"product_id": product_id, "quantity": quantity},
-                         timeout=60)  # fmt: skip
-        form = {**FORM, "email": f"memory-{walk}@example.com"}
-        session.post(f"{base}/cart/checkout", form, timeout=60).raise_for_status()
+        with requests.Session() as session:
+            for product_id, quantity in CART.items():
+                session.post(f"{base}/cart", {"product_id": product_id, "quantity": quantity},
+                             timeout=60)  # fmt: skip
+            form = {**FORM, "email": f"memory-{walk}@example.com"}
+            session.post(f"{base}/cart/checkout", form, timeout=60).raise_for_status()
 
 
 def main(argv: list[str]) -> int:

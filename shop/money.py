@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import format_currency, get_currency_precision, list_currencies
+from babel.numbers import get_currency_precision, list_currencies
 
 from .errors import InvalidArgument
+from .money_display import DISPLAY_FORMS, fallback_form
 
 NANOS_PER_UNIT = 1_000_000_000
 _NANO = Decimal("1e-9")
@@ -52,9 +53,7 @@ DISPLAY_LOCALES = {
     "THB": "th_TH",  # ฿1,234.50
 }
 # Every other code (SEK, NOK, DKK and ISK all write "kr"; SGD's "$"; BHD...): the ISO code, a
-# no-break space and en_US separators, e.g. SEK 1,234.50, BHD 1.235.
-FALLBACK_LOCALE = "en_US"
-FALLBACK_PATTERN = "¤¤\xa0#,##0.00"
+# no-break space and en_US separators, e.g. SEK 1,234.50, BHD 1.235 (money_display.fallback_form).
 
 
 class InvalidMoney(InvalidArgument):
@@ -171,15 +170,10 @@ class Money:
     def format(self) -> str:
         """The shop's one display form, in the currency's locale (DISPLAY_LOCALES): $19.99,
         17,68 €, ¥2,235, £15.20, CA$26.75, ₺108,30, SEK 1,234.50. The rounded Decimal is
-        formatted, never a float; the spaces are no-break spaces, so a price stays on one line."""
-        locale = DISPLAY_LOCALES.get(self.currency)
-        return format_currency(
-            self.rounded().amount,
-            self.currency,
-            format=None if locale else FALLBACK_PATTERN,
-            locale=locale or FALLBACK_LOCALE,
-            currency_digits=True,
-        )
+        formatted, never a float; the spaces are no-break spaces, so a price stays on one line.
+        The locales' rules are a table taken from Babel (shop/money_display.py)."""
+        form = DISPLAY_FORMS.get(self.currency) or fallback_form(self.currency)
+        return form.format(self.rounded().amount, currency_digits(self.currency))
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"

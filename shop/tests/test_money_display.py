@@ -1,0 +1,52 @@
+"""The display table (shop/money_display.py) writes every amount exactly as Babel would."""
+
+from decimal import Decimal
+
+import pytest
+from babel.numbers import format_currency
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shop.money import DISPLAY_LOCALES, Money
+from shop.money_display import DISPLAY_FORMS, DisplayForm, generated_table
+
+# Every currency without a display locale: the code, a no-break space, en_US separators.
+FALLBACK_PATTERN = "¤¤\xa0#,##0.00"
+OTHER_CURRENCIES = ["SEK", "BHD", "ISK", "SGD", "KWD", "CLF"]
+AMOUNTS = ["0", "0.5", "-0.5", "1", "9.99", "999.995", "1000", "-1234.5", "123456.78",
+           "1234567.891", "-98765432.1", "1000000000000"]  # fmt: skip
+
+
+def babel_format(amount: Decimal, currency: str) -> str:
+    """Money.format as it was before the table: Babel with the currency's display locale."""
+    locale = DISPLAY_LOCALES.get(currency)
+    return format_currency(
+        Money(amount, currency).rounded().amount,
+        currency,
+        format=None if locale else FALLBACK_PATTERN,
+        locale=locale or "en_US",
+        currency_digits=True,
+    )
+
+
+def test_every_display_currency_has_its_form():
+    assert set(DISPLAY_FORMS) == set(DISPLAY_LOCALES)
+
+
+@pytest.mark.parametrize("currency", [*DISPLAY_LOCALES, *OTHER_CURRENCIES])
+@pytest.mark.parametrize("amount", AMOUNTS)
+def test_the_table_writes_what_babel_writes(currency, amount):
+    assert Money(Decimal(amount), currency).format() == babel_format(Decimal(amount), currency)
+
+
+@given(
+    currency=st.sampled_from(sorted(DISPLAY_LOCALES)),
+    amount=st.decimals(min_value=-(10**10), max_value=10**10, places=4, allow_nan=False),
+)
+def test_any_amount_is_written_as_babel_writes_it(currency, amount):
+    assert Money(amount, currency).format() == babel_format(amount, currency)
+
+
+def test_the_table_is_what_its_generator_prints_from_babel():
+    generated = eval("{" + generated_table() + "}", {"DisplayForm": DisplayForm})  # noqa: S307
+    assert generated == DISPLAY_FORMS
