@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import get_currency_precision, list_currencies
-
+from .currencies import DEFAULT_DIGITS, DIGITS, ISO_4217_CODES
 from .errors import InvalidArgument
 from .money_display import DISPLAY_FORMS, fallback_form
 
@@ -67,7 +66,7 @@ class CurrencyMismatch(InvalidArgument):
 # ISO 4217 codes that name no money anyone pays with: metals, units of account, test codes.
 _NOT_MONEY = {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA",
               "XXX"}  # fmt: skip
-KNOWN_CURRENCIES = frozenset(list_currencies()) - _NOT_MONEY
+KNOWN_CURRENCIES = ISO_4217_CODES - _NOT_MONEY
 
 
 def currency_known(currency: str) -> bool:
@@ -76,8 +75,8 @@ def currency_known(currency: str) -> bool:
 
 
 def currency_digits(currency: str) -> int:
-    """Minor-unit digits of a currency (ISO 4217 via babel): JPY 0, USD 2, BHD 3."""
-    return get_currency_precision(currency)
+    """Minor-unit digits of a currency (ISO 4217 as CLDR has it): JPY 0, USD 2, BHD 3."""
+    return DIGITS.get(currency, DEFAULT_DIGITS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,16 @@
-"""The display table (shop/money_display.py) writes every amount exactly as Babel would."""
+"""The tables taken from Babel hold what Babel answers: shop/money_display.py writes every amount
+exactly as Babel would, shop/currencies.py knows its currencies and their digits."""
 
 from decimal import Decimal
 
 import pytest
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_currency_precision, list_currencies
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shop.money import DISPLAY_LOCALES, Money
+from shop.currencies import DIGITS, ISO_4217_CODES
+from shop.currencies import generated_table as generated_currency_table
+from shop.money import DISPLAY_LOCALES, Money, currency_digits
 from shop.money_display import DISPLAY_FORMS, DisplayForm, generated_table
 
 # Every currency without a display locale: the code, a no-break space, en_US separators.
@@ -50,3 +53,15 @@ def test_any_amount_is_written_as_babel_writes_it(currency, amount):
 def test_the_table_is_what_its_generator_prints_from_babel():
     generated = eval("{" + generated_table() + "}", {"DisplayForm": DisplayForm})  # noqa: S307
     assert generated == DISPLAY_FORMS
+
+
+def test_the_currency_table_is_what_babel_answers():
+    codes = sorted(list_currencies())
+    assert sorted(ISO_4217_CODES) == codes
+    assert {code: currency_digits(code) for code in codes} == {
+        code: get_currency_precision(code) for code in codes
+    }
+    assert currency_digits("ZZZ") == get_currency_precision("ZZZ")
+    generated = generated_currency_table().split("\n\n")
+    assert generated[0].split() == codes
+    assert eval("{" + generated[1] + "}") == DIGITS  # noqa: S307

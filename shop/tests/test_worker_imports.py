@@ -1,8 +1,8 @@
 """What a web worker of the embedded shop loads: none of the gRPC machinery, which only a remote
-call or grpcserve needs (about 15 MiB a process, docs/decisions.md, "What a gunicorn worker
-loads"), and nothing of OpenTelemetry's tracing while tracing is off. A fresh interpreter loads
-the shop as gunicorn does (shop.wsgi), serves a customer's pages and a purchase, then lists
-what came in: a module imported at the top of some file again fails here."""
+call or grpcserve needs, nothing of OpenTelemetry's tracing while tracing is off, and not Babel,
+whose rules for money are tables of ours (docs/decisions.md, "What a gunicorn worker loads").
+A fresh interpreter loads the shop as gunicorn does (shop.wsgi), serves a customer's pages and a
+purchase, then lists what came in: a module imported at the top of some file again fails here."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from pathlib import Path
 from testing.fixtures import FORM
 
 ROOT = Path(__file__).resolve().parents[2]
-# Loaded only by a remote client, grpcserve, or tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+# Loaded only by a remote client, grpcserve, tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set, or
+# the tests and generators of shop/money_display.py and shop/currencies.py (Babel).
 NOT_LOADED = (
+    "babel",
     "grpc",
     "grpc_reflection",
     "grpc_health",
