@@ -101,7 +101,10 @@ def measure(python: str = sys.executable) -> tuple[list[WorkerMemory], list[Work
         started = worker_memory(stack.web_pid)
         progress("walking the shopper paths")
         walk_shopper_paths(stack.url, shopper_cookie(stack.url))
-        return started, worker_memory(stack.web_pid)
+        walked = worker_memory(stack.web_pid)
+        # Said before the stack stops, whose shutdown may time out on a busy machine.
+        progress("workers after the shopper paths: " + "; ".join(map(str, walked)))
+        return started, walked
 
 
 def section(context) -> str:
