@@ -18,6 +18,43 @@ from decimal import Decimal
 SYMBOL = "¤"
 
 
+# The locale whose conventions a customer paying in a currency expects: digits, separators, the
+# symbol and its place (CLDR). The codes of the shop's rate table (the ECB feed) are listed.
+# Where the home locale's symbol is one another currency of the shop also uses ("$" for CAD in
+# en_CA, AUD in en_AU...; "¥" for CNY in zh_CN), en_US is taken: the same separators as the home
+# English locale, with an unmistakable symbol (CA$, A$, NZ$, MX$, CN¥). A test keeps the shown
+# symbols distinct.
+DISPLAY_LOCALES = {
+    "USD": "en_US",  # $1,234.50
+    "EUR": "de_DE",  # 1.234,50 €
+    "JPY": "en_US",  # ¥1,234 (ja_JP writes the full-width ￥ of Japanese text)
+    "GBP": "en_GB",  # £1,234.50
+    "CAD": "en_US",  # CA$1,234.50
+    "TRY": "tr_TR",  # ₺1.234,50
+    "CHF": "de_CH",  # CHF 1’234.50
+    "AUD": "en_US",  # A$1,234.50
+    "NZD": "en_US",  # NZ$1,234.50
+    "MXN": "en_US",  # MX$1,234.50
+    "CNY": "en_US",  # CN¥1,234.50
+    "HKD": "en_HK",  # HK$1,234.50
+    "INR": "en_IN",  # ₹1,23,456.50
+    "KRW": "ko_KR",  # ₩1,234
+    "BRL": "pt_BR",  # R$ 1.234,50
+    "ZAR": "en_ZA",  # R1 234,50
+    "PLN": "pl_PL",  # 1 234,50 zł
+    "CZK": "cs_CZ",  # 1 234,50 Kč
+    "HUF": "hu_HU",  # 1 234,50 Ft
+    "RON": "ro_RO",  # 1.234,50 RON
+    "BGN": "bg_BG",  # 1 234,50 лв.
+    "ILS": "en_IL",  # ₪1,234.50
+    "IDR": "id_ID",  # Rp1.234,50
+    "MYR": "ms_MY",  # RM1,234.50
+    "PHP": "en_PH",  # ₱1,234.50
+    "THB": "th_TH",  # ฿1,234.50
+}
+# Every other code (SEK, NOK, DKK and ISK all write "kr"; SGD's "$"; BHD...): fallback_form.
+
+
 @dataclass(frozen=True, slots=True)
 class DisplayForm:
     """One locale's currency pattern, with the currency's symbol in place of ¤: what comes before
@@ -49,8 +86,7 @@ class DisplayForm:
         return self.group.join([head, *groups])
 
 
-# Currency -> its form in its display locale (shop/money.py DISPLAY_LOCALES says which locale
-# and why), as `python -m shop.money_display` prints it.
+# Currency -> its form in its display locale, as `python -m shop.money_display` prints it.
 DISPLAY_FORMS: dict[str, DisplayForm] = {
     "USD": DisplayForm(("$", ""), ("-$", ""), decimal=".", group=",", grouping=(3, 3)),
     "EUR": DisplayForm(("", "\xa0€"), ("-", "\xa0€"), decimal=",", group=".", grouping=(3, 3)),
@@ -92,8 +128,6 @@ def generated_table() -> str:
     """The DISPLAY_FORMS entries as Babel derives them from CLDR, one line of Python each."""
     from babel import Locale
     from babel.numbers import get_currency_symbol
-
-    from shop.money import DISPLAY_LOCALES
 
     lines = []
     for currency, locale_name in DISPLAY_LOCALES.items():

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from shop.currencies import DIGITS, ISO_4217_CODES
 from shop.currencies import generated_table as generated_currency_table
-from shop.money import DISPLAY_LOCALES, Money, currency_digits
-from shop.money_display import DISPLAY_FORMS, DisplayForm, generated_table
+from shop.money import Money, currency_digits
+from shop.money_display import DISPLAY_FORMS, DISPLAY_LOCALES, DisplayForm, generated_table
 
 # Every currency without a display locale: the code, a no-break space, en_US separators.
 FALLBACK_PATTERN = "¤¤\xa0#,##0.00"
