@@ -32,6 +32,8 @@ class Page:
 class Measured:
     rps: float
     errors: int
+    # Median over the rounds of the page's requests/s to the yardstick's measured just before it.
+    ratio: float = 1.0
 
 
 def progress(message: str) -> None:
@@ -49,18 +51,34 @@ def wrk(page: Page, seconds: int = WRK_SECONDS) -> Measured:
     return Measured(rps, int(errors.group(1)) if errors else 0)
 
 
-def measure_pages(pages: dict[str, Page]) -> dict[str, Measured]:
-    """Median requests/s and total errors per page over interleaved rounds."""
+def measure_pages(pages: dict[str, Page], yardstick: str) -> dict[str, Measured]:
+    """Median requests/s, total errors and the median ratio to `yardstick` (one of `pages`) per
+    page over interleaved rounds.
+
+    The machine is shared, and its load swings within seconds (the hello alone has measured 1,800
+    and 2,900 requests/s in one run): in each round every page is measured right after a run of
+    the yardstick, and its ratio is to that run."""
     # Every worker and thread warms its caches first, as in a shop that has been running.
     for page in pages.values():
         wrk(page, seconds=1)
     rounds: dict[str, list[Measured]] = {name: [] for name in pages}
+    ratios: dict[str, list[float]] = {name: [] for name in pages}
     for _ in range(WRK_ROUNDS):
         for name, page in pages.items():
+            if name == yardstick:
+                continue
+            before = wrk(pages[yardstick])
+            rounds[yardstick].append(before)
             rounds[name].append(wrk(page))
-            progress(f"{name}: {rounds[name][-1].rps:.0f} requests/s")
+            ratios[name].append(rounds[name][-1].rps / before.rps)
+            ratios[yardstick].append(1.0)
+            progress(f"{name}: {rounds[name][-1].rps:.0f} requests/s, {ratios[name][-1]:.2f}x")
     return {
-        name: Measured(statistics.median(run.rps for run in runs), sum(run.errors for run in runs))
+        name: Measured(
+            statistics.median(run.rps for run in runs),
+            sum(run.errors for run in runs),
+            statistics.median(ratios[name]),
+        )
         for name, runs in rounds.items()
     }
 

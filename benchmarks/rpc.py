@@ -5,7 +5,9 @@ Each method is called by 8 client threads, each on a connection of its own (a se
 processes sharing the port gets its calls spread over the connections, as the replicas of a
 Service do), for a fixed time, in interleaved rounds; the median of the rounds is reported. The
 empty method is the health service's `Check`, served by the same processes: the ratio is what our
-work costs over gRPC's own.
+work costs over gRPC's own. Beside the rate, the CPU time per call of the server's processes and
+of the client (steadier than a rate on a shared machine): client and server share the cores, so
+the rate of any method is bounded by what the two cost together per call.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import date
 
 import grpc
+import psutil
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from loadgen.stack import ROOT, shop_stack
@@ -105,6 +109,35 @@ def channel(address: str) -> grpc.Channel:
     return grpc.insecure_channel(address, options=[("grpc.use_local_subchannel_pool", 1)])
 
 
+@dataclass(frozen=True)
+class Run:
+    calls_per_second: float
+    server_cpu_us: float  # per call, the server's processes together
+    client_cpu_us: float  # per call, this process
+
+
+def cpu_seconds(process: psutil.Process, *, children: bool = True) -> float:
+    """CPU time of a process and, unless told not to, its children (grpcserve --workers forks
+    them; this process's children are the shop's servers, not the client)."""
+    total = 0.0
+    for each in [process, *(process.children(recursive=True) if children else ())]:
+        times = each.cpu_times()
+        total += times.user + times.system
+    return total
+
+
+def run(address: str, server: psutil.Process, call: Callable[[grpc.Channel], None]) -> Run:
+    me = psutil.Process()
+    server_before, client_before = cpu_seconds(server), cpu_seconds(me, children=False)
+    rate = calls_per_second(address, call)
+    calls = rate * SECONDS
+    return Run(
+        calls_per_second=rate,
+        server_cpu_us=(cpu_seconds(server) - server_before) / calls * 1e6,
+        client_cpu_us=(cpu_seconds(me, children=False) - client_before) / calls * 1e6,
+    )
+
+
 def calls_per_second(address: str, call: Callable[[grpc.Channel], None]) -> float:
     channels = [channel(address) for _ in range(CLIENT_THREADS)]
     for own in channels:
@@ -127,16 +160,25 @@ def calls_per_second(address: str, call: Callable[[grpc.Channel], None]) -> floa
     return sum(counts) / SECONDS
 
 
-def measure(address: str) -> dict[str, float]:
-    """Median calls/s per method over interleaved rounds (the machine is shared)."""
+def measure(address: str, server_pid: int) -> dict[str, Run]:
+    """Per method, the medians over interleaved rounds (the machine is shared)."""
+    server = psutil.Process(server_pid)
     with channel(address) as setup:
         fill_cart(setup)
-    rounds: dict[str, list[float]] = {name: [] for name in METHODS}
+    rounds: dict[str, list[Run]] = {name: [] for name in METHODS}
     for _ in range(ROUNDS):
         for name, call in METHODS.items():
-            rounds[name].append(calls_per_second(address, call))
-            print(f"bench: gRPC {name}: {rounds[name][-1]:.0f}/s", file=sys.stderr, flush=True)
-    return {name: statistics.median(rates) for name, rates in rounds.items()}
+            rounds[name].append(run(address, server, call))
+            last = rounds[name][-1]
+            print(
+                f"bench: gRPC {name}: {last.calls_per_second:.0f}/s, server "
+                f"{last.server_cpu_us:.0f} µs/call, client {last.client_cpu_us:.0f} µs/call",
+                file=sys.stderr, flush=True,
+            )  # fmt: skip
+    return {
+        name: Run(*(statistics.median(getattr(each, f.name) for each in runs) for f in fields(Run)))
+        for name, runs in rounds.items()
+    }
 
 
 def serve(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
@@ -154,23 +196,29 @@ def section(context) -> str:
     on a migrated database holding the demo data (PostgreSQL, Redis)."""
     server, address = serve(context.env, SERVER_WORKERS)
     try:
-        rates = measure(address)
+        runs = measure(address, server.pid)
     finally:
         server.terminate()
         server.wait(15)
-    empty = rates["empty (Health.Check)"]
+    empty = runs["empty (Health.Check)"].calls_per_second
     lines = [
         "## gRPC throughput against an empty method (same server)",
         "",
         f"`grpcserve --workers {SERVER_WORKERS}` serving every service; {CLIENT_THREADS} client "
         f"threads, each on its own connection, {SECONDS:.0f} s per method, median of {ROUNDS} "
         "interleaved rounds. Caches warm (rates, products: the first call fills them). Charge "
-        "records each charge in PostgreSQL; AddItem writes a new cart in Redis per call.",
+        "records each charge in PostgreSQL; AddItem writes a new cart in Redis per call. CPU per "
+        "call: the server's processes (PostgreSQL's and Redis's not counted) and the client's, "
+        "which share the machine's cores.",
         "",
-        "| method | calls/s | ratio to empty |",
-        "|---|---|---|",
+        "| method | calls/s | ratio to empty | server CPU per call | client CPU per call |",
+        "|---|---|---|---|---|",
     ]
-    lines += [f"| {name} | {rate:.0f} | {rate / empty:.2f} |" for name, rate in rates.items()]
+    lines += [
+        f"| {name} | {run.calls_per_second:.0f} | {run.calls_per_second / empty:.2f} | "
+        f"{run.server_cpu_us:.0f} µs | {run.client_cpu_us:.0f} µs |"
+        for name, run in runs.items()
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -58,12 +58,12 @@ PAGES_AT_SIZE = {
 CACHE_STATE = {
     ("anonymous", "home"): "page shell cached (Redis, 1 s in process); ad filled in",
     ("anonymous", "product"): "page shell cached (Redis, 1 s in process); ad filled in",
-    ("anonymous", "cart"): "no session cookie: an empty cart, nothing priced",
+    ("anonymous", "cart"): "no session cookie: the empty cart's page shell cached",
     ("anonymous", "search"): "page shell cached per query (the same query repeated)",
     ("shopper", "home"): "page shell cached; session and cart size read from Redis",
     ("shopper", "product"): "page shell cached; session and cart size read from Redis",
-    ("shopper", "cart"): "session and cart read from Redis; products, rates and shipping rate "
-    "from per-process memos; checkout form rendered once per process",
+    ("shopper", "cart"): "session and cart read from Redis; the priced cart's page shell cached "
+    "per lines and currency (Redis, 1 s in process)",
     ("shopper", "search"): "page shell cached per query; session and cart size from Redis",
 }
 CHECKOUT_SHOPPERS = (4, 16)
@@ -96,7 +96,8 @@ def measure_at_size(results: Results, size: int, hello: Page, web: str, cookie: 
     pages = {("hello", "hello"): hello}
     for who, name in PAGES_AT_SIZE[size]:
         pages[(who, name)] = Page(web + PATHS[name], cookie if who == "shopper" else None)
-    measured = measure_pages({f"{who} {name}": page for (who, name), page in pages.items()})
+    named = {f"{who} {name}": page for (who, name), page in pages.items()}
+    measured = measure_pages(named, yardstick="hello hello")
     for who, name in pages:
         results.pages[(size, who, name)] = measured[f"{who} {name}"]
 
@@ -173,8 +174,9 @@ def report(results: Results) -> str:
         f"gunicorn {GUNICORN['workers']} workers x {GUNICORN['threads']} threads for the shop "
         "(PostgreSQL, Redis, a Celery worker) and for a bare Django hello project (default "
         f"middleware); wrk -t2 -c{WRK_CONNECTIONS} -d{WRK_SECONDS}s per page, median of "
-        f"{WRK_ROUNDS} interleaved rounds after a 1 s warm-up; each ratio is to the hello measured "
-        "in the same rounds. A shopper has a session, a cart of two lines and prices in euros.",
+        f"{WRK_ROUNDS} interleaved rounds after a 1 s warm-up; in each round a page's ratio is to "
+        "the hello measured just before it, and the table shows the median of those ratios. A "
+        "shopper has a session, a cart of two lines and prices in euros.",
         "",
         "## Pages against a bare Django hello project (same gunicorn)",
         "",
@@ -182,11 +184,10 @@ def report(results: Results) -> str:
         "|---|---|---:|---|---:|---:|---:|",
     ]
     for (size, who, name), measured in results.pages.items():
-        hello = results.pages[(size, "hello", "hello")].rps
         state = CACHE_STATE.get((who, name), "")
         lines.append(
             f"| {PATHS.get(name, name)} | {who} | {size:,} | {state} | {measured.rps:.0f} | "
-            f"{measured.rps / hello:.2f} | {measured.errors} |"
+            f"{measured.ratio:.2f} | {measured.errors} |"
         )
     lines += checkout_report(results) + [
         "",

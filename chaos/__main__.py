@@ -20,7 +20,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--window", type=float, default=8.0, help="seconds each fault lasts")
     parser.add_argument("--shoppers", type=int, default=4)
-    parser.add_argument("--settle", type=float, default=90.0,
+    parser.add_argument("--settle", type=float, default=150.0,
                         help="seconds the books may take to balance after a fault")  # fmt: skip
     parser.add_argument("--fault", action="append", choices=[f.name for f in FAULTS],
                         help="only these (repeatable); all by default")  # fmt: skip

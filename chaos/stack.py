@@ -123,6 +123,10 @@ def shop_env(folder: Path, url: str, database_url: str, redis_url: str, mail_url
         "EMAIL_URL": mail_url,
         # A retried e-mail is due within seconds, so the books can be read soon after a fault.
         "EMAIL_RETRY_BASE_SECONDS": "1",
+        # Time compressed for the sweeps too: the task a killed worker held comes back within
+        # the settle time (production waits minutes: shop/settings.py).
+        "SWEEP_INTERVAL_SECONDS": "5",
+        "SWEEP_AFTER_SECONDS": "15",
         # Nothing listens there: beat's rate refresh fails quietly instead of going online.
         "CURRENCY_FEED_URL": f"http://127.0.0.1:{free_port()}/eurofxref-daily.xml",
         "LOG_FORMAT": "text",

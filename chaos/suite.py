@@ -24,7 +24,7 @@ class Settings:
     window: float = 8.0  # seconds each fault lasts
     shoppers: int = 4  # threads following the traffic mix (a buyer thread comes on top)
     recovery_timeout: float = 60.0  # for the readiness probe to answer 200 again
-    settle_timeout: float = 90.0  # for the books to balance (queues drained, orders resolved)
+    settle_timeout: float = 150.0  # for the books to balance (queues drained, orders resolved)
     faults: tuple[Fault, ...] = FAULTS
 
 

@@ -3,11 +3,12 @@ that already answers for it, or is refused because another checkout of the same 
 or records its own pending order (services.order_place then charges it).
 
 Two lock rows in `CheckoutLock`: the submission's key and its cart (the cart owner's user id),
-taken together in one statement. The key's lock keeps identical submissions to one order; the cart's
-lock keeps every submission of one cart, whatever it differs in (e-mail, address, card,
-Idempotency-Key, storefront, REST or gRPC), to at most one order that charges. The partial unique
-constraints `one_pending_order_per_key` and `one_pending_order_per_cart` hold the same in the
-database, should a database without row locks (SQLite) let two claims through.
+taken together in one statement (an upsert, which locks the rows it inserts or updates). The
+key's lock keeps identical submissions to one order; the cart's lock keeps every submission of
+one cart, whatever it differs in (e-mail, address, card, Idempotency-Key, storefront, REST or
+gRPC), to at most one order that charges. The partial unique constraints
+`one_pending_order_per_key` and `one_pending_order_per_cart` hold the same in the database,
+should a database without row locks (SQLite) let two claims through.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ def stale_checkouts(*, user_id: str, older_than: timedelta) -> list[str]:
     return [str(order_id) for order_id in stale.values_list("pk", flat=True)]
 
 
+class CheckoutStale(CartCheckoutInProgress):
+    """The cart is held by a checkout pending for longer than any live one runs: its process
+    died. The caller recovers `order_id` and claims again; unrecovered, this is "in progress"."""
+
+
 @transaction.atomic
 def order_claim(
     *,
@@ -63,6 +69,7 @@ def order_claim(
     derived: bool,
     window: timedelta | None,
     replay_window: timedelta,
+    stale_after: timedelta,
     cart_read_at: datetime,
     fingerprint: str,
     user_id: str,
@@ -72,11 +79,15 @@ def order_claim(
 ) -> tuple[Order, bool]:
     """The order that already answers for the key, or a new pending one: (order, created).
     Raises CartCheckoutInProgress or CartAlreadyOrdered when another checkout of the cart came
-    first (see _cart_buyer)."""
+    first, CheckoutStale when a dead one holds the cart (see _cart_buyer)."""
     _lock(key, _cart_lock_key(user_id))
     keyed = _answering(key=key, derived=derived, window=window)
     bought = _cart_buyer(
-        user_id=user_id, keyed=keyed, cart_read_at=cart_read_at, replay_window=replay_window
+        user_id=user_id,
+        keyed=keyed,
+        cart_read_at=cart_read_at,
+        replay_window=replay_window,
+        stale_after=stale_after,
     )
     if bought is not None and bought.rank == _KEYED:
         return bought, False
@@ -88,26 +99,32 @@ def order_claim(
             f"{bought.pk}. Nothing more was charged.",
             order_id=str(bought.pk),
         )
+    # No savepoint around the insert (two round trips): a refused insert ends the claim, and
+    # the error leaving order_claim's transaction rolls all of it back.
     try:
-        with transaction.atomic():
-            return _order_create(
-                key=key,
-                fingerprint=fingerprint,
-                user_id=user_id,
-                email=email,
-                address=address,
-                priced=priced,
-            ), True
+        return _order_create(
+            key=key,
+            fingerprint=fingerprint,
+            user_id=user_id,
+            email=email,
+            address=address,
+            priced=priced,
+        ), True
     except IntegrityError as exc:
         # Only without row locks: the constraints stopped a second pending order of the cart.
         raise CartCheckoutInProgress(retry_after=RETRY_AFTER_SECONDS) from exc
 
 
 def _lock(*keys: str) -> None:
-    """Locks the keys' rows (created when missing), in the order of their keys, so two claims
-    that share a row never wait for each other crosswise."""
-    CheckoutLock.objects.bulk_create([CheckoutLock(key=key) for key in keys], ignore_conflicts=True)
-    list(CheckoutLock.objects.select_for_update().filter(key__in=keys).order_by("key"))
+    """Locks the keys' rows (created when missing) in one INSERT ... ON CONFLICT DO UPDATE, which
+    locks each row it inserts or updates, in the order of their keys, so two claims that share a
+    row never wait for each other crosswise. The update only stamps the row's last claim."""
+    CheckoutLock.objects.bulk_create(
+        [CheckoutLock(key=key, created_at=timezone.now()) for key in sorted(keys)],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["created_at"],
+    )
 
 
 def _cart_lock_key(user_id: str) -> str:
@@ -126,27 +143,43 @@ def _answering(*, key: str, derived: bool, window: timedelta | None) -> Q:
     return keyed
 
 
-# How _cart_buyer ranks what it finds: the key's own order first, then one in flight.
-_KEYED, _IN_FLIGHT, _BUYER = 0, 1, 2
+# How _cart_buyer ranks what it finds: a dead checkout holding the cart first (it must be
+# recovered before anything else is decided), then the key's own order, then one in flight.
+_STALE, _KEYED, _IN_FLIGHT, _BUYER = 0, 1, 2, 3
 
 
 def _cart_buyer(
-    *, user_id: str, keyed: Q, cart_read_at: datetime, replay_window: timedelta
+    *,
+    user_id: str,
+    keyed: Q,
+    cart_read_at: datetime,
+    replay_window: timedelta,
+    stale_after: timedelta,
 ) -> Order | None:
     """Under the locks, in one query: the key's own order (rank _KEYED) if any; else the order
     that already bought what this submission read, if any: paid and not yet emptied the cart (or
     its emptying failed), or emptied it after this submission read it. CartCheckoutInProgress
-    when an order of this cart is in flight."""
+    when an order of this cart is in flight, CheckoutStale when it has been pending for longer
+    than `stale_after`."""
+    now = timezone.now()
     pending = Q(user_id=user_id, status=Order.Status.PENDING)
-    bought = Q(user_id=user_id, status__in=SOLD, created_at__gte=timezone.now() - replay_window)
+    stale = pending & Q(updated_at__lt=now - stale_after)
+    bought = Q(user_id=user_id, status__in=SOLD, created_at__gte=now - replay_window)
     bought &= Q(cart_emptied_at__isnull=True) | Q(cart_emptied_at__gte=cart_read_at)
-    rank = Case(When(keyed, then=_KEYED), When(pending, then=_IN_FLIGHT), default=_BUYER)
+    rank = Case(
+        When(stale, then=_STALE),
+        When(keyed, then=_KEYED),
+        When(pending, then=_IN_FLIGHT),
+        default=_BUYER,
+    )
     found = (
         Order.objects.filter(keyed | pending | bought)
         .annotate(rank=rank)
         .order_by("rank", "-created_at")
         .first()
     )
+    if found is not None and found.rank == _STALE:
+        raise CheckoutStale(order_id=str(found.pk), retry_after=RETRY_AFTER_SECONDS)
     if found is not None and found.rank == _IN_FLIGHT:
         raise CartCheckoutInProgress(order_id=str(found.pk), retry_after=RETRY_AFTER_SECONDS)
     return found
@@ -175,7 +208,7 @@ def _order_create(
         idempotency_key=key,
         request_fingerprint=fingerprint,
     )
-    OrderLine.objects.bulk_create(
+    lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
             product_id=line.product_id,
@@ -185,5 +218,15 @@ def _order_create(
         )
         for line in priced.lines
     )
+    _lines_known(order, lines)
     sales.order_recorded(order)
     return order
+
+
+def _lines_known(order: Order, lines: list[OrderLine]) -> None:
+    """Keeps the lines just written on the order as prefetch_related("lines") would (Django's
+    prefetch_one_level), so marking it paid (the sales ledger) and the answer never read them
+    back. In insertion order, which is the lines' ordering (by id)."""
+    known = order.lines.all()
+    known._result_cache, known._prefetch_done = list(lines), True
+    order._prefetched_objects_cache = {"lines": known}

@@ -117,6 +117,7 @@ class CheckoutLock(models.Model):
     pending one (checkout/claims.py)."""
 
     key = models.CharField(max_length=64, primary_key=True)
+    # Despite its name, when the key was last claimed: the claim's upsert stamps it to lock it.
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

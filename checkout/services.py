@@ -1,5 +1,6 @@
-"""Placing an order, the checkout service's main operation (reads are in selectors.py, staff
-actions in transitions.py, the post-order work in post_order.py and recovery.py).
+"""Placing an order, the checkout service's main operation (reads are in selectors.py, a
+submission's validation and fingerprint in submissions.py, staff actions in transitions.py, the
+post-order work in post_order.py and recovery.py).
 
 `order_place` follows the original's steps through the service clients only (so each service may
 run in-process or behind gRPC), but never takes money without a recorded order, voids the charge
@@ -10,15 +11,11 @@ and one at a time per cart however its submissions differ (checkout/claims.py).
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import logging
-import re
 import time
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -28,8 +25,9 @@ from currency.client import currency_client
 from payments.client import payment_client
 from shipping.client import shipping_client
 from shop import dto
-from shop.addresses import address_errors, address_strip
+from shop.addresses import address_strip
 from shop.errors import (
+    Concurrent,
     Conflict,
     Declined,
     InvalidArgument,
@@ -38,17 +36,31 @@ from shop.errors import (
     ServiceUnavailable,
     ShopError,
 )
-from shop.money import Money, currency_known
+from shop.money import Money
 from shop.observability.metrics import CARTS_CONVERTED, ORDERS_FAILED, ORDERS_PLACED, REVENUE
 from shop.pricing import PricedCart, cart_priced
 from shop.tasks import enqueue, running_eagerly
 
-from .claims import RETRY_AFTER_SECONDS, keyed_orders, latest_order, order_claim, stale_checkouts
+from .claims import (
+    RETRY_AFTER_SECONDS,
+    CheckoutStale,
+    keyed_orders,
+    latest_order,
+    order_claim,
+    stale_checkouts,
+)
 from .compensation import order_compensate
-from .errors import CartEmpty, CheckoutInProgress, CheckoutInterrupted, IdempotencyKeyReused
+from .errors import (
+    CartEmpty,
+    CheckoutInProgress,
+    CheckoutInterrupted,
+    IdempotencyKeyReused,
+    InvalidTransition,
+)
 from .models import Order
 from .recovery import order_pending_recover
 from .selectors import order_address, order_get, order_result
+from .submissions import sha256_hex, submission_fingerprint, submission_validate
 from .transitions import transition_apply
 
 logger = logging.getLogger(__name__)
@@ -68,7 +80,7 @@ ORDER_RECOVER_TASK = "checkout.tasks.order_recover"
 # Far longer than a checkout runs (its charge and shipment calls, each within its deadline), so
 # the recovery finds only orders whose process died.
 RECOVERY_AFTER = timedelta(seconds=60)
-ASCII_DIGITS = re.compile(r"[0-9]+")
+PAYMENT_UNFINISHED = "The payment service could not finish your payment just now."
 
 # A failed order remembers the kind of its error, so a duplicate submit that waited for it gets
 # the same answer as the submit that ran it.
@@ -106,7 +118,7 @@ def order_placed(
     Without one, the key is derived from the submission and the cart, and identical submissions
     within REPLAY_WINDOW are one checkout.
     """
-    _validate(
+    submission_validate(
         user_id=user_id,
         currency=user_currency,
         address=address,
@@ -115,35 +127,29 @@ def order_placed(
     )
     # Judged without surrounding spaces (shop.addresses), so stored and fingerprinted so too.
     address = address_strip(address=address)
-    fingerprint = _fingerprint(user_id, user_currency, address, email, credit_card)
+    fingerprint = submission_fingerprint(user_id, user_currency, address, email, credit_card)
     # An order of this cart that empties it after this instant bought what is read here.
     cart_read_at = timezone.now()
     cart = cart_client().get_cart(user_id)
-    # A dead checkout of this cart holds it until its recovery task runs; the embedded shop has
-    # no worker to run it, so the next submission recovers it (idempotent, as the task).
-    for order_id in stale_checkouts(user_id=user_id, older_than=RECOVERY_AFTER):
-        order_pending_recover(order_id=order_id)
-
+    if not cart.items:
+        return _settled(_replayed(user_id=user_id, key=idempotency_key, fingerprint=fingerprint))
     if idempotency_key:
-        key, window = _sha256(f"client-key\n{idempotency_key}"), None
-    elif cart.items:
-        items = sorted((item.product_id, item.quantity) for item in cart.items)
-        key, window = _sha256(f"{fingerprint}\n{json.dumps(items)}"), REPLAY_WINDOW
+        key, window = sha256_hex(f"client-key\n{idempotency_key}"), None
     else:
-        # A repeat of a submission that already succeeded (its order emptied the cart).
-        earlier = latest_order(
-            Order.objects.filter(user_id=user_id, request_fingerprint=fingerprint), REPLAY_WINDOW
-        )
-        if earlier is None:
-            raise CartEmpty()
-        return _settled(earlier)
-
-    existing = latest_order(keyed_orders(key, derived=not idempotency_key), window)
-    if existing is None:
-        if not cart.items:
-            raise CartEmpty()
+        items = sorted((item.product_id, item.quantity) for item in cart.items)
+        key, window = sha256_hex(f"{fingerprint}\n{json.dumps(items)}"), REPLAY_WINDOW
+    try:
         priced = _price(cart=cart, currency=user_currency, address=address)
-        order, created = order_claim(
+    except ShopError:
+        # A replay is answered with its order even when the cart can no longer be priced (a
+        # product withdrawn, a service down); once priced, the claim's own query finds it.
+        _stale_recover(user_id)
+        existing = latest_order(keyed_orders(key, derived=not idempotency_key), window)
+        if existing is None:
+            raise
+        order, created = existing, False
+    else:
+        order, created = _claim(
             key=key,
             derived=not idempotency_key,
             window=window,
@@ -155,8 +161,6 @@ def order_placed(
             address=address,
             priced=priced,
         )
-    else:
-        order, created = existing, False
     if order.request_fingerprint != fingerprint:
         raise IdempotencyKeyReused()
     if not created:
@@ -164,56 +168,39 @@ def order_placed(
     return _order_complete(order=order, cart=cart, card=credit_card)
 
 
-def _validate(
-    *, user_id: str, currency: str, address: dto.Address, email: str, credit_card: dto.CreditCard
-) -> None:
-    fields: dict[str, list[str]] = {}
-    if not user_id.strip():
-        fields["user_id"] = ["The cart's user id is missing."]
-    if not currency_known(currency):
-        # The currency service refuses a real code it does not convert; this one is no currency.
-        fields["currency"] = [f"{currency!r} is not supported: it is no currency one can pay in."]
+def _replayed(*, user_id: str, key: str | None, fingerprint: str) -> Order:
+    """What a submission that finds the cart empty answers for: the order of its client key
+    (any time), or of this same submission, which emptied the cart (within REPLAY_WINDOW)."""
+    _stale_recover(user_id)
+    if key:
+        order = latest_order(keyed_orders(sha256_hex(f"client-key\n{key}"), derived=False), None)
+    else:
+        orders = Order.objects.filter(user_id=user_id, request_fingerprint=fingerprint)
+        order = latest_order(orders, REPLAY_WINDOW)
+    if order is None:
+        raise CartEmpty()
+    if order.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused()
+    return order
+
+
+def _claim(**claim: object) -> tuple[Order, bool]:
+    """order_claim; a dead checkout holding the cart is recovered first, then claimed again."""
     try:
-        validate_email(email)
-    except ValidationError:
-        fields["email"] = ["Enter a valid e-mail address."]
-    fields.update(address_errors(address=address))
-    number = credit_card.number.replace(" ", "").replace("-", "")
-    # ASCII digits only: str.isdigit() also accepts "٣" and "²".
-    if not ASCII_DIGITS.fullmatch(number) or not 12 <= len(number) <= 19:
-        fields["credit_card_number"] = ["Enter the 12 to 19 digits of the card number."]
-    if not (ASCII_DIGITS.fullmatch(credit_card.cvv) and len(credit_card.cvv) in (3, 4)):
-        fields["credit_card_cvv"] = ["Enter the 3 or 4 digit security code."]
-    if not 1 <= credit_card.expiration_month <= 12:
-        fields["credit_card_expiration_month"] = ["Enter a month from 1 to 12."]
-    if not 2000 <= credit_card.expiration_year <= 2200:
-        fields["credit_card_expiration_year"] = ["Enter a four-digit year."]
-    if fields:
-        raise InvalidArgument("Please correct the highlighted order details.", fields=fields)
+        return order_claim(stale_after=RECOVERY_AFTER, **claim)
+    except CheckoutStale as stale:
+        # It holds the cart until its recovery task runs; the embedded shop has no worker to run
+        # it, so this submission recovers it (idempotent, as the task). Should it still be pending
+        # at the second claim, that claim answers "in progress" (CheckoutStale is one).
+        order_pending_recover(order_id=stale.order_id)
+    return order_claim(stale_after=RECOVERY_AFTER, **claim)
 
 
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _fingerprint(
-    user_id: str, currency: str, address: dto.Address, email: str, card: dto.CreditCard
-) -> str:
-    """What was submitted, minus the card number and CVV (never stored, not even hashed)."""
-    submitted = {
-        "user_id": user_id,
-        "currency": currency,
-        "email": email.strip().lower(),
-        "address": [
-            address.street_address,
-            address.city,
-            address.state,
-            address.country,
-            address.zip_code,
-        ],  # fmt: skip
-        "card": [card.last4, card.expiration_month, card.expiration_year],
-    }
-    return _sha256(json.dumps(submitted, sort_keys=True))
+def _stale_recover(user_id: str) -> None:
+    """Recovers the cart's dead checkout, if any, before an order is looked up without a claim
+    (which would otherwise wait on it as if it were running)."""
+    for order_id in stale_checkouts(user_id=user_id, older_than=RECOVERY_AFTER):
+        order_pending_recover(order_id=order_id)
 
 
 def _price(*, cart: dto.Cart, currency: str, address: dto.Address) -> PricedCart:
@@ -245,16 +232,19 @@ def _order_complete(*, order: Order, cart: dto.Cart, card: dto.CreditCard) -> Or
             Money(order.total, order.currency), card, idempotency_key=order_id
         )
     except Exception as exc:
-        # A refusal took no money; after no answer (or a crash) a charge may have been made.
-        unknown = not isinstance(exc, ShopError) or exc.kind == "unavailable"
-        raise _order_fail(order=order, error=exc, charge_unknown=unknown) from exc
+        # A refusal took no money; after no answer (or a crash), or while an earlier attempt
+        # under the same key (a retried call) is still at the processor, a charge may have been
+        # made: this checkout gives up on it, and the customer hears of a payment not finished.
+        unknown = not isinstance(exc, ShopError) or exc.kind in ("unavailable", "concurrent")
+        shown = ServiceUnavailable(PAYMENT_UNFINISHED) if isinstance(exc, Concurrent) else exc
+        raise _order_fail(order=order, error=shown, charge_unknown=unknown) from exc
     tracking_id = None
     try:
         # The charge id is written with the paid mark, not before shipping: an order that dies
         # pending in between is compensated by its recovery, which voids by the order id (the
         # charge's idempotency key), so the id need not be durable earlier (one query less).
         tracking_id = shipping_client().ship_order(address, cart.items, reference=order_id)
-        order = _order_mark_paid(order_id=order_id, charge_id=charge_id, tracking_id=tracking_id)
+        order = _order_mark_paid(order=order, charge_id=charge_id, tracking_id=tracking_id)
     except Exception as exc:
         # A refusal by the shipping service shipped nothing; after any other failure a shipment
         # may exist (a lost answer, or a failure after ShipOrder), so it is cancelled.
@@ -271,8 +261,8 @@ def _order_complete(*, order: Order, cart: dto.Cart, card: dto.CreditCard) -> Or
         logger.warning("Order %s placed but its cart could not be emptied", order_id)
     else:
         _cart_emptied_record(order)
-    # The lines were read once when the order was marked paid (for the sales ledger and the
-    # caller's answer alike).
+    # Its lines are those the claim wrote, kept in memory (for the sales ledger and the caller's
+    # answer alike).
     return order
 
 
@@ -293,21 +283,23 @@ def _recovery_schedule(order_id: str) -> None:
     Not in the embedded shop: its tasks run at once, and it has no other process to recover it."""
     if running_eagerly():
         return
-    try:
-        enqueue(ORDER_RECOVER_TASK, order_id, countdown=RECOVERY_AFTER.total_seconds())
-    except Exception:
-        # The broker is down: the checkout goes on, and the sweep recovers it if need be.
-        logger.warning("Order %s: recovery not queued (broker unreachable)", order_id)
+    # A broker that is down does not stop the checkout: the task is published when it is back.
+    enqueue(ORDER_RECOVER_TASK, order_id, countdown=RECOVERY_AFTER.total_seconds())
 
 
 @transaction.atomic
-def _order_mark_paid(*, order_id: str, charge_id: str, tracking_id: str) -> Order:
-    # Its lines read once here: the sales ledger counts them, the caller's answer lists them.
-    order = Order.objects.select_for_update().prefetch_related("lines").get(pk=order_id)
-    order.charge_id = charge_id
-    transition_apply(order=order, to=Order.Status.PAID)
-    order.tracking_id = tracking_id
-    order.save(update_fields=["status", "charge_id", "tracking_id", "updated_at"])
+def _order_mark_paid(*, order: Order, charge_id: str, tracking_id: str) -> Order:
+    """Marks the pending order paid in one conditional UPDATE (no read: the order and its lines
+    are in memory since the claim); InvalidTransition when the recovery or staff moved it first."""
+    now = timezone.now()
+    fields = {"charge_id": charge_id, "tracking_id": tracking_id, "updated_at": now}
+    pending = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING)
+    if not pending.update(status=Order.Status.PAID, **fields):
+        raise InvalidTransition("This order is no longer pending, so it cannot become paid.")
+    for name, value in fields.items():
+        setattr(order, name, value)
+    transition_apply(order=order, to=Order.Status.PAID)  # its sales, in this same transaction
+    order_id = str(order.pk)
     transaction.on_commit(lambda: enqueue(ORDER_COMPLETED_TASK, order_id), robust=True)
     transaction.on_commit(lambda: _order_counted(order))
     return order

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 
 from shop.task_retry import TRANSIENT_ERRORS, retry_later
 
@@ -10,7 +11,7 @@ from . import post_order, recovery
 from .services import ORDER_COMPLETED_TASK, ORDER_RECOVER_TASK
 
 # With the backoff capped at 10 minutes, about 5 hours of outage before the task gives up; then
-# orders_sweep queues the order again every 5 minutes until it is completed.
+# orders_sweep queues the order again (every 5 minutes by default) until it is completed.
 MAX_ATTEMPTS = 40
 
 
@@ -40,6 +41,7 @@ def order_recover(self, order_id: str) -> None:
 def orders_sweep() -> None:
     """Periodic backstop of order_recover: finishes what a crash or a broker outage interrupted
     (an order whose own recovery task was lost)."""
-    recovery.orders_pending_recover(older_than=timedelta(minutes=15))
-    for order_id in recovery.orders_incomplete(older_than=timedelta(minutes=5)):
+    after = timedelta(seconds=settings.SWEEP_AFTER_SECONDS)
+    recovery.orders_pending_recover(older_than=3 * after)
+    for order_id in recovery.orders_incomplete(older_than=after):
         order_completed.delay(order_id)

@@ -39,5 +39,7 @@ def emails_requeue_stale() -> None:
     """Periodic: queues again the messages whose task was lost or whose last attempt failed,
     and measures the backlog for the metrics."""
     services.emails_backlog_measure()
-    for message_id in services.emails_stale(older_than=timedelta(minutes=10)):
+    for message_id in services.emails_stale(
+        older_than=timedelta(seconds=2 * settings.SWEEP_AFTER_SECONDS)
+    ):
         email_send.delay(message_id)

@@ -1,7 +1,14 @@
 """The payment service's own errors, importable without the ORM: the client imports them, so a
 process that only calls the payment service remotely still raises the error a local call raises."""
 
-from shop.errors import Conflict, Declined, InvalidArgument, NotFound, PreconditionFailed
+from shop.errors import (
+    Concurrent,
+    Conflict,
+    Declined,
+    InvalidArgument,
+    NotFound,
+    PreconditionFailed,
+)
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
 
@@ -44,11 +51,17 @@ class IdempotencyKeyReused(Conflict):
     )
 
 
-class ChargeInProgress(Conflict):
+class ChargeInProgress(Concurrent):
+    """Another request holds the key and its charge is still at the processor: the same request
+    may succeed (replaying that charge) in a moment, so the answer says when (Retry-After)."""
+
     code = "charge_in_progress"
     default_message = (
         "A payment with this Idempotency-Key is still being processed. Try again in a moment."
     )
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 1):
+        super().__init__(message, retry_after=retry_after)
 
 
 class ChargeStateInvalid(PreconditionFailed):

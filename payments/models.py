@@ -3,9 +3,10 @@
 The full card number and the CVV are never stored: brand and last four digits only.
 """
 
+import functools
 import uuid
 
-from django.db import models
+from django.db import connection, models
 
 from shop.money import Money
 
@@ -62,8 +63,31 @@ class Charge(models.Model):
     def money(self) -> Money:
         return Money(self.amount, self.currency)
 
+    def insert(self) -> None:
+        """Records this new charge in one INSERT, as `save(force_insert=True)` does, at about
+        half its CPU (the statement is built once per process): a charge is the one write of a
+        `Charge` call. Sends no pre_save/post_save: nothing listens to charges' signals."""
+        fields = self._meta.concrete_fields
+        values = [
+            field.get_db_prep_save(field.pre_save(self, True), connection) for field in fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(_insert_statement(connection.vendor), values)
+        self._state.adding = False
+        self._state.db = connection.alias
+
     def get_brand_display(self) -> str:
         return BRAND_NAMES.get(self.brand, self.brand)
+
+
+@functools.cache
+def _insert_statement(vendor: str) -> str:
+    """Per database vendor (its quoting): names from the model, every value a parameter."""
+    quote = connection.ops.quote_name
+    table = quote(Charge._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in Charge._meta.concrete_fields)
+    placeholders = ", ".join(["%s"] * len(Charge._meta.concrete_fields))
+    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
 
 
 class VoidedKey(models.Model):

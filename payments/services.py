@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shop.dto import CreditCard
+from shop.errors import ShopError
 from shop.money import Money, currency_known
 from shop.observability.metrics import PAYMENT_DECLINES
 
@@ -74,10 +75,41 @@ def charge_create(
     """Charges the card once per idempotency key; a declined charge raises CardDeclined (and is
     stored, so staff see it); a replay of the key returns (or raises) what the first one did."""
     key = _clean_key(idempotency_key)
-    if key:
+    try:
+        charge, processor = _charge_prepared(amount=amount, card=card, key=key, today=today)
+    except ShopError:
+        # A replay is answered as its first request was, even once the card has expired.
+        earlier = _settled_charge(key) if key else None
+        if earlier is None:
+            raise
+        return _replay(earlier, amount=amount, card=card)
+    try:
+        if processor.in_process:
+            charge = _charge_in_one_write(charge, processor=processor, amount=amount, card=card)
+        else:
+            charge = _charge_claimed_then_settled(
+                charge, processor=processor, amount=amount, card=card
+            )
+    except IntegrityError:  # the key is taken: a replay, or a concurrent attempt with the key
         earlier = _settled_charge(key)
-        if earlier is not None:
-            return _replay(earlier, amount=amount, card=card)
+        if earlier is None:  # the first attempt failed at the processor and let go of the key
+            raise ChargeInProgress() from None
+        return _replay(earlier, amount=amount, card=card)
+    if charge.status == Status.DECLINED:
+        logger.warning("Charge %s declined: %s ending %s", charge.id, charge.brand, charge.last4)
+        PAYMENT_DECLINES.labels(charge.brand).inc()
+        raise CardDeclined(charge.decline_reason or None)
+    logger.info(
+        "Charge %s captured: %s, %s ending %s", charge.id, amount, charge.brand, charge.last4
+    )
+    return ChargeOutcome(charge=charge, created=True)
+
+
+def _charge_prepared(
+    *, amount: Money, card: CreditCard, key: str | None, today: date | None
+) -> tuple[Charge, PaymentGateway]:
+    """The unsaved charge of a valid request, and the processor to ask. A key is not looked up
+    first: its row's unique key stops a replay at the insert (one query less per charge)."""
     if amount.amount <= 0:
         raise ChargeAmountInvalid("The amount to charge must be greater than zero.")
     if amount.amount >= MAX_CHARGE:
@@ -94,26 +126,7 @@ def charge_create(
         idempotency_key=key,
         gateway=processor.name,
     )
-    try:
-        if processor.in_process:
-            charge = _charge_in_one_write(charge, processor=processor, amount=amount, card=card)
-        else:
-            charge = _charge_claimed_then_settled(
-                charge, processor=processor, amount=amount, card=card
-            )
-    except IntegrityError:  # the key is taken: a concurrent attempt with the same key
-        earlier = _settled_charge(key)
-        if earlier is None:  # the first attempt failed at the processor and let go of the key
-            raise ChargeInProgress() from None
-        return _replay(earlier, amount=amount, card=card)
-    if charge.status == Status.DECLINED:
-        logger.warning("Charge %s declined: %s ending %s", charge.id, charge.brand, charge.last4)
-        PAYMENT_DECLINES.labels(charge.brand).inc()
-        raise CardDeclined(charge.decline_reason or None)
-    logger.info(
-        "Charge %s captured: %s, %s ending %s", charge.id, amount, charge.brand, charge.last4
-    )
-    return ChargeOutcome(charge=charge, created=True)
+    return charge, processor
 
 
 def payment_void(*, transaction_id: str) -> None:
@@ -210,7 +223,7 @@ def _charge_in_one_write(
     )
     _settle(charge, result)
     with _one_statement():
-        charge.save(force_insert=True)
+        charge.insert()
     _refuse_if_key_voided(charge)  # nothing left the shop: the record simply goes
     return charge
 
@@ -222,7 +235,7 @@ def _charge_claimed_then_settled(
     (IntegrityError when taken), so a crash in between leaves a trace and a duplicate waits."""
     charge.status = Status.PENDING
     with _one_statement():
-        charge.save(force_insert=True)
+        charge.insert()
     _refuse_if_key_voided(charge)  # before the processor is asked
     try:
         result = processor.charge(
@@ -255,7 +268,7 @@ def _settle(charge: Charge, result: GatewayResult) -> None:
 
 def _settled_charge(key: str) -> Charge | None:
     """The charge holding this key once it is settled (waiting while it is pending), or None."""
-    deadline = time.monotonic() + getattr(settings, "PAYMENT_IDEMPOTENCY_WAIT_SECONDS", 10.0)
+    deadline = time.monotonic() + getattr(settings, "PAYMENT_IDEMPOTENCY_WAIT_SECONDS", 2.0)
     while True:
         charge = Charge.objects.filter(idempotency_key=key).first()
         if charge is None or charge.status != Status.PENDING:

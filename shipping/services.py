@@ -141,8 +141,8 @@ def shipment_ship(
         )
     stored_items = [{"product_id": item.product_id, "quantity": item.quantity} for item in items]
     for _attempt in range(TRACKING_ID_ATTEMPTS):
-        if reference and (earlier := Shipment.objects.filter(reference=reference).first()):
-            return _replay(earlier, address=address, items=stored_items)
+        # Inserted without looking the reference up first (one query less per shipment): its
+        # unique index stops a replay, which then finds the earlier shipment.
         try:
             with transaction.atomic():
                 shipment = Shipment.objects.create(
@@ -152,7 +152,9 @@ def shipment_ship(
                     **dataclasses.asdict(address),
                 )
         except IntegrityError:
-            continue  # the reference arrived concurrently (replayed above) or the id was taken
+            if reference and (earlier := Shipment.objects.filter(reference=reference).first()):
+                return _replay(earlier, address=address, items=stored_items)
+            continue  # the tracking id was taken: draw another
         logger.info("Shipment %s created for %s", shipment.tracking_id, reference or "-")
         return ShipmentOutcome(shipment=shipment, created=True)
     raise IntegrityError(f"No free tracking id after {TRACKING_ID_ATTEMPTS} attempts.")

@@ -5,7 +5,8 @@ not answering (connection errors, timeouts, an open breaker) become a `ServiceUn
 storefront's 503 page, the API's 503 problem and gRPC's UNAVAILABLE, each with the hint to retry
 after RETRY_AFTER_SECONDS. Any other error stays a 500 / INTERNAL: it is a bug to fix, not a
 dependency to wait for. Recovery needs no restart: Django checks a reused database connection
-before a request uses it (CONN_HEALTH_CHECKS) and redis-py reconnects on the next call.
+before a request uses it (CONN_HEALTH_CHECKS; a gRPC call, unless its thread's check passed less
+than a second ago: shop/rpc/connection_hygiene.py) and redis-py reconnects on the next call.
 """
 
 from __future__ import annotations

@@ -321,9 +321,10 @@ if REDIS_URL:
     DJANGO_REDIS_LOGGER = count_ignored_errors(LOGGING)
 
 # Payments: the processor that moves the money (a name in payments.gateways.GATEWAYS), and how
-# long a request waits for an earlier one with the same Idempotency-Key before answering 409.
+# long a request waits for an earlier one with the same Idempotency-Key before answering 409 with
+# Retry-After (a request thread is not held for long by a retry storm).
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="simulated")
-PAYMENT_IDEMPOTENCY_WAIT_SECONDS = env.float("PAYMENT_IDEMPOTENCY_WAIT_SECONDS", default=10.0)
+PAYMENT_IDEMPOTENCY_WAIT_SECONDS = env.float("PAYMENT_IDEMPOTENCY_WAIT_SECONDS", default=2.0)
 
 # The catalog's trigram search indexes need PostgreSQL's index-expression support registered
 # (OpClass); on SQLite the app does nothing.
@@ -346,13 +347,21 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # The one currency the sales dashboard adds every order's revenue up in (converted through the
 # currency service at today's rates).
 REPORTING_CURRENCY = env.str("REPORTING_CURRENCY", default="USD")
+# Beat's backstop sweeps (docs/reliability.md) run every SWEEP_INTERVAL_SECONDS and queue again the
+# work whose task was lost (a worker killed mid-task, a process gone before the broker came back):
+# a paid order whose post-order work is unfinished after SWEEP_AFTER_SECONDS, an e-mail unsent after
+# twice that (its own retries come first), an order still pending after three times that (its own
+# recovery task comes first, a minute after its checkout). The work is idempotent: a sweep that
+# queues it twice costs a task, never a second e-mail.
+SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=300.0)
+SWEEP_AFTER_SECONDS = env.float("SWEEP_AFTER_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE["checkout-orders-sweep"] = {
     "task": "checkout.tasks.orders_sweep",
-    "schedule": 300.0,
+    "schedule": SWEEP_INTERVAL_SECONDS,
 }
 CELERY_BEAT_SCHEDULE["notifications-requeue-stale"] = {
     "task": "notifications.tasks.emails_requeue_stale",
-    "schedule": 300.0,
+    "schedule": SWEEP_INTERVAL_SECONDS,
 }
 
 # Ads and recommendations (docs/ads-recommendations.md): optional services on a page get a short

@@ -22,10 +22,9 @@ from shop.errors import ServiceUnavailable
 
 from .decorators import storefront_form
 from .error_pages import shop_error_page
-from .prices import visitor_currency
 from .pricing import cart_page_priced
 from .session import known_visitor_id, visitor_id
-from .views import render_page
+from .shells import Fragment, cached_fragment, fragment, render_fragment_page
 
 RETRY_AFTER_SECONDS = 5
 _WHOLE_NUMBER = re.compile(r"^\s*\d{1,9}\s*$")
@@ -63,12 +62,32 @@ def cart(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _add(request)
     user_id = known_visitor_id(request)
-    items = cart_client().get_cart(user_id) if user_id else None
-    currency = visitor_currency(request)
-    priced = cart_page_priced(items, currency) if items and items.items else None
-    # A number input, not a 100-option select: rendering options was most of the page's cost.
-    context = {"cart": priced, "max_line_quantity": MAX_LINE_QUANTITY}
-    return render_page(request, "storefront/cart.html", context, currency=currency)
+    shoppers_cart = cart_client().get_cart(user_id) if user_id else None
+    items = shoppers_cart.items if shoppers_cart else ()
+
+    def build(currency: str) -> Fragment:
+        priced = cart_page_priced(shoppers_cart, currency) if items else None
+        # A number input, not a 100-option select: rendering options was most of the page's cost.
+        context = {"cart": priced, "max_line_quantity": MAX_LINE_QUANTITY, "currency": currency}
+        return fragment(
+            "storefront/_cart_content.html",
+            context,
+            page_template="storefront/cart.html",
+            currency=currency,
+            fill_in=("recommendations",) if priced else (),
+            context_keys=tuple(priced.categories) if priced else (),
+            product_ids=tuple(priced.product_ids) if priced else (),
+            complete=priced is None or priced.shipping is not None,
+        )
+
+    # The priced, rendered cart is the same for every cart of the same lines in one currency:
+    # cached as a page (storefront.pagecache), so every edit of a product, a rate or the
+    # shipping rate shows at once, and a change of the cart is another entry.
+    lines = tuple(f"{item.product_id}*{item.quantity}" for item in items)
+    cached = cached_fragment(request, ("cart", *lines), build)
+    widgets = ("recommendations", "ad") if items else ()
+    size = shoppers_cart.size if shoppers_cart else 0
+    return render_fragment_page(request, "storefront/cart.html", cached, widgets=widgets, size=size)
 
 
 def _add(request: HttpRequest) -> HttpResponse:

@@ -18,7 +18,7 @@ from .forms import CheckoutForm
 from .prices import visitor_currency
 from .pricing import cart_page_priced
 from .session import known_visitor_id, visitor_id
-from .views import render_page
+from .shells import render_page
 
 logger = logging.getLogger(__name__)
 

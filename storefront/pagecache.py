@@ -1,14 +1,16 @@
 """A short-lived, versioned cache of what the storefront shows every visitor alike.
 
 Entries are product data or rendered HTML already converted and formatted for one currency (a
-grid page, a product page, the list of currency codes): never anything about one visitor. Each
+grid page, a product page, the priced page of a cart's lines, the list of currency codes): never
+anything about one visitor (who holds a cart of those lines is not in its entry). Each
 entry is stored with the version it was computed under, and only an entry of the current version
 counts; a staff edit of a product, a category or an exchange rate in this process bumps the
 version (on save and again on commit, so a page read between the two cannot keep the old data),
 so the next page shows the edit at once. The bulk paths (import_catalog, seed_catalog, the demo
 load, the rate feed) bump it too, through the memos they invalidate (shop.memo.memo_changed).
 Writes that tell no one (raw SQL, a shell's `QuerySet.update`) and writes by another process
-of the microservices deployment (the catalog or currency service) show within TIMEOUT seconds.
+of the microservices deployment (the catalog or currency service) show within TIMEOUT seconds
+and the time of one rebuild (an old entry is shown while one request rebuilds it).
 
 A page reads the version and all its entries in one round trip (`read`), and each process keeps
 what it read for MEMORY_SECONDS: a hot page makes no round trip at all, an edit in this process
@@ -29,12 +31,18 @@ from django.db import transaction
 T = TypeVar("T")
 
 TIMEOUT = 60
+# An entry TIMEOUT seconds old is rebuilt by one request (the one that takes the rebuild mark)
+# while the others keep showing it, for at most STALE_SECONDS more: a hot page is never rebuilt
+# by every thread of every process at once, and no visitor waits for it but one.
+STALE_SECONDS = 30
+# How long the rebuild mark holds when its request dies before storing the page.
+REBUILD_SECONDS = 10
 MEMORY_SECONDS = 1.0
 # A bound on what one process holds (hot pages are few; a crawl must not fill the memory).
 MEMORY_ENTRIES = 512
 
-# (entry keys asked for) -> (good until, version, entries found)
-_memory: dict[tuple[str, ...], tuple[float, int, dict[str, Any]]] = {}
+# (entry keys asked for) -> (good until, version, entries found, entries due for a rebuild)
+_memory: dict[tuple[str, ...], tuple[float, int, dict[str, Any], dict[str, Any]]] = {}
 VERSION_KEY = "storefront:version"
 
 # Models whose saves change what the storefront shows. Referenced by label (Django's lazy model
@@ -81,20 +89,38 @@ def entry_key(parts: Parts) -> str:
 class Snapshot:
     """The current version and the current entries found among those asked for."""
 
-    def __init__(self, current: int, found: dict[str, Any]):
+    def __init__(self, current: int, found: dict[str, Any], stale: dict[str, Any]):
         self.version = current
         self._found = found
+        self._stale = stale
 
-    def get(self, parts: Parts, compute: Callable[[], T]) -> T:
+    def get(
+        self, parts: Parts, compute: Callable[[], T], keep: Callable[[T], bool] = lambda _: True
+    ) -> T:
         """The entry under `parts`, computed and stored on a miss. A compute that raises (an
-        unknown product, a failing service) stores nothing."""
+        unknown product, a failing service) stores nothing, nor does one whose value `keep`
+        refuses (a page with a part left out because a service failed)."""
         key = entry_key(parts)
         if key in self._found:
             return self._found[key]
-        value = compute()
-        cache.set(key, (self.version, value), TIMEOUT)
-        self._found[key] = value
+        rebuilding = key + ":rebuilding"
+        if key in self._stale and not cache.add(rebuilding, True, REBUILD_SECONDS):
+            return self._stale[key]  # another request is rebuilding it
+        try:
+            value = compute()
+        finally:
+            if key in self._stale:
+                cache.delete(rebuilding)
+        if keep(value):
+            self.put(parts, value)
         return value
+
+    def put(self, parts: Parts, value: Any) -> None:
+        """Stores `value` under `parts` for this snapshot's version: computed from what was read
+        under it, it never passes for data of a newer one."""
+        key = entry_key(parts)
+        cache.set(key, (self.version, value, time.time() + TIMEOUT), TIMEOUT + STALE_SECONDS)
+        self._found[key] = value
 
 
 def read(*entries: Parts) -> Snapshot:
@@ -103,16 +129,21 @@ def read(*entries: Parts) -> Snapshot:
     remembered = _memory.get(keys)
     if remembered is not None and remembered[0] > time.monotonic():
         # Shared on purpose: an entry computed on a miss is remembered too.
-        return Snapshot(remembered[1], remembered[2])
+        return Snapshot(*remembered[1:])
     found = cache.get_many([VERSION_KEY, *keys])
     current = found.pop(VERSION_KEY, None)
     if current is None:
         current = version()
-    fresh = {key: value[1] for key, value in found.items() if value[0] == current}
+    now = time.time()
+    fresh, stale = {}, {}
+    for key, (entry_version, value, *fresh_until) in found.items():
+        if entry_version == current:
+            # An entry written before freshness was stored (a rolling deploy) counts as fresh.
+            (stale if fresh_until and fresh_until[0] <= now else fresh)[key] = value
     if len(_memory) >= MEMORY_ENTRIES:
         _memory.clear()
-    _memory[keys] = (time.monotonic() + MEMORY_SECONDS, current, fresh)
-    return Snapshot(current, fresh)
+    _memory[keys] = (time.monotonic() + MEMORY_SECONDS, current, fresh, stale)
+    return Snapshot(current, fresh, stale)
 
 
 def forget_memory() -> None:

@@ -2,8 +2,9 @@
 
 Views translate and delegate: products come from the catalog client, prices from the currency
 client, the cart size from the cart client. What every visitor sees alike (a grid page, a product)
-is cached rendered, per currency, as a Fragment (storefront.pagecache); the header (the visitor's
-cart size and currency), the ads and the recommendations are rendered for each request.
+is cached rendered, per currency, as a Fragment (storefront.shells, storefront.pagecache); the
+header (the visitor's cart size and currency), the ads and the recommendations are filled in for
+each request.
 
 A visitor without a session (most first visits, crawlers, the load generator) has an empty cart,
 so the whole page around the per-request widgets is the same for all of them in one currency:
@@ -12,36 +13,21 @@ the Fragment also holds that page, rendered once, and only the widgets are fille
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils.cache import patch_vary_headers
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST, require_safe
 
-from cart.client import cart_client
 from catalog.client import catalog_client
-from shop.errors import InvalidArgument, NotFound, ShopError
+from shop.errors import InvalidArgument, NotFound
 
-from . import pagecache
 from .decorators import storefront_form
-from .prices import (
-    CURRENCIES_ENTRY,
-    CURRENCY_COOKIE,
-    requested_currency,
-    supported_currencies,
-    visitor_currency,
-)
-from .session import known_visitor_id
+from .prices import CURRENCY_COOKIE, supported_currencies
+from .shells import Fragment, cached_fragment, fragment, render_fragment_page
 from .shelves import (
     EMPTY_SHELF,
     PAGE_SIZE,
@@ -50,141 +36,12 @@ from .shelves import (
     shelf,
     shown_products,
 )
-from .templatetags.ads import ad_banner
-from .templatetags.recommendations import recommendations
-from .templatetags.storefront import CART_LINK_MARKER, cart_link_html
-
-logger = logging.getLogger(__name__)
 
 CURRENCY_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 MAX_QUERY_LENGTH = 100
 QUANTITIES = range(1, 11)
 # Cached grids link their pages with ?page= alone, whatever else the first visitor's URL held.
 EMPTY_QUERY = QueryDict()
-
-
-def cart_size(request: HttpRequest) -> int | None:
-    """Items in the visitor's cart; None (the header shows no count) when the cart service or
-    the session store fails. Either way the session cookie stays (storefront.session), so the cart
-    is the visitor's again once the outage is over."""
-    try:
-        user_id = known_visitor_id(request)
-        if user_id is None:
-            return 0
-        return cart_client().get_cart(user_id).size
-    except ShopError as error:
-        logger.warning("Cart size left out of the header: %s", error)
-        return None
-
-
-def render_page(
-    request: HttpRequest, template: str, context: dict, *, currency: str, status: int = 200
-) -> HttpResponse:
-    """A storefront page with its header: the visitor's currency and cart size."""
-    header = {"currency": currency, "cart_size": cart_size(request)}
-    return render(request, template, {**header, **context}, status=status)
-
-
-@dataclass(frozen=True, slots=True)
-class Fragment:
-    """The rendered part of a page that every visitor sees alike in one currency, with what the
-    page around it needs: its title and the keys of the per-request widgets (ads,
-    recommendations), which are rendered for each visitor. `shell` is the whole page as a
-    visitor without a session sees it, with markers where the widgets go."""
-
-    html: SafeString
-    title: str = ""
-    context_keys: tuple[str, ...] = ()
-    product_ids: tuple[str, ...] = ()
-    shell: str = ""
-    # Widgets already filled into the shell (their content was the same for every visitor).
-    in_shell: tuple[str, ...] = ()
-
-
-# Where each per-request widget goes in a page, and how it is rendered for a Fragment in a
-# currency.
-WIDGET_MARKERS = {name: SafeString(f"<!--widget:{name}-->") for name in ("ad", "recommendations")}
-WIDGETS: dict[str, Callable[[Fragment, str], str]] = {
-    "ad": lambda page, currency: ad_banner(page.context_keys),
-    "recommendations": lambda page, currency: render_to_string(
-        "storefront/recommendations.html", recommendations(page.product_ids, currency)
-    ),
-}
-
-
-def fragment(
-    template: str,
-    context: dict,
-    *,
-    page_template: str,
-    currency: str,
-    fill_in: tuple[str, ...] = (),
-    page_context: dict | None = None,
-    **page: object,
-) -> Fragment:
-    """`fill_in`: widgets whose content is the same for every visitor for as long as the
-    fragment lives (recommendations: cached as long, never ads, which rotate); they go into the
-    shell when they have something to show, else stay per request. `page_context`: what else
-    the page around the fragment shows (the query in the search box)."""
-    page_context = page_context or {}
-    # No request: the fragment must not depend on one (pagination links get `page_query`).
-    content = Fragment(html=render_to_string(template, context), **page)
-    widgets = dict(WIDGET_MARKERS)
-    for name in fill_in:
-        html = WIDGETS[name](content, currency)
-        if html.strip():
-            widgets[name] = SafeString(html)
-    shell = render_to_string(
-        page_template,
-        {"fragment": content, "widgets": widgets, "currency": currency, **page_context,
-         "cart_link_marker": True},
-    )  # fmt: skip
-    filled = tuple(name for name in fill_in if widgets[name] != WIDGET_MARKERS[name])
-    return Fragment(html=content.html, shell=shell, in_shell=filled, **page)
-
-
-def render_fragment_page(
-    request: HttpRequest,
-    page_template: str,
-    page: Fragment,
-    *,
-    currency: str,
-    widgets: tuple[str, ...] = (),
-) -> HttpResponse:
-    """A cached page: its shell with the widgets and the visitor's cart size filled in.
-
-    A shopper's page differs from the shell only by the cart size in the header, unless a
-    message waits to be shown (rare: they follow a form, and lead to the cart page): then the
-    page is rendered around the fragment."""
-    with_session = settings.SESSION_COOKIE_NAME in request.COOKIES
-    if with_session and len(messages.get_messages(request)):
-        rendered = {name: WIDGETS[name](page, currency) for name in widgets}
-        context = {"fragment": page, "widgets": rendered}
-        response = render_page(request, page_template, context, currency=currency)
-    else:
-        html = page.shell.replace(CART_LINK_MARKER, cart_link_html(cart_size(request)))
-        for name in widgets:
-            if name not in page.in_shell:
-                html = html.replace(WIDGET_MARKERS[name], WIDGETS[name](page, currency))
-        response = HttpResponse(html)
-    # The page depends on the session (cart size) and currency cookies.
-    patch_vary_headers(response, ["Cookie"])
-    return response
-
-
-def cached_fragment(
-    request: HttpRequest, parts: tuple, build: Callable[[str], Fragment]
-) -> tuple[str, Fragment]:
-    """The visitor's currency and the page's fragment in it, cached under `parts` + currency.
-
-    On a warm cache this is one round trip: the version, the fragment and the currency codes
-    that the cookie's choice is checked against."""
-    wanted = requested_currency(request)
-    snapshot = pagecache.read((*parts, wanted), CURRENCIES_ENTRY)
-    currency = visitor_currency(request, snapshot)
-    if currency != wanted:
-        snapshot = pagecache.read((*parts, currency))
-    return currency, snapshot.get((*parts, currency), lambda: build(currency))
 
 
 @require_safe
@@ -209,10 +66,8 @@ def home(request: HttpRequest) -> HttpResponse:
             context_keys=slugs,
         )
 
-    currency, page = cached_fragment(request, ("home", number), build)
-    return render_fragment_page(
-        request, "storefront/home.html", page, currency=currency, widgets=("ad",)
-    )
+    cached = cached_fragment(request, ("home", number), build)
+    return render_fragment_page(request, "storefront/home.html", cached, widgets=("ad",))
 
 
 @require_safe
@@ -238,8 +93,8 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
             title=heading,
         )
 
-    currency, page = cached_fragment(request, ("category", slug, number), build)
-    return render_fragment_page(request, "storefront/listing.html", page, currency=currency)
+    cached = cached_fragment(request, ("category", slug, number), build)
+    return render_fragment_page(request, "storefront/listing.html", cached)
 
 
 def search_query(query: str) -> QueryDict:
@@ -283,8 +138,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
     # Results are cached like any grid page: free text makes as many entries as there are
     # searches, each gone TIMEOUT seconds after it was written (pagecache digests odd keys).
-    currency, page = cached_fragment(request, ("search", query, number), build)
-    return render_fragment_page(request, "storefront/listing.html", page, currency=currency)
+    cached = cached_fragment(request, ("search", query, number), build)
+    return render_fragment_page(request, "storefront/listing.html", cached)
 
 
 @require_safe
@@ -303,13 +158,9 @@ def product_detail(request: HttpRequest, product_id: str) -> HttpResponse:
             product_ids=(product.id,),
         )
 
-    currency, page = cached_fragment(request, ("product", product_id), build)
+    cached = cached_fragment(request, ("product", product_id), build)
     return render_fragment_page(
-        request,
-        "storefront/product.html",
-        page,
-        currency=currency,
-        widgets=("recommendations", "ad"),
+        request, "storefront/product.html", cached, widgets=("recommendations", "ad")
     )
 
 

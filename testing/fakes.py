@@ -24,6 +24,7 @@ from catalog.client import catalog_client
 from shop.addresses import address_validate
 from shop.dto import Address, Cart, CartItem, CreditCard
 from shop.errors import (
+    Concurrent,
     Conflict,
     Declined,
     InvalidArgument,
@@ -141,6 +142,9 @@ class FakePayment:
         self.down = False
         # Charges are made but their answers never arrive (a timeout after the money moved).
         self.answers_lost = False
+        # Another attempt under the same key is still at the processor (and will capture): the
+        # charge is made, the answer is the payment service's "in progress, ask again".
+        self.held_elsewhere = False
         self.void_down = False
         # Seconds a charge takes, like a real gateway's round trip (widens races in tests).
         self.latency = 0.0
@@ -169,6 +173,8 @@ class FakePayment:
             self.charges.append(charge)
         if self.answers_lost:
             raise FakeServiceDown("The payment service is not answering right now.")
+        if self.held_elsewhere:
+            raise Concurrent("A payment with this key is still being processed.", retry_after=1)
         return charge.transaction_id
 
     def _check(self, amount: Money, card: CreditCard, number: str) -> None:

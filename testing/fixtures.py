@@ -10,7 +10,9 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from concurrent import futures
+from contextlib import contextmanager
 from decimal import Decimal
 
 import grpc
@@ -68,6 +70,29 @@ def point_at_redis(settings, template: dict, url: str) -> None:
     """Applies the REDIS_URL-derived settings with `url` in place of the template's."""
     for name, value in json.loads(json.dumps(template).replace(template["REDIS_URL"], url)).items():
         setattr(settings, name, value)
+
+
+@contextmanager
+def queueing_on(broker_url: str) -> Iterator[None]:
+    """This process queues Celery tasks on the broker at `broker_url` instead of running them
+    eagerly, with no connection left over from the broker before it (nor after)."""
+    from kombu import pools
+
+    from shop.celery import app
+
+    def forget_connections() -> None:
+        pools.reset()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager, app.conf.broker_url = False, broker_url
+    forget_connections()
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = previous
+        forget_connections()
 
 
 @pytest.fixture

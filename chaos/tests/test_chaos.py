@@ -22,8 +22,9 @@ def test_every_fault_answers_503_at_worst_and_keeps_the_books(tmp_path):
     written = tmp_path / "reliability.md"
     shutil.copy(DOC, written)
     # Short windows and few shoppers keep it near 90 s; make chaos runs the long version. The
-    # settle time covers checkout's recovery of an interrupted order (a minute after its claim).
-    settings = Settings(window=3.0, shoppers=2, settle_timeout=80.0)
+    # settle time covers checkout's recovery of an interrupted order (a minute after its claim)
+    # and an e-mail whose sender was killed mid-send (its 2-minute lease, then the next sweep).
+    settings = Settings(window=3.0, shoppers=2, settle_timeout=150.0)
 
     rows = run(tmp_path / "run", settings, progress=lambda line: None)
     report.write(written, rows, settings)

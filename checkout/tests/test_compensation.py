@@ -108,6 +108,19 @@ def test_a_charge_whose_answer_was_lost_is_voided_by_the_order_id(fakes, address
     assert not order.needs_attention
 
 
+def test_a_charge_still_in_progress_under_the_order_id_is_voided_not_denied(fakes, address, card):
+    # "Still being processed, ask again" is not a refusal: the money may move, so it is voided.
+    fakes.cart.add_item(USER, "66VCHSJNUP", 1)
+    fakes.payment.held_elsewhere = True
+    with pytest.raises(ServiceUnavailable) as excinfo:
+        place(address, card)
+    assert NOT_CHARGED in excinfo.value.message
+    order = Order.objects.get()
+    (charge,) = fakes.payment.charges
+    assert order.status == "failed"
+    assert charge.idempotency_key == str(order.pk) and charge.voided
+
+
 def test_an_unknown_charge_that_cannot_be_voided_is_neither_denied_nor_claimed(
     fakes, address, card
 ):

@@ -136,3 +136,24 @@ def test_a_dead_checkout_of_the_cart_is_recovered_by_the_next_submission(fakes, 
     assert Order.objects.get(pk=dead).status == Order.Status.FAILED
     assert fakes.payment.voids == [Order.objects.get(pk=dead).charge_id]
     assert Order.objects.get(pk=placed.order_id).status == Order.Status.PAID
+
+
+def test_a_dead_checkout_of_this_same_submission_is_recovered_and_placed_anew(fakes, address, card):
+    """The same submission as the dead one (the same key): the claim ranks the dead checkout
+    before the key's order, so it is recovered rather than waited on."""
+    dead = in_flight(fakes, address, card)
+    Order.objects.filter(pk=dead).update(updated_at=timezone.now() - timedelta(minutes=2))
+    placed = place(address, card)
+    assert Order.objects.get(pk=dead).status == Order.Status.FAILED
+    assert placed.order_id != dead
+    assert Order.objects.get(pk=placed.order_id).status == Order.Status.PAID
+
+
+def test_a_replay_is_answered_with_its_order_while_the_cart_cannot_be_priced(fakes, address, card):
+    fakes.cart.add_item(USER, "OLJCESPC7Z", 1)
+    first = place(address, card, idempotency_key="replayed")
+    fakes.cart.add_item(USER, "OLJCESPC7Z", 1)
+    fakes.shipping.down = True  # no quote: the cart cannot be priced
+    assert place(address, card, idempotency_key="replayed").order_id == first.order_id
+    with pytest.raises(FakeServiceDown):
+        place(address, card, idempotency_key="a-new-one")

@@ -21,6 +21,7 @@ from checkout.models import Order
 from checkout.services import order_place
 from notifications import services, tasks
 from notifications.models import EmailMessage
+from testing.fixtures import queueing_on
 from testing.servers import free_port, wait_until
 
 from .conftest import Inbox, sample_order
@@ -30,28 +31,13 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _reset_producer_pools(app) -> None:
-    """Forget connections made for the previous broker URL."""
-    from kombu import pools
-
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def broker_url(redis_server):
     """This process queues tasks on a real Redis instead of running them eagerly."""
-    from shop.celery import app
-
     url = redis_server.url.rsplit("/", 1)[0] + "/7"  # a database of its own
     redis.Redis.from_url(url).flushdb()
-    previous = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager, app.conf.broker_url = False, url
-    _reset_producer_pools(app)
-    yield url
-    app.conf.task_always_eager, app.conf.broker_url = previous
-    _reset_producer_pools(app)
+    with queueing_on(url):
+        yield url
 
 
 def database_url() -> str:

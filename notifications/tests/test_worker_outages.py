@@ -18,9 +18,10 @@ from checkout.services import ORDER_COMPLETED_TASK
 from notifications import services
 from notifications.models import EmailMessage
 from shop.tasks import enqueue
+from testing.fixtures import queueing_on
 from testing.servers import RedisServer, free_port
 
-from .test_worker import Worker, _reset_producer_pools, place, wait_until
+from .test_worker import Worker, place, wait_until
 
 pytestmark = [
     pytest.mark.postgres,
@@ -32,15 +33,9 @@ pytestmark = [
 @pytest.fixture
 def broker():
     """A broker of this test's own, restarted by it; this process queues tasks there."""
-    from shop.celery import app
-
     server = RedisServer(appendonly=True)
-    previous = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager, app.conf.broker_url = False, server.url
-    _reset_producer_pools(app)
-    yield server
-    app.conf.task_always_eager, app.conf.broker_url = previous
-    _reset_producer_pools(app)
+    with queueing_on(server.url):
+        yield server
     server.stop()
 
 
@@ -87,8 +82,10 @@ def test_one_email_per_paid_order_across_broker_and_database_restarts(
         inbox.wait_for(2, timeout=120)
         assert worker.process.poll() is None
 
-        # An order paid while the broker is down: its task is not queued (orders_sweep would
-        # queue it later; here the test does, while PostgreSQL is down under the worker).
+        # An order paid while the broker is down: its task waits in this process and is
+        # published when the broker is back (shop/publish_later.py). Queued once more here while
+        # PostgreSQL is down under the worker, it must be retried, not dropped; idempotent, the
+        # two tasks make one e-mail.
         broker.halt()
         stranded = order()
         broker.start()

@@ -3,6 +3,7 @@ import json
 import logging
 import re
 import uuid
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -91,6 +92,26 @@ def test_a_declined_charge_is_stored_for_staff_and_replays_as_declined(counting_
     charge = Charge.objects.get()
     assert charge.status == "declined" and charge.decline_reason
     assert gateway.charges == 1
+
+
+def test_a_keyed_charge_costs_two_statements_its_insert_and_the_voided_key_check():
+    # The key is not looked up first: the row's unique key stops a replay at the insert.
+    with CaptureQueriesContext(connection) as queries:
+        charge_create(amount=USD_20, card=card(), idempotency_key="order-1")
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 2 and statements[0].startswith("INSERT")
+
+
+def test_a_replay_after_the_card_expired_still_answers_with_the_first_charge():
+    first = charge_create(
+        amount=USD_20, card=card(month=12, year=2026), idempotency_key="k", today=date(2026, 1, 1)
+    )
+    again = charge_create(
+        amount=USD_20, card=card(month=12, year=2026), idempotency_key="k", today=date(2027, 1, 1)
+    )
+    assert again.charge.id == first.charge.id and not again.created
+    with pytest.raises(CardExpired):  # no earlier charge under this key: the card is refused
+        charge_create(amount=USD_20, card=card(month=12, year=2026), today=date(2027, 1, 1))
 
 
 def test_a_refused_card_never_reaches_the_processor_and_stores_nothing(counting_gateway):

@@ -4,6 +4,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from shipping.models import Shipment, ShippingRate
 from shipping.services import (
@@ -101,6 +103,20 @@ def test_the_same_reference_ships_once():
     assert again.shipment.pk == first.shipment.pk and Shipment.objects.count() == 1
     with pytest.raises(ShipmentReferenceReused):
         shipment_ship(address=HOME, items=ITEMS[:1], reference="order-1")
+
+
+def test_a_new_reference_ships_in_one_statement_its_replay_in_two():
+    # The reference is not looked up before the insert: its unique index stops a replay.
+    with CaptureQueriesContext(connection) as first:
+        shipment_ship(address=HOME, items=ITEMS, reference="order-1")
+    with CaptureQueriesContext(connection) as again:
+        assert not shipment_ship(address=HOME, items=ITEMS, reference="order-1").created
+    assert _statements(first) == 1 and _statements(again) == 2
+
+
+def _statements(queries: CaptureQueriesContext) -> int:
+    savepoints = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+    return sum(not q["sql"].startswith(savepoints) for q in queries)
 
 
 def test_without_a_reference_every_call_is_a_new_shipment():

@@ -13,7 +13,9 @@ from concurrent import futures
 from types import ModuleType
 
 import grpc
+from asgiref.local import Local
 from django.conf import settings
+from django.core.cache import caches
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -61,6 +63,15 @@ def check_apps(apps: Iterable[str]) -> None:
         raise ValueError(f"Unknown service(s) {', '.join(unknown)}; choose from {', '.join(known)}")
 
 
+def keep_caches_per_thread() -> None:
+    """gRPC runs every call in a fresh `contextvars.Context`, and Django keeps its cache objects
+    (`caches`, `cache`) in an asgiref `Local` that, in a thread without an event loop, lives in
+    a context variable: each call would build its caches and their Redis clients anew (a quarter
+    of a `GetCart`'s time). Kept per thread instead, as a WSGI worker's threads keep them; Django
+    replaces this same `Local` when a test changes CACHES (django.test.signals)."""
+    caches._connections = Local(thread_critical=True)
+
+
 def build_server(
     apps: Iterable[str], *, address: str, max_workers: int = 16, reuse_port: bool = False
 ) -> tuple[grpc.Server, int, health.HealthServicer]:
@@ -69,6 +80,7 @@ def build_server(
     port (shop/rpc/workers.py)."""
     apps = list(apps) or list(settings.GRPC_SERVICES)
     check_apps(apps)
+    keep_caches_per_thread()
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers),
         interceptors=[RequestIdInterceptor(), ServerMetricsInterceptor()],

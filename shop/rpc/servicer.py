@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
 
 import grpc
 from django.conf import settings
-from django.db import close_old_connections
 from google.protobuf.descriptor import FieldDescriptor
 
 from shop.errors import InvalidArgument, ShopError
 from shop.input_checks import unsafe_text
 from shop.observability.metrics import dependency_error_observe
 from shop.outages import outage
+from shop.rpc import connection_hygiene
 from shop.rpc.error_metadata import error_to_metadata
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,8 @@ def _handle(method: Callable) -> Callable:
     def wrapper(self, request, context: grpc.ServicerContext):
         # Like a WSGI request: never reuse a connection the database has dropped or that has
         # outlived CONN_MAX_AGE, before and after the call.
-        close_old_connections()
+        started = time.monotonic()
+        skipped_probes = connection_hygiene.before_call()
         try:
             if _unsafe_strings(request):
                 raise InvalidArgument("A string of this request contains a control character.")
@@ -50,7 +52,7 @@ def _handle(method: Callable) -> Callable:
             detail = repr(exc) if settings.DEBUG else type(exc).__name__
             context.abort(grpc.StatusCode.INTERNAL, f"Internal error ({detail}).")
         finally:
-            close_old_connections()
+            connection_hygiene.after_call(skipped_probes, started)
 
     return wrapper
 

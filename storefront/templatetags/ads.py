@@ -1,6 +1,7 @@
 """`{% load ads %}{% ad_banner context_keys %}`: the page's ads, or nothing at all when the ad
 service fails, is slow or its circuit breaker is open (ads are optional on a page)."""
 
+import functools
 from collections.abc import Iterable
 
 from django import template
@@ -26,13 +27,15 @@ def ad_banner(context_keys: Iterable[str] | str = ()) -> SafeString:
     ads = client.ads_at_hand(keys)
     if ads is None:
         ads = call_optional("ads", lambda: client.get_ads(keys))
-    return banner_html(ads or [])
+    return banner_html(tuple(ads or ()))
 
 
-def banner_html(ads: list[Ad]) -> SafeString:
+# Kept by content (an edited ad is another key): a page view chooses among few live ads.
+@functools.lru_cache(maxsize=256)
+def banner_html(ads: tuple[Ad, ...]) -> SafeString:
     """A banner of ad cards, each labelled "Ad", with its text and a call to action; the whole
-    card is the link to the counted click URL. Built in Python rather than from a template: it
-    is rendered on every page view."""
+    card is the link to the counted click URL. Built in Python rather than from a template, and
+    remembered per choice of ads: it goes into every page view."""
     if not ads:
         return SafeString("")
     cards = format_html_join(

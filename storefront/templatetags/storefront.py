@@ -13,7 +13,7 @@ from storefront.shelves import category_title
 register = template.Library()
 
 _CODE = re.compile(r"[A-Z]{3}")
-# Where a cached page shell gets each visitor's cart link (storefront.views).
+# Where a cached page shell gets each visitor's cart link (storefront.shells).
 CART_LINK_MARKER = SafeString("<!--widget:cart-link-->")
 
 

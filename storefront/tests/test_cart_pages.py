@@ -17,6 +17,23 @@ def add(client, product_id=SUNGLASSES, quantity="1"):
     return client.post("/cart", {"product_id": product_id, "quantity": quantity})
 
 
+def shown_lines(client) -> dict[str, int]:
+    """The cart page's lines still sold, as the shopper sees them: product id -> the quantity in
+    its form, in the cart's order ({} for an empty cart)."""
+    html = client.get("/cart").content.decode()
+    forms = re.findall(r'<form method="post" action="/cart/update".*?</form>', html, re.S)
+    return {
+        re.search(r'name="product_id" value="([^"]+)"', form)[1]: int(
+            re.search(r'name="quantity"[^>]*value="(\d+)"', form)[1]
+        )
+        for form in forms
+    }
+
+
+def shown_size(client) -> int:
+    return sum(shown_lines(client).values())
+
+
 def test_add_then_view_with_prices_shipping_and_total(any_store, client):
     response = add(client, SUNGLASSES, "2")
     assert response.status_code == 302 and response["Location"] == "/cart"
@@ -28,7 +45,6 @@ def test_add_then_view_with_prices_shipping_and_total(any_store, client):
     assert "/static/img/products/sunglasses.jpg" in html
     # 2 x $19.99 + $8.99 + $8.99 shipping
     assert "$19.99" in html and "$39.98" in html and "$8.99" in html and "$57.96" in html
-    assert page.context["cart_size"] == 3
     # The storefront's header, as on every page: search, currency selector, cart size.
     assert 'role="search"' in html and 'action="/setCurrency"' in html
     assert 'aria-label="3 items in your cart">3<' in html
@@ -79,7 +95,7 @@ def test_bad_quantity_is_a_page_with_the_reason_and_no_change(
     response = add(client, MUG, quantity)
     assert response.status_code == status
     assert reason in response.content.decode()
-    assert client.get("/cart").context["cart"].size == 1
+    assert shown_size(client) == 1
 
 
 def test_unknown_product_is_a_404_page_and_no_change(any_store, client):
@@ -87,7 +103,7 @@ def test_unknown_product_is_a_404_page_and_no_change(any_store, client):
     response = add(client, "NOSUCHPROD", "1")
     assert response.status_code == 404
     assert "NOSUCHPROD" in response.content.decode()
-    assert client.get("/cart").context["cart"].size == 1
+    assert shown_size(client) == 1
 
 
 def test_update_and_remove_lines(any_store, client):
@@ -96,11 +112,10 @@ def test_update_and_remove_lines(any_store, client):
     assert (
         client.post("/cart/update", {"product_id": SUNGLASSES, "quantity": "7"}).status_code == 302
     )
-    lines = {line.product_id: line.quantity for line in client.get("/cart").context["cart"].lines}
-    assert lines == {SUNGLASSES: 7, MUG: 1}
+    assert shown_lines(client) == {SUNGLASSES: 7, MUG: 1}
     client.post("/cart/update", {"product_id": MUG, "quantity": "0"})
     assert client.post("/cart/remove", {"product_id": SUNGLASSES})["Location"] == "/cart"
-    assert client.get("/cart").context["cart"] is None
+    assert "Your cart is empty." in client.get("/cart").content.decode()
     bad = client.post("/cart/update", {"product_id": SUNGLASSES, "quantity": "100"})
     assert bad.status_code == 422 and "from 0 to 99" in bad.content.decode()
 
@@ -116,15 +131,13 @@ def test_one_visitor_never_sees_anothers_cart(any_store):
     alice, bob = Client(), Client()
     add(alice, SUNGLASSES, "2")
     add(bob, MUG, "5")
-    alice_lines = [(li.product_id, li.quantity) for li in alice.get("/cart").context["cart"].lines]
-    bob_lines = [(li.product_id, li.quantity) for li in bob.get("/cart").context["cart"].lines]
-    assert alice_lines == [(SUNGLASSES, 2)] and bob_lines == [(MUG, 5)]
+    assert shown_lines(alice) == {SUNGLASSES: 2} and shown_lines(bob) == {MUG: 5}
     bob.post("/cart/empty")
-    assert alice.get("/cart").context["cart"].size == 2
+    assert shown_size(alice) == 2
     # A made-up session cookie is not a way into a cart.
     stranger = Client()
     stranger.cookies["sessionid"] = "x" * 32
-    assert stranger.get("/cart").context["cart"] is None
+    assert "Your cart is empty." in stranger.get("/cart").content.decode()
 
 
 def test_a_first_visit_to_the_cart_creates_no_session(any_store, client):
@@ -156,7 +169,7 @@ def test_a_product_no_longer_sold_is_shown_removable_and_not_counted(use_databas
     assert "no longer sold" in page.content.decode()
     assert "$28.98" in page.content.decode()  # 19.99 + 8.99 shipping, the mug left out
     client.post("/cart/remove", {"product_id": MUG})
-    assert client.get("/cart").context["cart"].size == 1
+    assert shown_size(client) == 1
 
 
 def test_shipping_outage_leaves_the_page_usable(use_database, client):
@@ -172,6 +185,8 @@ def test_shipping_outage_leaves_the_page_usable(use_database, client):
     assert "calculated at checkout" in html and "$19.99 plus shipping" in re.sub(
         r"<[^>]+>", "", html
     )
+    # The page without a quote was not kept: once shipping answers, the cart is quoted again.
+    assert "$28.98" in client.get("/cart").content.decode()  # 19.99 + 8.99 shipping
 
 
 @pytest.mark.redis
@@ -203,7 +218,7 @@ def test_redis_outage_is_a_503_page_and_heals_by_itself(use_redis, client):
     # Redis is back (empty: the test server keeps nothing on disk); the shop works again.
     assert client.get("/cart").status_code == 200
     assert add(client, MUG, "1").status_code == 302
-    assert client.get("/cart").context["cart"].size == 1
+    assert shown_size(client) == 1
 
 
 @pytest.mark.redis
@@ -219,7 +234,7 @@ def test_the_cart_is_the_visitors_again_after_an_outage(
     assert client.get("/cart").status_code == 503
     assert add(client, MUG, "1").status_code == 503
     point_at_redis(settings, redis_settings_template, use_redis.url)
-    assert client.get("/cart").context["cart"].size == 2
+    assert shown_size(client) == 2
 
 
 @pytest.mark.redis
@@ -247,9 +262,7 @@ def test_during_a_redis_outage_browsing_goes_on_and_the_cart_survives(use_redis,
     assert 'aria-label="2 items in your cart">2<' in client.get("/").content.decode()
     product_page = client.get(f"/product/{SUNGLASSES}").content.decode()
     assert 'aria-label="2 items in your cart">2<' in product_page
-    assert [
-        (line.product_id, line.quantity) for line in client.get("/cart").context["cart"].lines
-    ] == [(MUG, 2)]
+    assert shown_lines(client) == {MUG: 2}
 
 
 def test_the_cart_page_fetches_its_products_in_one_catalog_call(use_database, client):

@@ -66,11 +66,13 @@ def services(shop_env, tmp_path):
         log.close()
 
 
-def test_the_customer_journey_over_grpc(shop_env, services, redis_server, tmp_path):
+def test_the_customer_journey_over_grpc(shop_env, services, use_redis, tmp_path):
+    # use_redis empties the suite's Redis: pages cached there by earlier tests (other databases,
+    # other prices) must not be this storefront's.
     storefront_env = shop_env | dict.fromkeys(SERVICE_ADDR_SETTINGS, services)
     storefront_env |= {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'storefront-only.sqlite3'}",
-        "REDIS_URL": redis_server.url,
+        "REDIS_URL": use_redis.url,
     }
     script = (Path(__file__).with_name("microservices_journey.py")).read_text()
     done = manage("shell", env=storefront_env, input=script)

@@ -12,6 +12,7 @@ from django.test import Client
 
 from shop import memo, registry
 from shop.dto import CartItem
+from shop.errors import ServiceUnavailable
 from storefront import pagecache
 from storefront.shelves import PAGE_SIZE
 from storefront.tests.support import (
@@ -205,5 +206,29 @@ def test_recommendations_go_into_the_shell_once_they_have_something_to_show(shop
     assert all(b'href="/product/6E92ZMYYFZ"' in response.content for response in responses)
     assert CountingRecommendations.calls == 1
     # Later visitors get the cards from the shell: the widget is not rendered again.
+    for response in responses[1:]:
+        assert "storefront/recommendations.html" not in {t.name for t in response.templates}
+
+
+@pytest.mark.django_db(transaction=True)  # the widget's lookups run in a worker thread
+def test_recommendations_missed_by_the_shell_go_into_it_once_they_answer(shop_data, cart):
+    """A shell rendered while the service failed (or missed its deadline) lacks the cards; the
+    first view that gets them puts them into the cached shell, so later views render no widget
+    (it would otherwise be rendered on every view for as long as the shell lives)."""
+
+    class LateRecommendations:
+        calls = 0
+
+        def list_recommendations(self, user_id, product_ids):
+            LateRecommendations.calls += 1
+            if LateRecommendations.calls == 1:
+                raise ServiceUnavailable("Not answering yet.")
+            return ["6E92ZMYYFZ"]
+
+    with registry.override("recommendations", LateRecommendations()):
+        responses = [Client().get("/product/OLJCESPC7Z") for _ in range(3)]
+    # The shell's rendering failed, the first view's widget answered: it went into the shell.
+    assert LateRecommendations.calls == 2
+    assert all(b'href="/product/6E92ZMYYFZ"' in response.content for response in responses)
     for response in responses[1:]:
         assert "storefront/recommendations.html" not in {t.name for t in response.templates}

@@ -87,3 +87,29 @@ def test_a_price_shown_is_the_price_charged_after_staff_change_it(shop_data, adm
     line = apps.get_model("checkout", "OrderLine").objects.get(product_id=SUNGLASSES)
     assert (line.unit_price, line.order.currency) == (Decimal("20.00"), "EUR")
     assert shown in confirmation.content.decode()
+
+
+def test_a_cached_cart_page_shows_every_edit_at_once(
+    shop_data, admin_client, django_capture_on_commit_callbacks
+):
+    """The priced cart is cached per lines and currency: each write path of what prices it (a
+    product, the rates, the shipping rate) shows on the next view of the same cart."""
+    shopper = Client()
+    shopper.post("/cart", {"product_id": SUNGLASSES, "quantity": "2"})
+    page = shopper.get("/cart").content.decode()
+    assert "$39.98" in page and "$8.99" in page and "$48.97" in page
+    admin_client.post(
+        f"/admin/catalog/product/{SUNGLASSES}/change/",
+        {"name": "Sunglasses", "description": "d", "picture": "", "price_amount": "24.50",
+         "categories": ["accessories"], "is_active": "on"},
+    )  # fmt: skip
+    assert "$49.00" in shopper.get("/cart").content.decode()
+    choose_currency(shopper, "EUR")
+    assert "43,34\xa0€" in shopper.get("/cart").content.decode()  # 49.00 / 1.1305
+    rates_update(rates_per_eur={"USD": Decimal("1.25")})
+    assert "39,20\xa0€" in shopper.get("/cart").content.decode()  # 49.00 / 1.25
+    rate = apps.get_model("shipping", "ShippingRate").objects.get(pk=1)
+    rate.flat_rate = Decimal("4.50")
+    with django_capture_on_commit_callbacks(execute=True):
+        rate.save()
+    assert "3,60\xa0€" in shopper.get("/cart").content.decode()  # 4.50 / 1.25

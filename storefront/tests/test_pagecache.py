@@ -72,3 +72,33 @@ def test_a_visitors_odd_text_still_makes_a_valid_cache_key():
         key = entry_key(("product", odd, "USD"))
         assert key.startswith("storefront:sha256:") and len(key) < 100
     assert entry_key(("product", "a b", "USD")) != entry_key(("product", "a  b", "USD"))
+
+
+@override_settings(CACHES=LOCMEM)
+def test_an_old_entry_is_rebuilt_by_one_request_while_the_others_show_it(monkeypatch):
+    cache.clear()
+    now = [pagecache.time.time()]
+    monkeypatch.setattr(pagecache.time, "time", lambda: now[0])
+    assert pagecache.cached(("hot",), lambda: "v1") == "v1"
+    now[0] += pagecache.TIMEOUT + 1  # old, still kept for STALE_SECONDS
+    pagecache.forget_memory()
+    rebuilding = pagecache.entry_key(("hot",)) + ":rebuilding"
+    assert cache.add(rebuilding, True)  # another request took the rebuild
+    assert pagecache.cached(("hot",), lambda: "not this request's to rebuild") == "v1"
+    cache.delete(rebuilding)
+    pagecache.forget_memory()
+    assert pagecache.cached(("hot",), lambda: "v2") == "v2"  # this request rebuilds it
+    assert not cache.has_key(rebuilding)
+    pagecache.forget_memory()
+    assert pagecache.cached(("hot",), lambda: "fresh again: not recomputed") == "v2"
+
+
+@override_settings(CACHES=LOCMEM)
+def test_an_old_entry_of_an_older_version_is_never_shown(monkeypatch):
+    cache.clear()
+    now = [pagecache.time.time()]
+    monkeypatch.setattr(pagecache.time, "time", lambda: now[0])
+    pagecache.cached(("page",), lambda: "before the edit")
+    now[0] += pagecache.TIMEOUT + 1
+    pagecache.bump()
+    assert pagecache.cached(("page",), lambda: "after the edit") == "after the edit"
