@@ -16,6 +16,7 @@ Not when tracing is on: OpenTelemetry's exporter opens a gRPC channel and a thre
 setup_tracing, and neither survives a fork, so each worker then loads the shop (and tracing) itself.
 """
 
+import gc
 import logging
 import os
 import shutil
@@ -36,6 +37,12 @@ def on_starting(server) -> None:
     if _METRICS_DIRECTORY:
         shutil.rmtree(_METRICS_DIRECTORY, ignore_errors=True)
         os.makedirs(_METRICS_DIRECTORY, exist_ok=True)
+
+
+def pre_fork(server, worker) -> None:
+    # The master's objects move to a generation the collector never scans: a worker's collection
+    # would otherwise write to every object it inherited, copying the pages it shares.
+    gc.freeze()
 
 
 def child_exit(server, worker) -> None:

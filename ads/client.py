@@ -16,14 +16,17 @@ from shop import registry
 from shop.dto import Ad
 from shop.resilience import optional_client_options
 from shop.rpc.client import RemoteClient
-from shop.rpc.protos import boutique_ads_pb2 as ads_pb
-from shop.rpc.protos import boutique_ads_pb2_grpc as ads_pb_grpc
-from shop.rpc.protos import hipstershop_pb2 as pb
-from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+from shop.rpc.lazy import LazyModule
 
 # Importing errors also registers their codes, so remote calls raise the ad service's own errors.
 from . import errors
 from .targets import AD_CLICK_PARAMETER, is_shop_path
+
+# grpc and the generated modules load with the first remote call (shop/rpc/lazy.py).
+ads_pb = LazyModule("shop.rpc.protos.boutique_ads_pb2")
+ads_pb_grpc = LazyModule("shop.rpc.protos.boutique_ads_pb2_grpc")
+pb = LazyModule("shop.rpc.protos.hipstershop_pb2")
+pb_grpc = LazyModule("shop.rpc.protos.hipstershop_pb2_grpc")
 
 __all__ = ["AD_CLICK_PARAMETER", "AdClient", "GrpcAdClient", "ad_client"]
 
@@ -48,12 +51,14 @@ class AdClient(Protocol):
 
 
 class _GrpcAdClickClient(RemoteClient):
-    stub_class = ads_pb_grpc.AdClickServiceStub
+    stub_module = ads_pb_grpc
+    stub_name = "AdClickServiceStub"
     service_label = "ad"
 
 
 class GrpcAdClient(RemoteClient):
-    stub_class = pb_grpc.AdServiceStub
+    stub_module = pb_grpc
+    stub_name = "AdServiceStub"
     service_label = "ad"
 
     def __init__(self, address: str, **options) -> None:

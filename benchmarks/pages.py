@@ -1,5 +1,5 @@
-"""HTTP measurements of `make bench`: wrk runs in interleaved rounds, the bare Django hello
-project they are compared with, and the memory of gunicorn's workers."""
+"""HTTP measurements of `make bench`: wrk runs in interleaved rounds and the bare Django hello
+project they are compared with."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from loadgen.stack import ROOT
 from testing.servers import free_port, wait_for_port
@@ -103,14 +102,3 @@ def hello_project() -> Iterator[tuple[str, int]]:
     finally:
         server.terminate()
         server.wait(15)
-
-
-def worker_rss_mib(master_pid: int) -> list[float]:
-    """Resident memory of each of gunicorn's workers (the master's children), in MiB."""
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
-    sizes = []
-    for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        kib = int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE).group(1))
-        sizes.append(kib / 1024)
-    return sizes

@@ -6,7 +6,8 @@
   100,000 products. Each row says what was cached.
 - Checkout: its database queries, p50/p95 and orders/s at 4 and 16 concurrent shoppers, with
   tasks on a real broker (Redis) and a Celery worker.
-- Memory (RSS) per gunicorn worker of the shop and of the hello project.
+- Memory (RSS, PSS, USS) per gunicorn worker of the shop and of the hello project, after all of
+  the above (benchmarks/memory.py; its section: the shop on the runtime dependencies only).
 - Database queries per page at each catalog size; search latency (benchmarks/search_latency.py).
 - The sections of other modules, when present: `benchmarks.rpc` (gRPC throughput) and
   `benchmarks.staff` (staff pages at many orders), each a `section(context) -> str` of Markdown
@@ -27,6 +28,7 @@ from pathlib import Path
 
 from loadgen.stack import ROOT, shop_stack
 
+from .memory import WorkerMemory, worker_memory
 from .pages import (
     GUNICORN,
     WRK_CONNECTIONS,
@@ -37,7 +39,6 @@ from .pages import (
     hello_project,
     measure_pages,
     progress,
-    worker_rss_mib,
 )
 from .shoppers import CheckoutLoad, checkout_load, query_counts, shopper_cookie
 
@@ -67,7 +68,7 @@ CACHE_STATE = {
 }
 CHECKOUT_SHOPPERS = (4, 16)
 CHECKOUT_SECONDS = float(os.environ.get("BENCH_CHECKOUT_SECONDS", "10"))
-SECTION_MODULES = ("benchmarks.rpc", "benchmarks.staff")
+SECTION_MODULES = ("benchmarks.rpc", "benchmarks.staff", "benchmarks.memory")
 
 
 @dataclass
@@ -86,7 +87,7 @@ class Results:
     pages: dict[tuple[int, str, str], Measured] = field(default_factory=dict)
     queries: dict[int, dict[str, list[int]]] = field(default_factory=dict)
     checkouts: list[CheckoutLoad] = field(default_factory=list)
-    rss_mib: dict[str, list[float]] = field(default_factory=dict)
+    memory: dict[str, list[WorkerMemory]] = field(default_factory=dict)
     search_latency: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
 
@@ -144,9 +145,11 @@ def run(results: Results) -> None:
             results.search_latency += seed_to(stack.env, size)
             measure_at_size(results, size, hello, web, cookie)
             results.queries[size] = query_counts(stack.env, list(PATHS.values()))
-        results.rss_mib = {
-            "shop": worker_rss_mib(stack.web_pid),
-            "hello": worker_rss_mib(hello_pid),
+        # After every page, at every catalog size, and the checkouts: workers that have served
+        # all of what shoppers do.
+        results.memory = {
+            "shop": worker_memory(stack.web_pid),
+            "hello": worker_memory(hello_pid),
         }
         results.sections = other_sections(Context(stack.env, web, hello_url))
 
@@ -188,13 +191,18 @@ def report(results: Results) -> str:
         )
     lines += checkout_report(results) + [
         "",
-        "## Memory per gunicorn worker (RSS after the load)",
+        "## Memory per gunicorn worker (after the load above; the shop in make bench's .venv)",
         "",
-        "| project | MiB per worker |",
-        "|---|---|",
+        "RSS counts the pages a worker shares with the master (preload_app) and its sibling;",
+        "PSS shares them out, USS is the worker's own (benchmarks/memory.py).",
+        "",
+        "| project | RSS MiB per worker | PSS MiB | USS MiB |",
+        "|---|---|---|---|",
     ]
-    for name, sizes in results.rss_mib.items():
-        lines.append(f"| {name} | {', '.join(f'{size:.0f}' for size in sizes)} |")
+    for name, sizes in results.memory.items():
+        columns = [", ".join(f"{getattr(size, unit):.0f}" for size in sizes)
+                   for unit in ("rss_mib", "pss_mib", "uss_mib")]  # fmt: skip
+        lines.append(f"| {name} | {' | '.join(columns)} |")
     lines += ["", "## Database queries per page (status, queries; caches warm)", ""]
     lines.append("| page | " + " | ".join(f"{size:,} products" for size in SIZES) + " |")
     lines.append("|---|" + "---|" * len(SIZES))

@@ -14,16 +14,19 @@ from shop import registry
 from shop.dto import Cart
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import cart_item_from_pb
-from shop.rpc.protos import boutique_cart_pb2 as cart_pb
-from shop.rpc.protos import boutique_cart_pb2_grpc as cart_pb_grpc
-from shop.rpc.protos import hipstershop_pb2 as pb
-from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+from shop.rpc.lazy import LazyModule
 
 # The quantity rules and the cart's errors live apart, without the ORM (importing errors.py
 # registers the codes, so remote calls raise the cart's own errors); consumers read the rules here.
 from .errors import InvalidQuantity as InvalidQuantity
 from .rules import MAX_ADD_QUANTITY as MAX_ADD_QUANTITY
 from .rules import MAX_LINE_QUANTITY as MAX_LINE_QUANTITY
+
+# grpc and the generated modules load with the first remote call (shop/rpc/lazy.py).
+cart_pb = LazyModule("shop.rpc.protos.boutique_cart_pb2")
+cart_pb_grpc = LazyModule("shop.rpc.protos.boutique_cart_pb2_grpc")
+pb = LazyModule("shop.rpc.protos.hipstershop_pb2")
+pb_grpc = LazyModule("shop.rpc.protos.hipstershop_pb2_grpc")
 
 
 class CartClient(Protocol):
@@ -46,12 +49,14 @@ class CartClient(Protocol):
 
 
 class _GrpcCartLineClient(RemoteClient):
-    stub_class = cart_pb_grpc.CartLineServiceStub
+    stub_module = cart_pb_grpc
+    stub_name = "CartLineServiceStub"
     service_label = "cart"
 
 
 class GrpcCartClient(RemoteClient):
-    stub_class = pb_grpc.CartServiceStub
+    stub_module = pb_grpc
+    stub_name = "CartServiceStub"
     service_label = "cart"
 
     def __init__(self, address: str, **options):

@@ -16,13 +16,16 @@ from shop.dto import Category, Product, ProductPage
 from shop.paging import PER_PAGE_DEFAULT, page_check, page_of
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import product_from_pb
-from shop.rpc.protos import boutique_catalog_pb2 as catalog_pb
-from shop.rpc.protos import boutique_catalog_pb2_grpc as catalog_pb_grpc
-from shop.rpc.protos import hipstershop_pb2 as pb
-from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+from shop.rpc.lazy import LazyModule
 
 # Registers the catalog's error codes, so remote calls raise the catalog's own errors.
 from . import errors  # noqa: F401
+
+# grpc and the generated modules load with the first remote call (shop/rpc/lazy.py).
+catalog_pb = LazyModule("shop.rpc.protos.boutique_catalog_pb2")
+catalog_pb_grpc = LazyModule("shop.rpc.protos.boutique_catalog_pb2_grpc")
+pb = LazyModule("shop.rpc.protos.hipstershop_pb2")
+pb_grpc = LazyModule("shop.rpc.protos.hipstershop_pb2_grpc")
 
 
 class CatalogClient(Protocol):
@@ -62,12 +65,14 @@ class CatalogClient(Protocol):
 
 
 class _GrpcProductBatchClient(RemoteClient):
-    stub_class = catalog_pb_grpc.ProductBatchServiceStub
+    stub_module = catalog_pb_grpc
+    stub_name = "ProductBatchServiceStub"
     service_label = "product catalog"
 
 
 class GrpcCatalogClient(RemoteClient):
-    stub_class = pb_grpc.ProductCatalogServiceStub
+    stub_module = pb_grpc
+    stub_name = "ProductCatalogServiceStub"
     service_label = "product catalog"
 
     def __init__(self, address: str, **options) -> None:

@@ -21,13 +21,16 @@ from shop.rpc.convert import (
     customer_place_order_to_pb,
     order_result_from_pb,
 )
-from shop.rpc.protos import boutique_checkout_pb2 as checkout_pb
-from shop.rpc.protos import boutique_checkout_pb2_grpc as checkout_pb_grpc
-from shop.rpc.protos import hipstershop_pb2 as pb
-from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+from shop.rpc.lazy import LazyModule
 
 # Registers the checkout service's error codes, so remote calls raise its own errors.
 from . import errors  # noqa: F401
+
+# grpc and the generated modules load with the first remote call (shop/rpc/lazy.py).
+checkout_pb = LazyModule("shop.rpc.protos.boutique_checkout_pb2")
+checkout_pb_grpc = LazyModule("shop.rpc.protos.boutique_checkout_pb2_grpc")
+pb = LazyModule("shop.rpc.protos.hipstershop_pb2")
+pb_grpc = LazyModule("shop.rpc.protos.hipstershop_pb2_grpc")
 
 
 class CheckoutClient(Protocol):
@@ -66,12 +69,14 @@ class CheckoutClient(Protocol):
 
 
 class _GrpcCustomerOrderClient(RemoteClient):
-    stub_class = checkout_pb_grpc.CustomerOrderServiceStub
+    stub_module = checkout_pb_grpc
+    stub_name = "CustomerOrderServiceStub"
     service_label = "checkout"
 
 
 class GrpcCheckoutClient(RemoteClient):
-    stub_class = pb_grpc.CheckoutServiceStub
+    stub_module = pb_grpc
+    stub_name = "CheckoutServiceStub"
     service_label = "checkout"
 
     def __init__(self, address: str, **options):

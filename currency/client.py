@@ -9,11 +9,14 @@ from shop import registry
 from shop.money import Money
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import money_from_pb, money_to_pb
-from shop.rpc.protos import hipstershop_pb2 as pb
-from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+from shop.rpc.lazy import LazyModule
 
 # Registers the currency service's error codes, so remote calls raise its own errors.
 from . import errors  # noqa: F401
+
+# grpc and the generated modules load with the first remote call (shop/rpc/lazy.py).
+pb = LazyModule("shop.rpc.protos.hipstershop_pb2")
+pb_grpc = LazyModule("shop.rpc.protos.hipstershop_pb2_grpc")
 
 
 class CurrencyClient(Protocol):
@@ -25,7 +28,8 @@ class CurrencyClient(Protocol):
 
 
 class GrpcCurrencyClient(RemoteClient):
-    stub_class = pb_grpc.CurrencyServiceStub
+    stub_module = pb_grpc
+    stub_name = "CurrencyServiceStub"
     service_label = "currency"
 
     def supported_currencies(self) -> list[str]:

@@ -46,10 +46,16 @@ def shop_env(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def shop_stack(
-    *, workers: int = 2, threads: int = 4, celery_worker: bool = False, **extra_env: str
+    *,
+    workers: int = 2,
+    threads: int = 4,
+    celery_worker: bool = False,
+    python: str = PYTHON,
+    **extra_env: str,
 ) -> Iterator[Stack]:
     """`celery_worker`: tasks go through Redis to a Celery worker started here, as in
-    production, instead of running in the web process."""
+    production, instead of running in the web process. `python`: the interpreter the shop's
+    processes run on (make bench measures memory on one with the runtime dependencies only)."""
     postgres = PostgresServer()
     redis = RedisServer()
     gunicorn = worker = None
@@ -63,14 +69,14 @@ def shop_stack(
         # No collectstatic: WhiteNoise serves the apps' static folders (compressing them is the
         # image's build step, and took a third of this stack's start).
         for command in (["migrate", "--no-input", "-v0"], ["load_demo"]):
-            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True,
+            subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True,
                            stdout=subprocess.DEVNULL)  # fmt: skip
         # Kept after the run on purpose: the place to look when a load run reports failures.
         log = tempfile.NamedTemporaryFile(  # noqa: SIM115
             prefix="boutique-gunicorn-", suffix=".log", delete=False
         )
         gunicorn = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "shop.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            [python, "-m", "gunicorn", "shop.wsgi:application", "--bind", f"127.0.0.1:{port}",
              "--workers", str(workers), "--threads", str(threads), "--log-level", "warning",
              # SO_REUSEPORT: the kernel spreads connections evenly over the workers.
              "--reuse-port"],
@@ -78,7 +84,7 @@ def shop_stack(
         )  # fmt: skip
         if celery_worker:
             worker = subprocess.Popen(
-                [PYTHON, "-m", "celery", "-A", "shop", "worker", "--loglevel", "WARNING"],
+                [python, "-m", "celery", "-A", "shop", "worker", "--loglevel", "WARNING"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
         wait_for_port(port, timeout=30)

@@ -15,13 +15,16 @@ from shop import registry
 from shop.dto import DeliveryDay, OrderResult
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import order_result_to_pb
-from shop.rpc.protos import boutique_notifications_pb2 as admin_pb
-from shop.rpc.protos import boutique_notifications_pb2_grpc as admin_pb_grpc
-from shop.rpc.protos import hipstershop_pb2 as pb
-from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+from shop.rpc.lazy import LazyModule
 
 # Registers the notifications service's error codes, so remote calls raise its own errors.
 from . import errors  # noqa: F401
+
+# grpc and the generated modules load with the first remote call (shop/rpc/lazy.py).
+admin_pb = LazyModule("shop.rpc.protos.boutique_notifications_pb2")
+admin_pb_grpc = LazyModule("shop.rpc.protos.boutique_notifications_pb2_grpc")
+pb = LazyModule("shop.rpc.protos.hipstershop_pb2")
+pb_grpc = LazyModule("shop.rpc.protos.hipstershop_pb2_grpc")
 
 ORDER_URL_METADATA_KEY = "order-url"
 
@@ -53,12 +56,14 @@ def _order_url_metadata(order_url: str | None) -> tuple[tuple[str, str], ...] | 
 
 
 class _GrpcEmailAdminClient(RemoteClient):
-    stub_class = admin_pb_grpc.EmailAdminServiceStub
+    stub_module = admin_pb_grpc
+    stub_name = "EmailAdminServiceStub"
     service_label = "e-mail"
 
 
 class GrpcEmailClient(RemoteClient):
-    stub_class = pb_grpc.EmailServiceStub
+    stub_module = pb_grpc
+    stub_name = "EmailServiceStub"
     service_label = "e-mail"
 
     def __init__(self, address: str, **options):

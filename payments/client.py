@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-import grpc
-
 from shop import registry
 from shop.dto import CreditCard
 from shop.errors import ServiceUnavailable
@@ -15,15 +13,19 @@ from shop.money import Money
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import credit_card_to_pb, money_to_pb
 from shop.rpc.error_metadata import ERROR_CODE_KEY
-from shop.rpc.protos import boutique_payments_pb2 as admin_pb
-from shop.rpc.protos import boutique_payments_pb2_grpc as admin_pb_grpc
-from shop.rpc.protos import hipstershop_pb2 as pb
-from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+from shop.rpc.lazy import LazyModule
 
 # Registers the payment service's error codes (those of the card checks too), so remote calls
 # raise its own errors.
 from . import cards, errors  # noqa: F401
 from .errors import CardDeclined
+
+# grpc and the generated modules load with the first remote call (shop/rpc/lazy.py).
+grpc = LazyModule("grpc")
+admin_pb = LazyModule("shop.rpc.protos.boutique_payments_pb2")
+admin_pb_grpc = LazyModule("shop.rpc.protos.boutique_payments_pb2_grpc")
+pb = LazyModule("shop.rpc.protos.hipstershop_pb2")
+pb_grpc = LazyModule("shop.rpc.protos.hipstershop_pb2_grpc")
 
 # The original payment service refuses a card with its own error code 400, which gRPC clients
 # read as UNKNOWN with the message as details. These are its refusals (paymentservice/charge.js),
@@ -61,12 +63,14 @@ class PaymentClient(Protocol):
 class _GrpcPaymentAdminClient(RemoteClient):
     """boutique.PaymentAdminService, served next to hipstershop.PaymentService."""
 
-    stub_class = admin_pb_grpc.PaymentAdminServiceStub
+    stub_module = admin_pb_grpc
+    stub_name = "PaymentAdminServiceStub"
     service_label = "payment"
 
 
 class GrpcPaymentClient(RemoteClient):
-    stub_class = pb_grpc.PaymentServiceStub
+    stub_module = pb_grpc
+    stub_name = "PaymentServiceStub"
     service_label = "payment"
 
     def __init__(self, address: str, **options) -> None:

@@ -19,12 +19,15 @@ from typing import Protocol
 from shop import registry
 from shop.resilience import optional_client_options
 from shop.rpc.client import RemoteClient
-from shop.rpc.protos import hipstershop_pb2 as pb
-from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+from shop.rpc.lazy import LazyModule
 
 # Registers the recommendation service's error codes, so remote calls raise its own errors.
 from . import errors  # noqa: F401
 from .purchases import purchase_record_enqueue
+
+# grpc and the generated modules load with the first remote call (shop/rpc/lazy.py).
+pb = LazyModule("shop.rpc.protos.hipstershop_pb2")
+pb_grpc = LazyModule("shop.rpc.protos.hipstershop_pb2_grpc")
 
 
 class RecommendationClient(Protocol):
@@ -40,7 +43,8 @@ class RecommendationClient(Protocol):
 
 
 class GrpcRecommendationClient(RemoteClient):
-    stub_class = pb_grpc.RecommendationServiceStub
+    stub_module = pb_grpc
+    stub_name = "RecommendationServiceStub"
     service_label = "recommendation"
 
     def list_recommendations(self, user_id: str, product_ids: Sequence[str]) -> list[str]:

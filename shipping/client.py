@@ -11,13 +11,16 @@ from shop.dto import Address, CartItem
 from shop.money import Money
 from shop.rpc.client import RemoteClient
 from shop.rpc.convert import address_to_pb, cart_item_to_pb, money_from_pb
-from shop.rpc.protos import boutique_shipping_pb2 as admin_pb
-from shop.rpc.protos import boutique_shipping_pb2_grpc as admin_pb_grpc
-from shop.rpc.protos import hipstershop_pb2 as pb
-from shop.rpc.protos import hipstershop_pb2_grpc as pb_grpc
+from shop.rpc.lazy import LazyModule
 
 # Registers the shipping service's error codes, so remote calls raise its own errors.
 from . import errors  # noqa: F401
+
+# grpc and the generated modules load with the first remote call (shop/rpc/lazy.py).
+admin_pb = LazyModule("shop.rpc.protos.boutique_shipping_pb2")
+admin_pb_grpc = LazyModule("shop.rpc.protos.boutique_shipping_pb2_grpc")
+pb = LazyModule("shop.rpc.protos.hipstershop_pb2")
+pb_grpc = LazyModule("shop.rpc.protos.hipstershop_pb2_grpc")
 
 
 class ShippingClient(Protocol):
@@ -42,12 +45,15 @@ class ShippingClient(Protocol):
 class _GrpcShipmentAdminClient(RemoteClient):
     """boutique.ShipmentAdminService, served next to hipstershop.ShippingService."""
 
-    stub_class = admin_pb_grpc.ShipmentAdminServiceStub
+    stub_module = admin_pb_grpc
+
+    stub_name = "ShipmentAdminServiceStub"
     service_label = "shipping"
 
 
 class GrpcShippingClient(RemoteClient):
-    stub_class = pb_grpc.ShippingServiceStub
+    stub_module = pb_grpc
+    stub_name = "ShippingServiceStub"
     service_label = "shipping"
 
     def __init__(self, address: str, **options) -> None:

@@ -12,42 +12,50 @@ raises the same subclass, with the same `fields`, the local service raised.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import grpc
+if TYPE_CHECKING:
+    import grpc
 
 
 @dataclass(frozen=True)
 class Kind:
     name: str
     http_status: int
-    grpc_status: grpc.StatusCode
+    # The name of a grpc.StatusCode: grpc itself loads only in a process that serves or calls it.
+    grpc_status_name: str
     page_status: int
     title: str
+
+    @property
+    def grpc_status(self) -> grpc.StatusCode:
+        import grpc
+
+        return grpc.StatusCode[self.grpc_status_name]
 
 
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
-        Kind("invalid", 400, grpc.StatusCode.INVALID_ARGUMENT, 422, "Invalid input"),
-        Kind("not_found", 404, grpc.StatusCode.NOT_FOUND, 404, "Not found"),
-        Kind("conflict", 409, grpc.StatusCode.ALREADY_EXISTS, 409, "Conflict"),
+        Kind("invalid", 400, "INVALID_ARGUMENT", 422, "Invalid input"),
+        Kind("not_found", 404, "NOT_FOUND", 404, "Not found"),
+        Kind("conflict", 409, "ALREADY_EXISTS", 409, "Conflict"),
         # Another request on the same thing (e.g. a checkout of the same cart) came first.
-        Kind("concurrent", 409, grpc.StatusCode.ABORTED, 409, "Another request came first"),
-        Kind("precondition", 422, grpc.StatusCode.FAILED_PRECONDITION, 422, "Cannot do that now"),
-        Kind("declined", 402, grpc.StatusCode.INVALID_ARGUMENT, 422, "Payment refused"),
-        Kind("unavailable", 503, grpc.StatusCode.UNAVAILABLE, 503, "Temporarily unavailable"),
+        Kind("concurrent", 409, "ABORTED", 409, "Another request came first"),
+        Kind("precondition", 422, "FAILED_PRECONDITION", 422, "Cannot do that now"),
+        Kind("declined", 402, "INVALID_ARGUMENT", 422, "Payment refused"),
+        Kind("unavailable", 503, "UNAVAILABLE", 503, "Temporarily unavailable"),
     )
 }
-_KIND_BY_GRPC_STATUS = {
-    grpc.StatusCode.INVALID_ARGUMENT: "invalid",
-    grpc.StatusCode.NOT_FOUND: "not_found",
-    grpc.StatusCode.ALREADY_EXISTS: "conflict",
-    grpc.StatusCode.ABORTED: "concurrent",
-    grpc.StatusCode.FAILED_PRECONDITION: "precondition",
-    grpc.StatusCode.UNAVAILABLE: "unavailable",
-    grpc.StatusCode.DEADLINE_EXCEEDED: "unavailable",
-    grpc.StatusCode.RESOURCE_EXHAUSTED: "unavailable",
+_KIND_BY_GRPC_STATUS_NAME = {
+    "INVALID_ARGUMENT": "invalid",
+    "NOT_FOUND": "not_found",
+    "ALREADY_EXISTS": "conflict",
+    "ABORTED": "concurrent",
+    "FAILED_PRECONDITION": "precondition",
+    "UNAVAILABLE": "unavailable",
+    "DEADLINE_EXCEEDED": "unavailable",
+    "RESOURCE_EXHAUSTED": "unavailable",
 }
 
 _BY_CODE: dict[str, type[ShopError]] = {}
@@ -149,7 +157,7 @@ def error_from_grpc(
     if cls is not None:
         error = cls(details or None)
     else:
-        kind = _KIND_BY_GRPC_STATUS.get(status)
+        kind = _KIND_BY_GRPC_STATUS_NAME.get(status.name)
         if kind is None:
             return None
         base = {

@@ -10,51 +10,13 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import format_currency, get_currency_precision, list_currencies
-
+from .currencies import DEFAULT_DIGITS, DIGITS, ISO_4217_CODES
 from .errors import InvalidArgument
+from .money_display import DISPLAY_FORMS, fallback_form
 
 NANOS_PER_UNIT = 1_000_000_000
 _NANO = Decimal("1e-9")
 _CODE = re.compile(r"^[A-Z]{3}$")
-# The locale whose conventions a customer paying in a currency expects: digits, separators, the
-# symbol and its place (babel/CLDR). The codes of the shop's rate table (the ECB feed) are listed.
-# Where the home locale's symbol is one another currency of the shop also uses ("$" for CAD in
-# en_CA, AUD in en_AU...; "¥" for CNY in zh_CN), en_US is taken: the same separators as the home
-# English locale, with an unmistakable symbol (CA$, A$, NZ$, MX$, CN¥). A test keeps the shown
-# symbols distinct.
-DISPLAY_LOCALES = {
-    "USD": "en_US",  # $1,234.50
-    "EUR": "de_DE",  # 1.234,50 €
-    "JPY": "en_US",  # ¥1,234 (ja_JP writes the full-width ￥ of Japanese text)
-    "GBP": "en_GB",  # £1,234.50
-    "CAD": "en_US",  # CA$1,234.50
-    "TRY": "tr_TR",  # ₺1.234,50
-    "CHF": "de_CH",  # CHF 1’234.50
-    "AUD": "en_US",  # A$1,234.50
-    "NZD": "en_US",  # NZ$1,234.50
-    "MXN": "en_US",  # MX$1,234.50
-    "CNY": "en_US",  # CN¥1,234.50
-    "HKD": "en_HK",  # HK$1,234.50
-    "INR": "en_IN",  # ₹1,23,456.50
-    "KRW": "ko_KR",  # ₩1,234
-    "BRL": "pt_BR",  # R$ 1.234,50
-    "ZAR": "en_ZA",  # R1 234,50
-    "PLN": "pl_PL",  # 1 234,50 zł
-    "CZK": "cs_CZ",  # 1 234,50 Kč
-    "HUF": "hu_HU",  # 1 234,50 Ft
-    "RON": "ro_RO",  # 1.234,50 RON
-    "BGN": "bg_BG",  # 1 234,50 лв.
-    "ILS": "en_IL",  # ₪1,234.50
-    "IDR": "id_ID",  # Rp1.234,50
-    "MYR": "ms_MY",  # RM1,234.50
-    "PHP": "en_PH",  # ₱1,234.50
-    "THB": "th_TH",  # ฿1,234.50
-}
-# Every other code (SEK, NOK, DKK and ISK all write "kr"; SGD's "$"; BHD...): the ISO code, a
-# no-break space and en_US separators, e.g. SEK 1,234.50, BHD 1.235.
-FALLBACK_LOCALE = "en_US"
-FALLBACK_PATTERN = "¤¤\xa0#,##0.00"
 
 
 class InvalidMoney(InvalidArgument):
@@ -68,7 +30,7 @@ class CurrencyMismatch(InvalidArgument):
 # ISO 4217 codes that name no money anyone pays with: metals, units of account, test codes.
 _NOT_MONEY = {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA",
               "XXX"}  # fmt: skip
-KNOWN_CURRENCIES = frozenset(list_currencies()) - _NOT_MONEY
+KNOWN_CURRENCIES = ISO_4217_CODES - _NOT_MONEY
 
 
 def currency_known(currency: str) -> bool:
@@ -77,8 +39,8 @@ def currency_known(currency: str) -> bool:
 
 
 def currency_digits(currency: str) -> int:
-    """Minor-unit digits of a currency (ISO 4217 via babel): JPY 0, USD 2, BHD 3."""
-    return get_currency_precision(currency)
+    """Minor-unit digits of a currency (ISO 4217 as CLDR has it): JPY 0, USD 2, BHD 3."""
+    return DIGITS.get(currency, DEFAULT_DIGITS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,15 +133,10 @@ class Money:
     def format(self) -> str:
         """The shop's one display form, in the currency's locale (DISPLAY_LOCALES): $19.99,
         17,68 €, ¥2,235, £15.20, CA$26.75, ₺108,30, SEK 1,234.50. The rounded Decimal is
-        formatted, never a float; the spaces are no-break spaces, so a price stays on one line."""
-        locale = DISPLAY_LOCALES.get(self.currency)
-        return format_currency(
-            self.rounded().amount,
-            self.currency,
-            format=None if locale else FALLBACK_PATTERN,
-            locale=locale or FALLBACK_LOCALE,
-            currency_digits=True,
-        )
+        formatted, never a float; the spaces are no-break spaces, so a price stays on one line.
+        The locales' rules are a table taken from Babel (shop/money_display.py)."""
+        form = DISPLAY_FORMS.get(self.currency) or fallback_form(self.currency)
+        return form.format(self.rounded().amount, currency_digits(self.currency))
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"

@@ -2,8 +2,9 @@
 
 The web takes it from the X-Request-ID header when well-formed, or makes one, and returns it in
 the response; a gRPC call carries it in the `x-request-id` metadata, a Celery task in its
-`request_id` header. Wherever it arrives it is bound to a context variable for the duration of
-the request, call or task, and the log filter (shop/observability/logs.py) writes it on every line.
+`request_id` header (the gRPC interceptors are in requestid_grpc.py, loaded only with grpc).
+Wherever it arrives it is bound to a context variable for the duration of the request, call or
+task, and the log filter (shop/observability/logs.py) writes it on every line.
 Each entry point also logs one line when done: the web's request (logger `shop.http`: method,
 route, status), an RPC (`shop.grpc`: rpc, code), a task (`shop.task`: task, outcome), each with
 its duration_ms.
@@ -11,14 +12,12 @@ its duration_ms.
 
 from __future__ import annotations
 
-import collections
 import logging
 import re
 import time
 import uuid
 from contextvars import ContextVar, Token
 
-import grpc
 from celery import signals
 
 HEADER = "X-Request-ID"
@@ -39,6 +38,15 @@ def current() -> str | None:
     return _current.get()
 
 
+def bind(request_id: str) -> Token:
+    """Makes `request_id` the current id until `unbind` with the answered token."""
+    return _current.set(request_id)
+
+
+def unbind(token: Token) -> None:
+    _current.reset(token)
+
+
 def accept(candidate: str | None) -> str:
     """`candidate` when it is a well-formed id, else a new one."""
     if candidate and _WELL_FORMED.fullmatch(candidate):
@@ -46,7 +54,7 @@ def accept(candidate: str | None) -> str:
     return uuid.uuid4().hex
 
 
-def _elapsed_ms(started: float) -> float:
+def elapsed_ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
 
 
@@ -69,7 +77,7 @@ class RequestIdMiddleware:
             # logged) carries order access tokens.
             match = request.resolver_match
             route = "/" + match.route if match else None
-            duration_ms = _elapsed_ms(started)
+            duration_ms = elapsed_ms(started)
             http_log.info(
                 "%s %s %s %.1fms", request.method, route or "(no route)", response.status_code,
                 duration_ms,
@@ -79,71 +87,6 @@ class RequestIdMiddleware:
             return response
         finally:
             _current.reset(token)
-
-
-class ServerInterceptor(grpc.ServerInterceptor):
-    """Binds the caller's id (or a new one) for each unary call and logs one line per call. Every
-    shop RPC is unary; streams (the health service's Watch, reflection) pass as they are."""
-
-    def intercept_service(self, continuation, handler_call_details):
-        handler = continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
-            return handler
-        incoming = dict(handler_call_details.invocation_metadata or ()).get(METADATA_KEY)
-        rpc = handler_call_details.method
-        behavior = handler.unary_unary
-
-        def observed(request, context: grpc.ServicerContext):
-            token = _current.set(accept(incoming))
-            started = time.perf_counter()
-            failed = True
-            try:
-                response = behavior(request, context)
-                failed = False
-                return response
-            finally:
-                # An aborted call has its code set; anything else raised becomes UNKNOWN.
-                code = context.code() or (grpc.StatusCode.UNKNOWN if failed else grpc.StatusCode.OK)
-                duration_ms = _elapsed_ms(started)
-                grpc_log.info(
-                    "%s %s %.1fms", rpc, code.name, duration_ms,
-                    extra={"rpc": rpc, "code": code.name, "duration_ms": duration_ms},
-                )  # fmt: skip
-                _current.reset(token)
-
-        return grpc.unary_unary_rpc_method_handler(
-            observed,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
-
-
-class _CallDetails(
-    collections.namedtuple(
-        "_CallDetails",
-        ("method", "timeout", "metadata", "credentials", "wait_for_ready", "compression"),
-    ),
-    grpc.ClientCallDetails,
-):
-    pass
-
-
-class ClientInterceptor(grpc.UnaryUnaryClientInterceptor):
-    """Sends the current id with every remote call."""
-
-    def intercept_unary_unary(self, continuation, client_call_details, request):
-        request_id = current()
-        if request_id:
-            details = client_call_details
-            client_call_details = _CallDetails(
-                details.method,
-                details.timeout,
-                [*(details.metadata or ()), (METADATA_KEY, request_id)],
-                details.credentials,
-                details.wait_for_ready,
-                details.compression,
-            )
-        return continuation(client_call_details, request)
 
 
 # Celery: the id travels in the task's headers; the worker binds it around the task. A task that
@@ -166,7 +109,7 @@ def _on_task_end(task_id: str, task, state: str | None = None, **_: object) -> N
     token, started = _running.pop(task_id, (None, None))
     if token is None:
         return
-    duration_ms = _elapsed_ms(started)
+    duration_ms = elapsed_ms(started)
     task_log.info(
         "%s %s %.1fms", task.name, state, duration_ms,
         extra={"task": task.name, "outcome": state, "duration_ms": duration_ms},

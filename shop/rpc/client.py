@@ -1,28 +1,32 @@
 """The remote side of the service seam: one reused channel per address, one deadline per call
 that covers its retries (which gRPC makes itself, for the methods of shop/rpc/retry.py), and gRPC
-statuses mapped back to the same domain errors the local implementation raises."""
+statuses mapped back to the same domain errors the local implementation raises.
+
+grpc is imported by the first remote call, not with this module: every client module builds on
+RemoteClient, and a process calling its services in-process never loads grpc (shop/rpc/lazy.py).
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from typing import Any
 
-import grpc
 from django.conf import settings
-from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from shop.errors import NotSupported, ServiceUnavailable
-from shop.observability import requestid
-from shop.observability.metrics_grpc import ClientMetricsInterceptor
 from shop.rpc.error_metadata import ERROR_CODE_KEY, error_from_metadata
+from shop.rpc.lazy import LazyModule
 from shop.rpc.retry import channel_options
+
+grpc = LazyModule("grpc")
+reflection_pb2 = LazyModule("grpc_reflection.v1alpha.reflection_pb2")
+reflection_pb2_grpc = LazyModule("grpc_reflection.v1alpha.reflection_pb2_grpc")
 
 logger = logging.getLogger(__name__)
 
 # Statuses of a call that did not get an answer from the service (not reached, or out of time).
-TRANSPORT_FAILURES = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED}
+TRANSPORT_FAILURES = {"UNAVAILABLE", "DEADLINE_EXCEEDED"}
 
 _channels: dict[str, grpc.Channel] = {}
 _channels_lock = threading.Lock()
@@ -33,13 +37,16 @@ _offered: dict[str, frozenset[str]] = {}
 def channel_for(address: str) -> grpc.Channel:
     """One channel per address and process: channels are expensive and multiplex calls. It
     carries the retry policy, so GRPC_RETRY_ATTEMPTS applies to channels opened after a change."""
+    from shop.observability.metrics_grpc import ClientMetricsInterceptor
+    from shop.observability.requestid_grpc import ClientInterceptor as RequestIdInterceptor
+
     with _channels_lock:
         channel = _channels.get(address)
         if channel is None:
             options = channel_options(settings.GRPC_RETRY_ATTEMPTS)
             channel = grpc.intercept_channel(
                 grpc.insecure_channel(address, options=options),
-                requestid.ClientInterceptor(),
+                RequestIdInterceptor(),
                 ClientMetricsInterceptor(),
             )
             _channels[address] = channel
@@ -83,16 +90,18 @@ def services_offered(address: str, *, deadline: float) -> frozenset[str]:
 
 
 class RemoteClient:
-    """Base of every gRPC client implementation; subclasses set `stub_class`."""
+    """Base of every gRPC client implementation; subclasses name their stub: its generated
+    module (a LazyModule, so that defining the client loads nothing) and its class name there."""
 
-    stub_class: Callable[[grpc.Channel], Any]
+    stub_module: LazyModule
+    stub_name: str
     service_label: str = "service"
 
     def __init__(self, address: str, *, deadline: float | None = None):
         self.address = address
         # The whole budget of a call, its retries included.
         self.deadline = deadline if deadline is not None else settings.GRPC_DEADLINE_SECONDS
-        self.stub = self.stub_class(channel_for(address))
+        self.stub = getattr(self.stub_module, self.stub_name)(channel_for(address))
 
     def call(
         self,
@@ -120,7 +129,7 @@ class RemoteClient:
             return NotSupported(f"The {self.service_label} service does not offer {method}.")
         # Transport failures carry no error code; their details are not for customers' eyes.
         error = None
-        if ERROR_CODE_KEY in metadata or exc.code() not in TRANSPORT_FAILURES:
+        if ERROR_CODE_KEY in metadata or exc.code().name not in TRANSPORT_FAILURES:
             error = error_from_metadata(exc.code(), exc.details() or "", metadata)
         if error is not None:
             return error

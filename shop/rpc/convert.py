@@ -9,8 +9,11 @@ from shop import dto
 from shop.addresses import AddressInvalid, address_errors
 from shop.errors import InvalidArgument
 from shop.money import Money
-from shop.rpc.protos import boutique_checkout_pb2 as checkout_pb
-from shop.rpc.protos import hipstershop_pb2 as pb
+from shop.rpc.lazy import LazyModule
+
+# grpc and the generated modules load with the first remote call (shop/rpc/lazy.py).
+checkout_pb = LazyModule("shop.rpc.protos.boutique_checkout_pb2")
+pb = LazyModule("shop.rpc.protos.hipstershop_pb2")
 
 INT32_MAX = 2**31 - 1
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-
-import grpc
+from typing import TYPE_CHECKING
 
 from shop.errors import ShopError, error_from_grpc
+
+if TYPE_CHECKING:
+    import grpc
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,9 @@ from django.core.cache import caches
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from shop.observability import readiness, requestid
+from shop.observability import readiness
 from shop.observability.metrics_grpc import ServerMetricsInterceptor
+from shop.observability.requestid_grpc import ServerInterceptor as RequestIdInterceptor
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def build_server(
     keep_caches_per_thread()
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers),
-        interceptors=[requestid.ServerInterceptor(), ServerMetricsInterceptor()],
+        interceptors=[RequestIdInterceptor(), ServerMetricsInterceptor()],
         options=[*connection_age_options(), ("grpc.so_reuseport", int(reuse_port))],
     )
     health_servicer = health.HealthServicer()

@@ -6,13 +6,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shop.money import (
-    DISPLAY_LOCALES,
     NANOS_PER_UNIT,
     CurrencyMismatch,
     InvalidMoney,
     Money,
     money_sum,
 )
+from shop.money_display import DISPLAY_LOCALES
 
 NBSP = "\xa0"
 

@@ -116,7 +116,8 @@ def test_only_outages_are_outages():
 
 
 class CurrencyClient(RemoteClient):
-    stub_class = pb_grpc.CurrencyServiceStub
+    stub_module = pb_grpc
+    stub_name = "CurrencyServiceStub"
     service_label = "currency"
 
 

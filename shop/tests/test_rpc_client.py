@@ -22,17 +22,20 @@ from testing.servers import free_port
 
 
 class CurrencyClient(RemoteClient):
-    stub_class = pb_grpc.CurrencyServiceStub
+    stub_module = pb_grpc
+    stub_name = "CurrencyServiceStub"
     service_label = "currency"
 
 
 class CartClient(RemoteClient):
-    stub_class = pb_grpc.CartServiceStub
+    stub_module = pb_grpc
+    stub_name = "CartServiceStub"
     service_label = "cart"
 
 
 class PaymentClient(RemoteClient):
-    stub_class = pb_grpc.PaymentServiceStub
+    stub_module = pb_grpc
+    stub_name = "PaymentServiceStub"
     service_label = "payment"
 
 
