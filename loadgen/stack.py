@@ -90,13 +90,26 @@ def shop_stack(
         wait_for_port(port, timeout=30)
         yield Stack(url=url, env=env, web_pid=gunicorn.pid)
     finally:
-        # A Celery worker's warm shutdown would wait for tasks it holds with a countdown.
-        for process, stop in ((gunicorn, signal.SIGTERM), (worker, signal.SIGQUIT)):
-            if process is not None:
-                process.send_signal(stop)
-                process.wait(15)
-        redis.stop()
-        postgres.stop()
+        try:
+            # A Celery worker's warm shutdown would wait for tasks it holds with a countdown.
+            for process, stop in ((gunicorn, signal.SIGTERM), (worker, signal.SIGQUIT)):
+                if process is not None:
+                    _stop(process, stop)
+        finally:
+            redis.stop()
+            postgres.stop()
+
+
+def _stop(process: subprocess.Popen, stop: signal.Signals, grace: float = 15) -> None:
+    """Asks a process to stop, and kills it if it has not within `grace` seconds: a gunicorn
+    slow to stop (a request still running) must not leave the stack's Redis and PostgreSQL
+    behind."""
+    process.send_signal(stop)
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _createdb(postgres: PostgresServer) -> None:
