@@ -95,6 +95,12 @@ def _prepared_cursor_class() -> type:
         def execute(self, query, params=None, **kwargs):
             return super().execute(query, params, prepare=True, **kwargs)
 
+        def _send_query_prepared(self, name, pgq, **kwargs):
+            # psycopg remembers the statement it ran (`_query`, which Django's query log reads)
+            # when it sends one unprepared, not a prepared one: the log would show None.
+            self._query = pgq
+            return super()._send_query_prepared(name, pgq, **kwargs)
+
     return PreparedCursor
 
 

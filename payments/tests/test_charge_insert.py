@@ -71,8 +71,12 @@ def test_on_postgresql_the_insert_is_prepared_once_per_connection_and_survives_a
     _new_charge().insert()
     with pytest.raises(IntegrityError), transaction.atomic():
         _new_charge().insert()  # the taken key: the prepared statement fails, and stays usable
-    _new_charge(idempotency_key="order-2").insert()
+    with CaptureQueriesContext(connection) as queries:
+        _new_charge(idempotency_key="order-2").insert()
     _new_charge(idempotency_key=None).insert()
     assert Charge.objects.count() == 3
+    # Django's query log still shows the statement (psycopg keeps no text for a prepared one).
+    (logged,) = queries.captured_queries
+    assert logged["sql"].startswith('INSERT INTO "payments_charge"')
     (statement,) = prepared_inserts()
     assert '"payments_charge"' in statement
