@@ -8,10 +8,16 @@ empty method is the health service's `Check`, served by the same processes: the 
 work costs over gRPC's own. Beside the rate, the CPU time per call of the server's processes and
 of the client (steadier than a rate on a shared machine): client and server share the cores, so
 the rate of any method is bounded by what the two cost together per call.
+
+With RPC_BENCH_ORIGINAL_CURRENCY set to the address of the original's currency service (the
+Node one, started by hand: no original code is in this project), the empty method and `Convert`
+are also called on it, in the same rounds, right after ours, with the same client.
 """
 
 from __future__ import annotations
 
+import math
+import os
 import statistics
 import subprocess
 import sys
@@ -104,6 +110,11 @@ METHODS: dict[str, Callable[[grpc.Channel], None]] = {
 }
 
 
+# The original's currency service to compare `Convert` with (host:port), and what is asked of it.
+ORIGINAL_CURRENCY_ENV = "RPC_BENCH_ORIGINAL_CURRENCY"
+ORIGINAL_METHODS = ("empty (Health.Check)", "Convert")
+
+
 def channel(address: str) -> grpc.Channel:
     # A connection of its own: channels to one address otherwise share the process's subchannel.
     return grpc.insecure_channel(address, options=[("grpc.use_local_subchannel_pool", 1)])
@@ -115,10 +126,19 @@ class Run:
     server_cpu_us: float  # per call, the server's processes together
     client_cpu_us: float  # per call, this process
 
+    @property
+    def client_cores(self) -> float:
+        """How many cores the client kept busy: near 1, its one interpreter is the limit (its
+        threads take turns running Python)."""
+        return self.client_cpu_us * self.calls_per_second / 1e6
 
-def cpu_seconds(process: psutil.Process, *, children: bool = True) -> float:
+
+def cpu_seconds(process: psutil.Process | None, *, children: bool = True) -> float:
     """CPU time of a process and, unless told not to, its children (grpcserve --workers forks
-    them; this process's children are the shop's servers, not the client)."""
+    them; this process's children are the shop's servers, not the client); NaN for a server
+    this bench cannot see."""
+    if process is None:
+        return math.nan
     total = 0.0
     for each in [process, *(process.children(recursive=True) if children else ())]:
         times = each.cpu_times()
@@ -126,7 +146,7 @@ def cpu_seconds(process: psutil.Process, *, children: bool = True) -> float:
     return total
 
 
-def run(address: str, server: psutil.Process, call: Callable[[grpc.Channel], None]) -> Run:
+def run(address: str, server: psutil.Process | None, call: Callable[[grpc.Channel], None]) -> Run:
     me = psutil.Process()
     server_before, client_before = cpu_seconds(server), cpu_seconds(me, children=False)
     rate = calls_per_second(address, call)
@@ -160,21 +180,43 @@ def calls_per_second(address: str, call: Callable[[grpc.Channel], None]) -> floa
     return sum(counts) / SECONDS
 
 
-def measure(address: str, server_pid: int) -> dict[str, Run]:
-    """Per method, the medians over interleaved rounds (the machine is shared)."""
+def listening_process(address: str) -> psutil.Process | None:
+    """The process listening on the address's port, when this bench may see it."""
+    port = int(address.rsplit(":", 1)[1])
+    try:
+        for connection in psutil.net_connections(kind="tcp"):
+            if connection.status == psutil.CONN_LISTEN and connection.laddr.port == port:
+                return psutil.Process(connection.pid) if connection.pid else None
+    except psutil.AccessDenied:
+        pass
+    return None
+
+
+def original_key(name: str) -> str:
+    return f"{name}, original"
+
+
+def measure(address: str, server_pid: int, original: str | None = None) -> dict[str, Run]:
+    """Per method, the medians over interleaved rounds (the machine is shared); with `original`
+    (an address), also ORIGINAL_METHODS on it, each right after ours."""
     server = psutil.Process(server_pid)
+    original_server = listening_process(original) if original else None
     with channel(address) as setup:
         fill_cart(setup)
     rounds: dict[str, list[Run]] = {name: [] for name in METHODS}
     for _ in range(ROUNDS):
         for name, call in METHODS.items():
-            rounds[name].append(run(address, server, call))
-            last = rounds[name][-1]
-            print(
-                f"bench: gRPC {name}: {last.calls_per_second:.0f}/s, server "
-                f"{last.server_cpu_us:.0f} µs/call, client {last.client_cpu_us:.0f} µs/call",
-                file=sys.stderr, flush=True,
-            )  # fmt: skip
+            targets = [(name, address, server)]
+            if original and name in ORIGINAL_METHODS:
+                targets.append((original_key(name), original, original_server))
+            for key, where, process in targets:
+                last = run(where, process, call)
+                rounds.setdefault(key, []).append(last)
+                print(
+                    f"bench: gRPC {key}: {last.calls_per_second:.0f}/s, server "
+                    f"{last.server_cpu_us:.0f} µs/call, client {last.client_cpu_us:.0f} µs/call",
+                    file=sys.stderr, flush=True,
+                )  # fmt: skip
     return {
         name: Run(*(statistics.median(getattr(each, f.name) for each in runs) for f in fields(Run)))
         for name, runs in rounds.items()
@@ -194,9 +236,10 @@ def serve(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
 def section(context) -> str:
     """The markdown of BENCHMARKS.md's gRPC section; `context.env` is the environment of a shop
     on a migrated database holding the demo data (PostgreSQL, Redis)."""
+    original = os.environ.get(ORIGINAL_CURRENCY_ENV) or None
     server, address = serve(context.env, SERVER_WORKERS)
     try:
-        runs = measure(address, server.pid)
+        runs = measure(address, server.pid, original)
     finally:
         server.terminate()
         server.wait(15)
@@ -218,8 +261,34 @@ def section(context) -> str:
         f"| {name} | {run.calls_per_second:.0f} | {run.calls_per_second / empty:.2f} | "
         f"{run.server_cpu_us:.0f} µs | {run.client_cpu_us:.0f} µs |"
         for name, run in runs.items()
+        if name in METHODS
     ]
+    if original:
+        lines += ["", *original_comparison(runs)]
     return "\n".join(lines) + "\n"
+
+
+def original_comparison(runs: dict[str, Run]) -> list[str]:
+    """The markdown comparing our `Convert` with the original's, measured in the same rounds."""
+    lines = [
+        "### `Convert` against the original's currency service (same client, same rounds)",
+        "",
+        f"The original's Node service at {ORIGINAL_CURRENCY_ENV}, called right after ours in "
+        "each round. Client cores: the client's CPU per call times calls/s; near 1, the Python "
+        "client's one interpreter is what limits the rate, not the server.",
+        "",
+        "| server | method | calls/s | server CPU per call | client CPU per call | client cores |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in ORIGINAL_METHODS:
+        for server, key in (("ours", name), ("original", original_key(name))):
+            run = runs[key]
+            server_cpu = "—" if math.isnan(run.server_cpu_us) else f"{run.server_cpu_us:.0f} µs"
+            lines.append(
+                f"| {server} | {name} | {run.calls_per_second:.0f} | {server_cpu} | "
+                f"{run.client_cpu_us:.0f} µs | {run.client_cores:.2f} |"
+            )
+    return lines
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ The full card number and the CVV are never stored: brand and last four digits on
 """
 
 import functools
+import sys
 import uuid
 
 from django.db import connection, models
@@ -65,19 +66,61 @@ class Charge(models.Model):
 
     def insert(self) -> None:
         """Records this new charge in one INSERT, as `save(force_insert=True)` does, at about
-        half its CPU (the statement is built once per process): a charge is the one write of a
-        `Charge` call. Sends no pre_save/post_save: nothing listens to charges' signals."""
+        half its CPU (the statement is built once per process, and prepared once per PostgreSQL
+        connection): a charge is the one write of a `Charge` call. Sends no pre_save/post_save:
+        nothing listens to charges' signals."""
         fields = self._meta.concrete_fields
         values = [
             field.get_db_prep_save(field.pre_save(self, True), connection) for field in fields
         ]
-        with connection.cursor() as cursor:
+        with _prepared_cursor() as cursor:
             cursor.execute(_insert_statement(connection.vendor), values)
         self._state.adding = False
         self._state.db = connection.alias
 
     def get_brand_display(self) -> str:
         return BRAND_NAMES.get(self.brand, self.brand)
+
+
+@functools.cache
+def _prepared_cursor_class() -> type:
+    """A psycopg cursor that binds its parameters on the server and prepares every statement it
+    runs, once per connection (psycopg keeps the prepared ones by connection): PostgreSQL then
+    neither parses nor plans the statement again, and psycopg sends the values as they are
+    instead of quoting each into the SQL text in Python, as Django's client-side binding does.
+    Made on first use: a shop on SQLite never loads PostgreSQL's backend."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        def execute(self, query, params=None, **kwargs):
+            return super().execute(query, params, prepare=True, **kwargs)
+
+        def _send_query_prepared(self, name, pgq, **kwargs):
+            # psycopg remembers the statement it ran (`_query`, which Django's query log reads)
+            # when it sends one unprepared, not a prepared one: the log would show None.
+            self._query = pgq
+            return super()._send_query_prepared(name, pgq, **kwargs)
+
+    return PreparedCursor
+
+
+def _prepared_cursor():
+    """For a statement run again and again (the charge's INSERT): on PostgreSQL with psycopg 3,
+    a Django cursor (query log, execute wrappers, Django's errors) around a prepared-statement
+    cursor, made as `connection.cursor()` makes its own (health check first); elsewhere
+    `connection.cursor()`. Not for reading timestamps: it does not set the connection's time
+    zone on the cursor."""
+    if connection.vendor != "postgresql" or connection.Database.__name__ != "psycopg":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django's setting for its own cursors, which bind on the client and cannot prepare;
+        # psycopg then prepares nothing, even when asked. Here: what asks, and nothing else.
+        raw.prepare_threshold = sys.maxsize
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_prepared_cursor_class()(raw))
 
 
 @functools.cache

@@ -54,3 +54,29 @@ def test_insert_of_a_taken_idempotency_key_is_an_integrity_error():
     with pytest.raises(IntegrityError), transaction.atomic():
         _new_charge().insert()
     assert Charge.objects.count() == 1
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_insert_is_prepared_once_per_connection_and_survives_an_error(
+    database,
+):
+    if database != "postgres":
+        pytest.skip("a PostgreSQL statement")
+
+    def prepared_inserts() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall() if row[0].startswith("INSERT")]
+
+    _new_charge().insert()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _new_charge().insert()  # the taken key: the prepared statement fails, and stays usable
+    with CaptureQueriesContext(connection) as queries:
+        _new_charge(idempotency_key="order-2").insert()
+    _new_charge(idempotency_key=None).insert()
+    assert Charge.objects.count() == 3
+    # Django's query log still shows the statement (psycopg keeps no text for a prepared one).
+    (logged,) = queries.captured_queries
+    assert logged["sql"].startswith('INSERT INTO "payments_charge"')
+    (statement,) = prepared_inserts()
+    assert '"payments_charge"' in statement

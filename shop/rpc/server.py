@@ -20,8 +20,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from shop.observability import readiness
-from shop.observability.metrics_grpc import ServerMetricsInterceptor
-from shop.observability.requestid_grpc import ServerInterceptor as RequestIdInterceptor
+from shop.rpc.observed import ObservingRegistrar
 
 logger = logging.getLogger(__name__)
 
@@ -83,15 +82,17 @@ def build_server(
     keep_caches_per_thread()
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers),
-        interceptors=[RequestIdInterceptor(), ServerMetricsInterceptor()],
         options=[*connection_age_options(), ("grpc.so_reuseport", int(reuse_port))],
     )
+    # Every unary method observed (request id, log line, metrics), wrapped once here rather
+    # than by interceptors on every call (shop/rpc/observed.py).
+    observing = ObservingRegistrar(server)
     health_servicer = health.HealthServicer()
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, observing)
     names = []
     for app in apps:
         module = service_module(app)
-        module.add_to_server(server)
+        module.add_to_server(observing)
         names.extend(module.SERVICE_NAMES)
     for name in [LIVENESS, "", *names]:
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
