@@ -1,11 +1,11 @@
 """Keeping a library's optional or test-only imports out of the processes that serve.
 
-Some libraries import, as they load, modules that a serving process never runs: DRF's compat
-module tries requests and pygments (for its test client and browsable API, neither of which the
-shop uses), redis-py tries OpenTelemetry's metrics SDK (for an integration of its own that stays
-off until initialised, which the shop never does), drf-spectacular's helpers import DRF's test
-module (hence django.test, unittest and jinja2) for the fake request of schema generation. Each
-costs megabytes in every gunicorn worker (docs/decisions.md, "A worker without the test tools").
+Some libraries import, as they load, modules that a serving process never runs: DRF, Celery and
+kombu try the test tools' packages where installed (TEST_ONLY_OPTIONAL_IMPORTS), redis-py tries
+OpenTelemetry's metrics SDK (for an integration of its own that stays off until initialised,
+which the shop never does), drf-spectacular's helpers import DRF's test module (hence
+django.test, unittest and jinja2) for the fake request of schema generation. Together they cost
+about 10 MiB in every gunicorn worker (docs/decisions.md, "A worker without the test tools").
 
 The guards here act only while the block runs, on modules not yet imported: afterwards the real
 modules import as usual, so a test, the schema generator or anything else that needs them gets
@@ -21,9 +21,12 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
-# Installed with the test tools (requirements/test.txt), never in the image, and imported by DRF
-# whenever it finds them: hidden from a serving process they behave there as in production.
-TEST_ONLY_OPTIONAL_IMPORTS = ("requests", "pygments")
+# Installed with the test and development tools (requirements/test.txt), never in the image, and
+# imported by a library whenever it finds them: hidden from the shop's processes as they load, they
+# behave there as in production. DRF's compat module: requests (its test client), pygments (its
+# browsable API); Celery: greenlet (its thread identity, for the gevent and eventlet pools); kombu:
+# msgpack (a serializer the shop does not accept) and brotli (a compression it does not use).
+TEST_ONLY_OPTIONAL_IMPORTS = ("requests", "pygments", "greenlet", "msgpack", "brotli")
 
 
 @contextlib.contextmanager
