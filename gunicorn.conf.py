@@ -14,6 +14,9 @@ Memory (docs/decisions.md, "Gunicorn preloads the shop"): the master imports the
 forks its workers, which share those pages copy-on-write instead of each importing its own copy.
 Not when tracing is on: OpenTelemetry's exporter opens a gRPC channel and a thread at
 setup_tracing, and neither survives a fork, so each worker then loads the shop (and tracing) itself.
+The C allocator (docs/decisions.md, "A worker without the test tools"): the master gives its free
+heap back before forking, each worker's threads share two malloc arenas, and a worker gives back
+what its threads freed at most once a second.
 """
 
 import gc
