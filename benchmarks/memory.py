@@ -7,10 +7,11 @@ with the master (preload_app) and its sibling included. PSS divides a shared pag
 processes sharing it, USS (Private_Clean + Private_Dirty) counts only the worker's own pages:
 together they say what one more worker costs the machine.
 
-Two environments: `make bench`'s .venv holds the test tools too, and some libraries import what
-they find installed (DRF: requests, pygments, yaml; Django's test utilities: jinja2;
-OpenTelemetry: psutil), none of which the image installs. The section here measures a shop
-running on a fresh virtualenv made from requirements/runtime.txt, as deploy/Dockerfile makes it.
+Two environments: `make bench`'s .venv holds the test tools too, which some libraries import
+when they find them (the shop hides those it knows from its processes as they load:
+shop/import_guards.py), and no bytecode caches (`make install` passes --no-compile), so every
+process compiles what it imports. The section here measures a shop running on a fresh
+virtualenv made from requirements/runtime.txt, as deploy/Dockerfile makes it.
 """
 
 from __future__ import annotations

@@ -1,8 +1,12 @@
 """What a web worker of the embedded shop loads: none of the gRPC machinery, which only a remote
-call or grpcserve needs, nothing of OpenTelemetry's tracing while tracing is off, and not Babel,
-whose rules for money are tables of ours (docs/decisions.md, "What a gunicorn worker loads").
-A fresh interpreter loads the shop as gunicorn does (shop.wsgi), serves a customer's pages and a
-purchase, then lists what came in: a module imported at the top of some file again fails here."""
+call or grpcserve needs, nothing of OpenTelemetry's tracing while tracing is off, not Babel,
+whose rules for money are tables of ours (docs/decisions.md, "What a gunicorn worker loads"), and
+none of the test tools that libraries import when they find them installed (docs/decisions.md,
+"A worker without the test tools"). A fresh interpreter loads the shop as gunicorn does
+(shop.wsgi), serves a customer's pages, the API and a purchase through the WSGI application
+itself (Django's test client would import django.test), then lists what came in: a module
+imported at the top of some file again fails here. Then it serves the API schema, whose
+generation imports DRF's test module when it needs it."""
 
 from __future__ import annotations
 
@@ -30,25 +34,76 @@ NOT_LOADED = (
     "opentelemetry.sdk.trace",
     "opentelemetry.exporter",
     "opentelemetry.instrumentation",
+    # Libraries' imports of what they find installed (the test tools, never in the image), of
+    # DRF's test module (drf-spectacular, for schema generation only) and of OpenTelemetry's
+    # metrics SDK (redis-py, for an integration the shop does not turn on): shop/import_guards.py.
+    "requests",
+    "urllib3",
+    "pygments",
+    "greenlet",
+    "msgpack",
+    "brotli",
+    "jinja2",
+    "psutil",
+    "unittest",
+    "django.test",
+    "rest_framework.test",
+    "opentelemetry.sdk.metrics",
+    # drf-spectacular's generator and views: with a schema's generation (shop/api_schema.py).
+    "drf_spectacular.openapi",
+    "drf_spectacular.plumbing",
+    "drf_spectacular.generators",
+    "drf_spectacular.views",
 )
 # The form is passed in: testing.fixtures itself imports grpc.
 VISIT = """
 import json, sys
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+from wsgiref.util import setup_testing_defaults
 import shop.wsgi
-from django.test import Client
+
+COOKIES = {}
+BODY = []
+
+def visit(method, path, form=None):
+    body = urlencode(form or {}).encode()
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "SERVER_NAME": "testserver",
+               "HTTP_HOST": "testserver", "CONTENT_LENGTH": str(len(body)),
+               "CONTENT_TYPE": "application/x-www-form-urlencoded",
+               "HTTP_COOKIE": "; ".join(f"{k}={v}" for k, v in COOKIES.items())}
+    if "?" in path:
+        environ["PATH_INFO"], environ["QUERY_STRING"] = path.split("?", 1)
+    setup_testing_defaults(environ)
+    environ["wsgi.input"].write(body)
+    environ["wsgi.input"].seek(0)
+    answer = {}
+    def start_response(status, headers, exc_info=None):
+        answer["status"] = int(status.split()[0])
+        for name, value in headers:
+            if name.lower() == "set-cookie":
+                COOKIES.update({k: m.value for k, m in SimpleCookie(value).items()})
+    BODY[:] = [b"".join(shop.wsgi.application(environ, start_response))]
+    return answer["status"]
+
 FORM = json.loads(sys.stdin.readline())
-visitor = Client()
-for path in ("/", "/product/OLJCESPC7Z", "/search?q=mug"):
-    assert visitor.get(path).status_code == 200, path
-visitor.post("/cart", {"product_id": "OLJCESPC7Z", "quantity": "1"})
-visitor.cookies["shop_currency"] = "EUR"
-assert visitor.get("/cart").status_code == 200
-assert visitor.post("/cart/checkout", FORM).status_code == 200
+for path in ("/", "/product/OLJCESPC7Z", "/search?q=mug", "/api/v1/products/"):
+    assert visit("GET", path) == 200, path
+assert visit("POST", "/cart", {"product_id": "OLJCESPC7Z", "quantity": "1"}) in (200, 302)
+COOKIES["shop_currency"] = "EUR"
+assert visit("GET", "/cart") == 200
+assert visit("POST", "/cart/checkout", FORM) == 200
 print("MODULES", json.dumps(sorted(sys.modules)))
+# Then the schema, whose generation imports drf-spectacular's generator and DRF's test module.
+assert visit("GET", "/api/v1/schema/") == 200
+import yaml
+from pathlib import Path
+committed = yaml.safe_load(Path("docs/openapi.yaml").read_text())
+print("SCHEMA", "rest_framework.test" in sys.modules, yaml.safe_load(BODY[0]) == committed)
 """
 
 
-def test_a_worker_serving_customers_loads_no_grpc_and_no_tracing(tmp_path):
+def test_a_worker_serving_customers_loads_no_grpc_no_tracing_and_no_test_tools(tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.endswith("_SERVICE_ADDR")}
     for name in ("REDIS_URL", "CELERY_BROKER_URL", "OTEL_EXPORTER_OTLP_ENDPOINT"):
         env.pop(name, None)
@@ -67,9 +122,15 @@ def test_a_worker_serving_customers_loads_no_grpc_and_no_tracing(tmp_path):
 
     manage("migrate", "--no-input")
     manage("load_demo")
-    done = manage("shell", "--command", VISIT, input=json.dumps(FORM) + "\n")
+    # A plain interpreter, as gunicorn's: `manage.py shell` would set Django up before shop.wsgi.
+    done = subprocess.run(
+        [sys.executable, "-c", VISIT], cwd=ROOT, env=env | {"PYTHONPATH": str(ROOT)},
+        input=json.dumps(FORM) + "\n", capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
     assert "MODULES " in done.stdout, done.stdout + done.stderr
-    loaded = json.loads(done.stdout.split("MODULES ", 1)[1])
+    loaded = json.loads(done.stdout.split("MODULES ", 1)[1].split("\n", 1)[0])
+    # The schema it served is the committed one (docs/openapi.yaml).
+    assert "SCHEMA True True" in done.stdout, done.stdout + done.stderr
     unwanted = [
         module
         for module in loaded

@@ -1,0 +1,84 @@
+"""Keeping a library's optional or test-only imports out of the processes that serve.
+
+Some libraries import, as they load, modules that a serving process never runs: DRF, Celery and
+kombu try the test tools' packages where installed (TEST_ONLY_OPTIONAL_IMPORTS), redis-py tries
+OpenTelemetry's metrics SDK (for an integration of its own that stays off until initialised,
+which the shop never does), drf-spectacular's helpers import DRF's test module (hence
+django.test, unittest and jinja2) for the fake request of schema generation. Together they cost
+about 10 MiB in every gunicorn worker (docs/decisions.md, "A worker without the test tools").
+
+The guards here act only while the block runs, on modules not yet imported: afterwards the real
+modules import as usual, so a test, the schema generator or anything else that needs them gets
+them. A process that imported them before the block is left as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import sys
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+# Installed with the test and development tools (requirements/test.txt), never in the image, and
+# imported by a library whenever it finds them: hidden from the shop's processes as they load, they
+# behave there as in production. DRF's compat module: requests (its test client), pygments (its
+# browsable API); Celery: greenlet (its thread identity, for the gevent and eventlet pools); kombu:
+# msgpack (a serializer the shop does not accept) and brotli (a compression it does not use).
+TEST_ONLY_OPTIONAL_IMPORTS = ("requests", "pygments", "greenlet", "msgpack", "brotli")
+
+
+@contextlib.contextmanager
+def hidden(*names: str) -> Iterator[None]:
+    """Within the block, importing any of `names` (not yet imported) fails with ImportError, as
+    if the package were not installed: a library's `try: import X except ImportError` takes its
+    fallback."""
+    hiding = [name for name in names if name not in sys.modules]
+    for name in hiding:
+        sys.modules[name] = None  # the import system's mark for "not importable"
+    try:
+        yield
+    finally:
+        for name in hiding:
+            if sys.modules.get(name, ...) is None:
+                del sys.modules[name]
+
+
+class _ImportedWhenCalled:
+    """Stands for `module.name`, a class or function: a call imports the module and calls it."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._module = module
+        self._name = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        real = getattr(importlib.import_module(self._module), self._name)
+        return real(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<{self._module}.{self._name}, imported when called>"
+
+
+@contextlib.contextmanager
+def deferred(module: str) -> Iterator[None]:
+    """Within the block, `from <module> import name` (module not yet imported) gives a stand-in
+    that imports the module at its first call: for a library that imports a heavy module at the
+    top for one function it calls rarely."""
+    if module in sys.modules:
+        yield
+        return
+    stand_in = ModuleType(module, f"Stands for {module} until one of its names is called.")
+
+    def stand_in_for(name: str) -> _ImportedWhenCalled:
+        if name.startswith("__"):  # the import system asks for __path__, __spec__ and the like
+            raise AttributeError(name)
+        return _ImportedWhenCalled(module, name)
+
+    stand_in.__getattr__ = stand_in_for  # type: ignore[method-assign]
+    sys.modules[module] = stand_in
+    try:
+        yield
+    finally:
+        if sys.modules.get(module) is stand_in:
+            del sys.modules[module]
