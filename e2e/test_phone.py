@@ -13,7 +13,8 @@ from playwright.sync_api import Page, expect
 from e2e.conftest import Camera
 from e2e.test_customer import fill_form, shipping_and_card
 
-pytestmark = pytest.mark.slow
+# One worker runs every browser test (make test: --dist loadgroup): one shop and one Chromium.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 
 PHONE = {"width": 390, "height": 844}
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
