@@ -95,12 +95,12 @@ e2e/node_modules/.installed: e2e/package.json e2e/package-lock.json | test-syste
 test: export PYTHONDONTWRITEBYTECODE :=
 test: install-test test-system-deps e2e/node_modules/.installed lint ## everything the tests need, then the whole suite
 	# One pytest worker per core (pytest-xdist): every test starts its own servers on free ports.
-	# loadgroup: tests marked xdist_group share a worker (the browser tests their one shop); the
-	# groups start first, then the rest one test at a time, so no worker idles at the end.
-	$(PY) -m pytest -n auto --dist loadgroup
+	# Not --dist loadgroup/loadscope: they key tests by node id, and schemathesis's generated tests
+	# share one (test_api_fuzz): 26 of its 27 would silently not run (docs/decisions.md).
+	$(PY) -m pytest -n auto
 	# The PostgreSQL pass on a throwaway cluster, a test database per pytest worker; then, alone,
 	# the tests that stop and start that cluster under the shop.
-	$(PY) -m testing.servers postgres -- $(PY) -m pytest -m "postgres and not stops_postgres" -n auto --dist loadgroup
+	$(PY) -m testing.servers postgres -- $(PY) -m pytest -m "postgres and not stops_postgres" -n auto
 	$(PY) -m testing.servers postgres -- $(PY) -m pytest -m stops_postgres
 
 protos: install-test ## regenerate the gRPC stubs from shop/rpc/protos/hipstershop.proto

@@ -11,8 +11,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-# One worker runs every browser test (make test: --dist loadgroup): one shop and one Chromium.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+pytestmark = pytest.mark.slow
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 TRACKING_ID = r"[A-Z]{2}-\d{7}-\d{7}"

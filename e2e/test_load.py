@@ -10,9 +10,6 @@ import pytest
 from loadgen.run import report, run_locust
 from loadgen.stack import PYTHON, ROOT
 
-# One worker runs the e2e tests (make test: --dist loadgroup): one shop and one Chromium.
-pytestmark = pytest.mark.xdist_group("e2e")
-
 # What the original's load generator sends (src/loadgenerator/locustfile.py).
 ORIGINAL_WEIGHTS = {"index": 1, "set_currency": 2, "browse_product": 10, "add_to_cart": 2,
                     "view_cart": 3, "checkout": 1}  # fmt: skip

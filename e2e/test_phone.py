@@ -13,8 +13,7 @@ from playwright.sync_api import Page, expect
 from e2e.conftest import Camera
 from e2e.test_customer import fill_form, shipping_and_card
 
-# One worker runs every browser test (make test: --dist loadgroup): one shop and one Chromium.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+pytestmark = pytest.mark.slow
 
 PHONE = {"width": 390, "height": 844}
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"

@@ -15,8 +15,7 @@ from playwright.sync_api import Page, expect
 from e2e.conftest import STAFF
 from e2e.test_phone import AUDIT, AXE, SERIOUS
 
-# One worker runs every browser test (make test: --dist loadgroup): one shop and one Chromium.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+pytestmark = pytest.mark.slow
 
 PRODUCT = "OLJCESPC7Z"
 

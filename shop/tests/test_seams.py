@@ -46,9 +46,6 @@ importlib.import_module(f"{app}.rpc")
 print(json.dumps({"modules": modules, "client": known_to_client, "served": app_errors()}))
 """
 APPS = sorted(service_modules())
-# Both tests of an app read one probe (a Python process setting Django up): on one worker
-# (make test: --dist loadgroup) that is 9 probes, not up to 18.
-pytestmark = pytest.mark.xdist_group("seams")
 
 
 @functools.cache
