@@ -86,8 +86,17 @@ e2e/node_modules/.installed: e2e/package.json e2e/package-lock.json | test-syste
 	cd e2e && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Bytecode caching on for the test run, whatever the calling environment says. The suite starts
+# hundreds of Python processes (manage.py, gunicorn, Celery, grpcserve, probes); with
+# PYTHONDONTWRITEBYTECODE set (as the machines running these sessions set it) and the packages
+# installed --no-compile, no .pyc was ever written and each process compiled Django, DRF, redis-py,
+# psycopg... from source again: 3.7 s of CPU to start the shop instead of 1.4 s (docs/decisions.md,
+# "make test's time"). An empty value turns the variable off.
+test: export PYTHONDONTWRITEBYTECODE :=
 test: install-test test-system-deps e2e/node_modules/.installed lint ## everything the tests need, then the whole suite
 	# One pytest worker per core (pytest-xdist): every test starts its own servers on free ports.
+	# Not --dist loadgroup/loadscope: they key tests by node id, and schemathesis's generated tests
+	# share one (test_api_fuzz): 26 of its 27 would silently not run (docs/decisions.md).
 	$(PY) -m pytest -n auto
 	# The PostgreSQL pass on a throwaway cluster, a test database per pytest worker; then, alone,
 	# the tests that stop and start that cluster under the shop.

@@ -209,8 +209,9 @@ def processes(tmp_path_factory, postgres, own_redis) -> Iterator[dict[str, str]]
                 started[name] = subprocess.Popen(
                     command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
                 )
-        wait_for_port(web_port, timeout=30)
-        wait_for_port(grpc_port, timeout=30)
+        # Start-up only (gunicorn and grpcserve setting Django up): room for a busy machine.
+        wait_for_port(web_port, timeout=120)
+        wait_for_port(grpc_port, timeout=120)
         yield {"web": f"http://127.0.0.1:{web_port}", "cart": f"127.0.0.1:{grpc_port}"}
     finally:
         for process in started.values():
