@@ -114,9 +114,13 @@ load: install-test test-system-deps ## the original's traffic mix against a loca
 
 # The fault suite (docs/reliability.md); `make test` runs a short version of it in its PostgreSQL
 # pass (chaos/tests), which writes to a copy of the document, never the committed one.
+chaos: export PYTHONDONTWRITEBYTECODE :=
 chaos: install-test test-system-deps ## faults injected in turn under traffic, the books checked; table into docs/reliability.md
 	$(PY) -m chaos
 
+# Bytecode cached as in the image (pip compiles at install there): the benchmarked processes
+# start as production's do, and no worker inherits the garbage of compiling the shop.
+bench: export PYTHONDONTWRITEBYTECODE :=
 bench: install-test test-system-deps ## benchmark report (ratios) into BENCHMARKS.md
 	@command -v wrk >/dev/null || $(APT_INSTALL) wrk
 	$(PY) -m benchmarks.run
