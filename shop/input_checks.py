@@ -49,6 +49,13 @@ def _items(query_dict) -> Iterable[tuple[str, str]]:
     return ((key, value) for key, values in query_dict.lists() for value in values)
 
 
+def _unsafe_joined(texts: Iterable[str]) -> bool:
+    """`unsafe_text` of any of `texts`, in one regex pass: every request runs this over its
+    headers, and one search of the joined text costs less than a search per name and value.
+    Joined by a line feed, which _IN_VALUES allows, so no match spans two texts."""
+    return _IN_VALUES.search("\n".join(texts)) is not None
+
+
 def request_problem(request) -> str | None:
     """Why the request's path, query string, headers or form fields are refused, or None.
 
@@ -56,15 +63,16 @@ def request_problem(request) -> str | None:
     (shop.parsers checks its strings)."""
     if unsafe_path(request.path_info):
         return PATH_MESSAGE
-    if unsafe_pairs(_items(request.GET)):
+    query = request.GET
+    if query and unsafe_pairs(_items(query)):
         return QUERY_MESSAGE
     # Cookies are not refused but dropped (shop.middleware), so a browser holding one recovers.
-    headers = (
-        (name, value)
+    headers = [
+        f"{name}\n{value}"
         for name, value in request.META.items()
         if name.startswith("HTTP_") and name != "HTTP_COOKIE"
-    )
-    if unsafe_pairs((name, str(value)) for name, value in headers):
+    ]
+    if _unsafe_joined(headers):
         return HEADER_MESSAGE
     form = request.method == "POST" and request.content_type in FORM_TYPES
     if form and unsafe_pairs(_items(request.POST)):

@@ -87,6 +87,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
+# Django's cookie-then-session message storage, its signer made only when a messages cookie is
+# read or written (shop/messages_storage.py).
+MESSAGE_STORAGE = "shop.messages_storage.FallbackStorage"
+
 # Admin login lockout per username and client IP (django-axes, docs/security.md).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

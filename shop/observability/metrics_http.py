@@ -62,6 +62,25 @@ def route_of(request: HttpRequest) -> str:
     return UNMATCHED
 
 
+# A labelled child is looked up once per (method, route, status), not per request: `labels()`
+# takes a lock and builds the label tuple each time, a cost every page paid twice. Bounded, as
+# the method is the client's word (an unknown method still counts, through `labels()`).
+_SERIES_MAX = 1024
+_series: dict[tuple[str, str, int], tuple[object, object]] = {}
+
+
+def series(method: str, route: str, status: int) -> tuple[object, object]:
+    """The request counter's and the duration histogram's children for these labels."""
+    key = (method, route, status)
+    found = _series.get(key)
+    if found is None:
+        found = (HTTP_REQUESTS.labels(method, route, str(status)),
+                 HTTP_DURATION.labels(method, route))  # fmt: skip
+        if len(_series) < _SERIES_MAX:
+            _series[key] = found
+    return found
+
+
 class MetricsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -73,8 +92,9 @@ class MetricsMiddleware:
         else:
             response = self.get_response(request)
             route = route_of(request)
-        HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-        HTTP_DURATION.labels(request.method, route).observe(time.perf_counter() - started)
+        requests, duration = series(request.method, route, response.status_code)
+        requests.inc()
+        duration.observe(time.perf_counter() - started)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:

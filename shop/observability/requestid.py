@@ -73,6 +73,8 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response[HEADER] = request_id
+            if not http_log.isEnabledFor(logging.INFO):
+                return response  # LOG_LEVEL above INFO: nothing to measure or format
             # The URL pattern, not the path: paths carry ids, and the query string (never
             # logged) carries order access tokens.
             match = request.resolver_match

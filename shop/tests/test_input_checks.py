@@ -65,6 +65,28 @@ def test_a_header_with_a_control_character_is_a_400(client):
     assert response.status_code == 400 and response["Content-Type"] == PROBLEM
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_X_FIRST": "fine", "HTTP_X_LAST": "bell\x07"},  # one bad value among good ones
+        {"HTTP_X_ONE": "ends in \x1f"},
+        {"HTTP_X_\x01NAME": "a control character in a header's name"},
+        {"HTTP_X_LONE": "surrogate \ud800"},
+    ],
+)
+def test_every_header_name_and_value_is_checked(client, headers):
+    # The headers are checked joined in one text (shop.input_checks): any one of them refuses.
+    response = client.get("/", **headers)
+    assert response.status_code == 400
+    assert "A header of this request contains a control character" in response.content.decode()
+
+
+def test_tabs_and_line_breaks_in_header_values_are_allowed_as_in_any_value(client):
+    # The line feed that joins the headers for the check must not make them look unsafe either.
+    response = client.get("/", HTTP_X_NOTE="a\tb\r\nc", HTTP_X_EMPTY="")
+    assert response.status_code == 200
+
+
 def post_json(client, path: str, body: str | bytes):
     return client.post(path, body, content_type="application/json")
 

@@ -102,6 +102,18 @@ def test_a_missing_or_malformed_request_id_is_replaced(client, logged, header):
     assert line["request_id"] == response["X-Request-ID"]
 
 
+def test_above_info_no_request_line_is_logged_but_the_id_is_still_returned(client, logged):
+    http_log = logging.getLogger("shop.http")
+    level = http_log.level
+    http_log.setLevel(logging.WARNING)  # LOG_LEVEL=WARNING, as the load runs and bench set it
+    try:
+        response = client.get("/_healthz", HTTP_X_REQUEST_ID="quiet-1")
+    finally:
+        http_log.setLevel(level)
+    assert response["X-Request-ID"] == "quiet-1"
+    assert logged.of("shop.http") == []
+
+
 def test_the_longest_well_formed_id_is_kept(client):
     assert client.get("/_healthz", HTTP_X_REQUEST_ID="x" * 128)["X-Request-ID"] == "x" * 128
 

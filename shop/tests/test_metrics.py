@@ -69,6 +69,32 @@ def test_requests_are_counted_and_timed_by_route_never_by_raw_path(client, catal
     assert "/no/such/page" not in exposition and "OLJCESPC7Z" not in exposition
 
 
+def test_each_status_of_a_route_is_its_own_series_though_children_are_remembered(client, catalog):
+    # MetricsMiddleware keeps the labelled children it looked up: a remembered child must still
+    # be the one the exposition shows, and another status of the same route another series.
+    labels = {"method": "GET", "route": "/product/<str:product_id>"}
+    with Delta(
+        sample("boutique_http_requests_total", **labels, status="200"),
+        sample("boutique_http_requests_total", **labels, status="404"),
+        sample("boutique_http_request_duration_seconds_count", **labels),
+    ) as moved:
+        for _ in range(3):
+            assert client.get("/product/OLJCESPC7Z").status_code == 200
+        assert client.get("/product/NOSUCHPRODUCT").status_code == 404
+    assert (moved[0], moved[1], moved[2]) == (3, 1, 4)
+
+
+def test_labelled_children_remembered_are_bounded(monkeypatch):
+    from shop.observability import metrics_http
+
+    monkeypatch.setattr(metrics_http, "_series", {})
+    monkeypatch.setattr(metrics_http, "_SERIES_MAX", 2)
+    for method in ("GET", "PUT", "BREW"):  # a client's made-up method still counts
+        requests, _ = metrics_http.series(method, "<unmatched>", 405)
+        assert requests is metrics_http.HTTP_REQUESTS.labels(method, "<unmatched>", "405")
+    assert len(metrics_http._series) == 2
+
+
 def test_metrics_are_served_to_loopback_and_the_cluster_only(client, settings):
     served = client.get("/metrics")
     assert served.status_code == 200

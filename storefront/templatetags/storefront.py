@@ -1,5 +1,6 @@
 """Template tags of the storefront's header, usable on every page (error pages included)."""
 
+import functools
 import re
 
 from django import template
@@ -17,6 +18,8 @@ _CODE = re.compile(r"[A-Z]{3}")
 CART_LINK_MARKER = SafeString("<!--widget:cart-link-->")
 
 
+# Remembered per size: it goes into every shopper's page view, and sizes are few.
+@functools.lru_cache(maxsize=128)
 def cart_link_html(cart_size: int | None) -> SafeString:
     """The header's link to the cart, with the number of items (none shown when unknown)."""
     if cart_size is None:
