@@ -55,7 +55,7 @@ def _groups(stack) -> dict[str, list[psutil.Process]]:
             groups["celery"].append(process)
         elif process.info["name"] == "redis-server" and f":{redis_port}" in cmdline:
             groups["redis"].append(process)
-        elif process.info["name"] == "postgres" and f"-p {pg_port}" in cmdline:
+        elif process.info["name"] == "postgres" and f" -p {pg_port} " in f" {cmdline} ":
             groups["postgres"] = [process, *process.children()]
     return groups
 
