@@ -46,12 +46,12 @@ def _groups(stack) -> dict[str, list[psutil.Process]]:
     web = psutil.Process(stack.web_pid).children()
     pg_port = stack.env["DATABASE_URL"].rsplit(":", 1)[1].split("/")[0]
     redis_port = stack.env["REDIS_URL"].rsplit(":", 1)[1].split("/")[0]
-    groups: dict[str, list[psutil.Process]] = {"web": web, "celery": [], "postgres": [], "redis": []}
+    groups: dict[str, list[psutil.Process]] = {"web": web, "celery": [], "postgres": []}
+    groups["redis"] = []
     for process in psutil.process_iter(["cmdline", "name"]):
         cmdline = " ".join(process.info["cmdline"] or [])
-        if "celery" in cmdline and "worker" in cmdline and stack.env["REDIS_URL"] and _env_has(
-            process, stack.env["REDIS_URL"]
-        ):
+        worker = "celery" in cmdline and " worker" in cmdline
+        if worker and _env_has(process, stack.env["REDIS_URL"]):
             groups["celery"].append(process)
         elif process.info["name"] == "redis-server" and f":{redis_port}" in cmdline:
             groups["redis"].append(process)
