@@ -16,8 +16,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import Case, Q, When
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from shop import dto
@@ -81,15 +80,16 @@ def order_claim(
     Raises CartCheckoutInProgress or CartAlreadyOrdered when another checkout of the cart came
     first, CheckoutStale when a dead one holds the cart (see _cart_buyer)."""
     _lock(key, _cart_lock_key(user_id))
-    keyed = _answering(key=key, derived=derived, window=window)
     bought = _cart_buyer(
         user_id=user_id,
-        keyed=keyed,
+        key=key,
+        derived=derived,
+        window=window,
         cart_read_at=cart_read_at,
         replay_window=replay_window,
         stale_after=stale_after,
     )
-    if bought is not None and bought.rank == _KEYED:
+    if bought is not None and bought.claim_rank == _KEYED:
         return bought, False
     if bought is not None:
         if derived and bought.request_fingerprint == fingerprint:
@@ -133,16 +133,6 @@ def _cart_lock_key(user_id: str) -> str:
     return hashlib.sha256(f"cart\n{user_id}".encode()).hexdigest()
 
 
-def _answering(*, key: str, derived: bool, window: timedelta | None) -> Q:
-    """The orders that answer for the key: latest_order(keyed_orders(...)) as one condition."""
-    keyed = Q(idempotency_key=key) & ~Q(status=Order.Status.FAILED)
-    if derived:
-        keyed &= Q(cart_emptied_at__isnull=True)
-    if window is not None:
-        keyed &= Q(created_at__gte=timezone.now() - window)
-    return keyed
-
-
 # How _cart_buyer ranks what it finds: a dead checkout holding the cart first (it must be
 # recovered before anything else is decided), then the key's own order, then one in flight.
 _STALE, _KEYED, _IN_FLIGHT, _BUYER = 0, 1, 2, 3
@@ -151,7 +141,9 @@ _STALE, _KEYED, _IN_FLIGHT, _BUYER = 0, 1, 2, 3
 def _cart_buyer(
     *,
     user_id: str,
-    keyed: Q,
+    key: str,
+    derived: bool,
+    window: timedelta | None,
     cart_read_at: datetime,
     replay_window: timedelta,
     stale_after: timedelta,
@@ -160,29 +152,50 @@ def _cart_buyer(
     that already bought what this submission read, if any: paid and not yet emptied the cart (or
     its emptying failed), or emptied it after this submission read it. CartCheckoutInProgress
     when an order of this cart is in flight, CheckoutStale when it has been pending for longer
-    than `stale_after`."""
+    than `stale_after`.
+
+    Written in SQL (PostgreSQL's and SQLite's alike): built with the ORM's Q, Case and When, the
+    statement took about 2 ms of CPU to compose on every checkout, a tenth of the request."""
     now = timezone.now()
-    pending = Q(user_id=user_id, status=Order.Status.PENDING)
-    stale = pending & Q(updated_at__lt=now - stale_after)
-    bought = Q(user_id=user_id, status__in=SOLD, created_at__gte=now - replay_window)
-    bought &= Q(cart_emptied_at__isnull=True) | Q(cart_emptied_at__gte=cart_read_at)
-    rank = Case(
-        When(stale, then=_STALE),
-        When(keyed, then=_KEYED),
-        When(pending, then=_IN_FLIGHT),
-        default=_BUYER,
-    )
-    found = (
-        Order.objects.filter(keyed | pending | bought)
-        .annotate(rank=rank)
-        .order_by("rank", "-created_at")
-        .first()
-    )
-    if found is not None and found.rank == _STALE:
+    when = connection.ops.adapt_datetimefield_value
+    orders = connection.ops.quote_name(Order._meta.db_table)
+    pending = Sql("o.status = %s AND o.user_id = %s", Order.Status.PENDING, user_id)
+    # The orders that answer for the key: latest_order(keyed_orders(...)) as one condition.
+    keyed = Sql("o.idempotency_key = %s AND o.status <> %s", key, Order.Status.FAILED)
+    if derived:
+        keyed += Sql(" AND o.cart_emptied_at IS NULL")
+    if window is not None:
+        keyed += Sql(" AND o.created_at >= %s", when(now - window))
+    bought = Sql(
+        f"o.user_id = %s AND o.status IN ({', '.join(['%s'] * len(SOLD))}) AND o.created_at >= %s"
+        " AND (o.cart_emptied_at IS NULL OR o.cart_emptied_at >= %s)",
+        user_id, *SOLD, when(now - replay_window), when(cart_read_at),
+    )  # fmt: skip
+    statement = (
+        Sql("SELECT o.*, CASE WHEN ") + pending
+        + Sql(" AND o.updated_at < %s THEN %s WHEN ", when(now - stale_after), _STALE) + keyed
+        + Sql(" THEN %s WHEN ", _KEYED) + pending
+        + Sql(f" THEN %s ELSE %s END AS claim_rank FROM {orders} o WHERE (", _IN_FLIGHT,
+              _BUYER) + keyed
+        + Sql(") OR (") + pending + Sql(") OR (") + bought
+        + Sql(") ORDER BY claim_rank, o.created_at DESC LIMIT 1")
+    )  # fmt: skip
+    found = next(iter(Order.objects.raw(statement.text, statement.params)), None)
+    if found is not None and found.claim_rank == _STALE:
         raise CheckoutStale(order_id=str(found.pk), retry_after=RETRY_AFTER_SECONDS)
-    if found is not None and found.rank == _IN_FLIGHT:
+    if found is not None and found.claim_rank == _IN_FLIGHT:
         raise CartCheckoutInProgress(order_id=str(found.pk), retry_after=RETRY_AFTER_SECONDS)
     return found
+
+
+class Sql:
+    """A piece of a statement and its parameters, in order; `+` joins two pieces."""
+
+    def __init__(self, text: str, *params: object):
+        self.text, self.params = text, list(params)
+
+    def __add__(self, other: Sql) -> Sql:
+        return Sql(self.text + other.text, *self.params, *other.params)
 
 
 def _order_create(

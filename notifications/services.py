@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -115,11 +115,17 @@ def _product_names(product_ids: list[str]) -> dict[str, str]:
     return {product_id: product.name for product_id, product in products.items()}
 
 
-@transaction.atomic
 def _message_record(*, key: str, **fields) -> EmailMessage:
-    message, created = EmailMessage.objects.get_or_create(idempotency_key=key, defaults=fields)
-    if created:
-        _queue_delivery(message.pk)
+    """Records the message of `key` and queues its delivery, or returns the one a concurrent
+    request recorded first (the key is unique). The caller has just looked for it, so no second
+    look as get_or_create makes: the insert (in a transaction of its own, or a savepoint inside
+    the caller's) is the check, three statements fewer per confirmation."""
+    try:
+        with transaction.atomic():
+            message = EmailMessage.objects.create(idempotency_key=key, **fields)
+            _queue_delivery(message.pk)
+    except IntegrityError:
+        return EmailMessage.objects.get(idempotency_key=key)
     return message
 
 

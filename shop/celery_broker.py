@@ -8,6 +8,12 @@ is no connection error: the worker logs "Unrecoverable error" and exits. Here th
 connection error, which the close ignores as it ignores the broker being down; the messages stay
 in Redis's unacknowledged set and are delivered again after the visibility timeout (kombu's
 `restore_visible`). Selected by CELERY_BROKER_TRANSPORT (shop/celery_settings.py).
+
+And one saving: kombu builds a new redis-py client for every command it sends outside the
+worker's event loop (each publish, each acknowledgement), and building one costs about 0.2 ms of
+CPU (redis-py 7), more than the LPUSH it sends. A channel now keeps the client it built for as
+long as its connection pool lives; a client shares that pool, which is thread-safe, so keeping
+it changes no connection's use.
 """
 
 from __future__ import annotations
@@ -17,6 +23,17 @@ from kombu.transport import redis as kombu_redis
 
 
 class Channel(kombu_redis.Channel):
+    _kept_client = None
+
+    def _create_client(self, asynchronous=False):
+        if asynchronous:
+            return super()._create_client(asynchronous=True)
+        kept = self._kept_client
+        # A new pool (after a fork or a lost connection) gets a new client.
+        if kept is None or kept.connection_pool is not self.pool:
+            kept = self._kept_client = super()._create_client()
+        return kept
+
     def _connparams(self, asynchronous=False):
         if self.connection.client is None:
             raise redis.ConnectionError("The broker connection is closed.")

@@ -16,6 +16,9 @@ from __future__ import annotations
 SOCKET_TIMEOUT = 5.0
 CONNECT_TIMEOUT = 4.0
 HEALTH_CHECK = 10
+# Tasks between two closings of the worker's database connections by Celery's Django fix-up
+# (counted twice per task): in effect never; shop/task_connections.py decides instead.
+KEEP_CONNECTIONS = 10**9
 
 
 def celery_settings(broker_url: str) -> dict:
@@ -34,6 +37,9 @@ def celery_settings(broker_url: str) -> dict:
         "CELERY_TASK_REJECT_ON_WORKER_LOST": True,
         "CELERY_WORKER_PREFETCH_MULTIPLIER": 1,
         "CELERY_TASK_IGNORE_RESULT": True,
+        # Celery's Django fix-up would close the database connections around every task; the
+        # worker keeps them, with a request's hygiene instead (shop/task_connections.py).
+        "CELERY_DB_REUSE_MAX": KEEP_CONNECTIONS,
         "CELERY_BROKER_CONNECTION_RETRY": True,
         "CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP": True,
         "CELERY_BROKER_CONNECTION_MAX_RETRIES": None,  # for ever

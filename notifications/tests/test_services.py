@@ -1,6 +1,8 @@
 """The confirmation e-mail: recorded once, delivered once to a real SMTP server, retried."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from notifications import services, tasks
 from notifications.models import EmailMessage
@@ -10,6 +12,7 @@ from .conftest import sample_order
 pytestmark = pytest.mark.django_db
 
 ORDER_URL = "http://shop.test/order/6b0a4f6c?token=abc"
+MESSAGES = EmailMessage._meta.db_table
 
 
 def confirm(**overrides):
@@ -44,6 +47,27 @@ def test_one_confirmation_per_order(catalog, django_capture_on_commit_callbacks,
         second = confirm(email="other@example.com")
     assert first.pk == second.pk and EmailMessage.objects.count() == 1
     assert len(mailoutbox) == 1
+
+
+def test_a_confirmation_is_looked_for_once_then_inserted(catalog):
+    with CaptureQueriesContext(connection) as queries:
+        confirm()
+    emails = [q["sql"].split()[0] for q in queries.captured_queries if MESSAGES in q["sql"]]
+    assert emails == ["SELECT", "INSERT"]
+
+
+def test_a_confirmation_recorded_meanwhile_is_the_one_answered(
+    catalog, django_capture_on_commit_callbacks, mailoutbox
+):
+    """Another request recorded the order's message between this one's look and its insert: the
+    insert is refused by the unique key, and the message recorded first is the answer."""
+    with django_capture_on_commit_callbacks(execute=True):
+        first = confirm()
+    fields = {"recipient": "other@example.com", "subject": "s", "body_text": "t", "body_html": "h"}
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services._message_record(key=first.idempotency_key, **fields)
+    assert again.pk == first.pk and again.recipient == "ada@example.com"
+    assert EmailMessage.objects.count() == 1 and len(mailoutbox) == 1
 
 
 def test_a_redelivered_task_never_sends_twice(
