@@ -77,8 +77,10 @@ def test_cached_pages_keep_each_visitors_own_cart_size(shop_data, cart):
 @pytest.mark.django_db(transaction=True)  # the first ad lookup runs in a worker thread
 @pytest.mark.parametrize("path", ["/", "/product/OLJCESPC7Z", "/category/kitchen"])
 def test_a_visitor_without_a_session_gets_the_same_page_from_its_cached_shell(
-    shop_data, cart, path
+    shop_data, cart, path, settings
 ):
+    # A loaded test machine is no outage: past the 0.1 s deadline one page would lack its ad.
+    settings.OPTIONAL_SERVICE_DEADLINE_SECONDS = 10
     # Ads rotate, so both visitors see one ad; recommendations are the same for both.
     from ads.services import demo_ads_load
 
@@ -103,7 +105,8 @@ def test_a_visitor_without_a_session_gets_the_same_page_from_its_cached_shell(
 
 
 @pytest.mark.django_db(transaction=True)  # the first ad lookup runs in a worker thread
-def test_the_cached_shell_fills_in_a_fresh_ad_on_every_view(client, shop_data, cart):
+def test_the_cached_shell_fills_in_a_fresh_ad_on_every_view(client, shop_data, cart, settings):
+    settings.OPTIONAL_SERVICE_DEADLINE_SECONDS = 10  # a loaded test machine is no outage
     from ads.services import demo_ads_load
 
     demo_ads_load()
