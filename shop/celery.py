@@ -6,7 +6,6 @@ from celery import Celery, signals
 
 from shop import task_connections  # noqa: F401  (connects its task signals)
 from shop.observability import metrics_celery, tracing
-from shop.observability.celery_probes import WorkerHeartbeat
 from shop.observability.service import service_name
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
@@ -15,7 +14,10 @@ app = Celery("shop")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # The file the worker's liveness probe reads (Kubernetes: deploy/k8s/base/celery-worker.yaml).
-app.steps["worker"].add(WorkerHeartbeat)
+# Named, not imported: the worker imports it as it builds its steps, and the processes that only
+# publish tasks (gunicorn's workers) do not load Celery's worker and beat modules it needs
+# (docs/decisions.md, "Worker memory (third pass)").
+app.steps["worker"].add("shop.observability.celery_probes:WorkerHeartbeat")
 
 
 @signals.setup_logging.connect(weak=False)

@@ -2,10 +2,13 @@
 
 Some libraries import, as they load, modules that a serving process never runs: DRF, Celery and
 kombu try the test tools' packages where installed (TEST_ONLY_OPTIONAL_IMPORTS), redis-py tries
-OpenTelemetry's metrics SDK (for an integration of its own that stays off until initialised,
-which the shop never does), drf-spectacular's helpers import DRF's test module (hence
+OpenTelemetry's metrics API and SDK (for an integration of its own that stays off until
+initialised, which the shop never does), drf-spectacular's helpers import DRF's test module (hence
 django.test, unittest and jinja2) for the fake request of schema generation. Together they cost
 about 10 MiB in every gunicorn worker (docs/decisions.md, "A worker without the test tools").
+Others import at their top what only a rarely run function uses (Django's database operations
+import sqlparse, for migrations' SQL scripts): a few hundred KiB more (docs/decisions.md, "Worker
+memory (third pass)").
 
 The guards here act only while the block runs, on modules not yet imported: afterwards the real
 modules import as usual, so a test, the schema generator or anything else that needs them gets
@@ -58,6 +61,33 @@ class _ImportedWhenCalled:
 
     def __repr__(self) -> str:
         return f"<{self._module}.{self._name}, imported when called>"
+
+
+@contextlib.contextmanager
+def imported_when_used(module: str) -> Iterator[None]:
+    """Within the block, `import <module>` (not yet imported) gives a stand-in module: reading
+    any of its attributes imports the real one and answers from it. For a library that imports a
+    heavy module at the top as a whole (`import X`, then `X.name` inside a function it calls
+    rarely); `from X import name` would import it at once."""
+    if module in sys.modules:
+        yield
+        return
+    stand_in = ModuleType(module, f"Stands for {module} until one of its names is read.")
+
+    def real_attribute(name: str) -> Any:
+        if name.startswith("__"):  # the import system asks for __path__, __spec__ and the like
+            raise AttributeError(name)
+        if sys.modules.get(module) is stand_in:  # read within the block: the real one from now
+            del sys.modules[module]
+        return getattr(importlib.import_module(module), name)
+
+    stand_in.__getattr__ = real_attribute  # type: ignore[method-assign]
+    sys.modules[module] = stand_in
+    try:
+        yield
+    finally:
+        if sys.modules.get(module) is stand_in:
+            del sys.modules[module]
 
 
 @contextlib.contextmanager

@@ -49,6 +49,14 @@ NOT_LOADED = (
     "django.test",
     "rest_framework.test",
     "opentelemetry.sdk.metrics",
+    # Imported at the top of a library for what a web worker never runs (docs/decisions.md,
+    # "Worker memory (third pass)"): redis-py's OpenTelemetry integration (the metrics API),
+    # kombu's and DRF's optional YAML, and the Celery worker's and beat's modules (the worker's
+    # heartbeat step is named, not imported).
+    "opentelemetry.metrics",
+    "yaml",
+    "celery.beat",
+    "shop.observability.celery_probes",
     # drf-spectacular's generator and views: with a schema's generation (shop/api_schema.py).
     "drf_spectacular.openapi",
     "drf_spectacular.plumbing",
@@ -137,3 +145,40 @@ def test_a_worker_serving_customers_loads_no_grpc_no_tracing_and_no_test_tools(t
         if any(module == name or module.startswith(name + ".") for name in NOT_LOADED)
     ]
     assert unwanted == []
+
+
+SQL_SCRIPT = """
+import sys
+import shop.wsgi
+print("LOADED", "sqlparse" in sys.modules)
+from django.db import connection
+from django.db.backends.base.operations import BaseDatabaseOperations
+# PostgreSQL's operations never split a script; the base class's (SQLite's) does, with sqlparse.
+print("SCRIPT", BaseDatabaseOperations.prepare_sql_script(connection.ops, "SELECT 1; SELECT 2;"))
+print("LOADED", "sqlparse" in sys.modules)
+"""
+
+
+def test_a_postgresql_worker_loads_sqlparse_only_when_a_sql_script_is_split():
+    """Django's base database operations import sqlparse for migrations' SQL scripts, which
+    PostgreSQL's never split: a worker on PostgreSQL loads it at its first use instead, which
+    still works (SQLite's introspection imports it as a whole, so the embedded shop above has
+    it). Loading the shop connects to nothing."""
+    env = {key: value for key, value in os.environ.items() if not key.endswith("_SERVICE_ADDR")}
+    env |= {
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nothing",
+        "ENV_FILE": os.devnull,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
+    done = subprocess.run(
+        [sys.executable, "-c", SQL_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    lines = done.stdout.splitlines()
+    assert lines == [
+        "LOADED False",
+        "SCRIPT ['SELECT 1;', 'SELECT 2;']",
+        "LOADED True",
+    ], done.stdout + done.stderr

@@ -1,0 +1,71 @@
+"""shop/import_guards.py's stand-ins, on a module of the test's own."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+import pytest
+
+from shop.import_guards import deferred, hidden, imported_when_used
+
+MODULE = "boutique_guarded_module"
+
+
+@pytest.fixture
+def module_on_path(tmp_path, monkeypatch):
+    (tmp_path / f"{MODULE}.py").write_text(
+        textwrap.dedent(
+            """
+            import sys
+            VALUE = 42
+            class Inner:
+                name = "inner"
+            def double(number):
+                return 2 * number
+            sys.modules[__name__].imported = True
+            """
+        )
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield
+    sys.modules.pop(MODULE, None)
+
+
+def test_imported_when_used_loads_the_module_at_its_first_attribute(module_on_path):
+    with imported_when_used(MODULE):
+        import boutique_guarded_module as guarded
+
+        assert MODULE in sys.modules
+    assert MODULE not in sys.modules  # not loaded: nothing read from it yet
+    assert guarded.VALUE == 42  # a constant, a class's attribute and a function: the real ones
+    assert guarded.Inner.name == "inner"
+    assert guarded.double(4) == 8
+    assert sys.modules[MODULE].imported is True
+
+
+def test_imported_when_used_read_within_the_block_loads_the_real_module(module_on_path):
+    with imported_when_used(MODULE):
+        import boutique_guarded_module as guarded
+
+        assert guarded.VALUE == 42
+        assert sys.modules[MODULE].imported is True
+
+
+def test_imported_when_used_leaves_an_imported_module_alone(module_on_path):
+    import boutique_guarded_module as real
+
+    with imported_when_used(MODULE):
+        import boutique_guarded_module as again
+    assert again is real
+
+
+def test_deferred_calls_the_real_function_and_hidden_refuses_the_import(module_on_path):
+    with deferred(MODULE):
+        from boutique_guarded_module import double
+    assert MODULE not in sys.modules
+    assert double(5) == 10
+    sys.modules.pop(MODULE)
+    with hidden(MODULE), pytest.raises(ImportError):
+        import boutique_guarded_module  # noqa: F401
+    import boutique_guarded_module  # noqa: F401, E402  (afterwards, as usual)
