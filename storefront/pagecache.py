@@ -40,6 +40,11 @@ REBUILD_SECONDS = 10
 MEMORY_SECONDS = 1.0
 # A bound on what one process holds (hot pages are few; a crawl must not fill the memory).
 MEMORY_ENTRIES = 512
+# Entries past their MEMORY_SECONDS are dropped at most this often: an entry is a rendered page
+# (15-20 KiB), and without this one read once stayed in every worker until MEMORY_ENTRIES others
+# came (docs/decisions.md, "Worker memory (third pass)").
+PRUNE_SECONDS = MEMORY_SECONDS
+_pruned_at = float("-inf")
 
 # (entry keys asked for) -> (good until, version, entries found, entries due for a rebuild)
 _memory: dict[tuple[str, ...], tuple[float, int, dict[str, Any], dict[str, Any]]] = {}
@@ -140,10 +145,22 @@ def read(*entries: Parts) -> Snapshot:
         if entry_version == current:
             # An entry written before freshness was stored (a rolling deploy) counts as fresh.
             (stale if fresh_until and fresh_until[0] <= now else fresh)[key] = value
-    if len(_memory) >= MEMORY_ENTRIES:
-        _memory.clear()
+    _make_room()
     _memory[keys] = (time.monotonic() + MEMORY_SECONDS, current, fresh, stale)
     return Snapshot(current, fresh, stale)
+
+
+def _make_room() -> None:
+    global _pruned_at
+    now = time.monotonic()
+    if now - _pruned_at >= PRUNE_SECONDS:
+        _pruned_at = now
+        # A copy of the items: another thread may add one meanwhile (dict operations are atomic).
+        for keys, (good_until, *_) in list(_memory.items()):
+            if good_until <= now:
+                _memory.pop(keys, None)
+    if len(_memory) >= MEMORY_ENTRIES:
+        _memory.clear()
 
 
 def forget_memory() -> None:

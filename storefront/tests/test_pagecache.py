@@ -50,6 +50,21 @@ def test_memory_lasts_only_memory_seconds(monkeypatch):
     assert pagecache.read(("brief",)).get(("brief",), lambda: "v2") == "v2"
 
 
+def test_memory_keeps_no_page_past_its_memory_seconds(monkeypatch):
+    """A page read once is not kept until MEMORY_ENTRIES others come: the next read after
+    PRUNE_SECONDS drops every entry whose MEMORY_SECONDS are over."""
+    now = [2000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(pagecache, "_pruned_at", float("-inf"), raising=False)
+    pagecache.forget_memory()
+    for number in range(20):
+        pagecache.read((f"crawled-{number}",))
+    assert len(pagecache._memory) == 20
+    now[0] += max(pagecache.MEMORY_SECONDS, pagecache.PRUNE_SECONDS) + 0.01
+    pagecache.read(("the next page",))
+    assert list(pagecache._memory) == [(pagecache.entry_key(("the next page",)),)]
+
+
 def test_an_entry_computed_after_a_miss_is_remembered_with_the_read(monkeypatch):
     from django.core.cache import cache
 
