@@ -247,8 +247,8 @@ def checkout_report(results: Results) -> list[str]:
         f"{checkout[1]}, of which {checkout[2]} read or write (the rest BEGIN, COMMIT and "
         "savepoints).",
         "",
-        "The latency is the checkout request's with its redirect to the order page, as the "
-        "shopper waits for it. The load client is benchmarks/shopper_client.py (http.client, a "
+        "The latency is the checkout request's, which answers with the confirmation page. "
+        "The load client is benchmarks/shopper_client.py (http.client, a "
         "connection and a new session per order, ~4 ms of CPU per order where python-requests, "
         "used before, took ~12 on the same cores). The worker runs at a lower CPU priority "
         "(WORKER_NICENESS); the last columns say how far it was behind when the load stopped: "

@@ -2,7 +2,7 @@
 
 The benchmark's shoppers run on the same cores as the shop they measure, so what the client spends
 is taken from the shop: python-requests spent ~12 ms of CPU per order (two cart posts with their
-redirects, the checkout with its redirect), an eighth of the order's whole cost. This client does
+redirects, the checkout), an eighth of the order's whole cost. This client does
 the same requests on one keep-alive connection per shopper, keeps the session's cookies, follows
 redirects as a browser does after a form post (303/302 → GET), and sends the headers requests sent
 (so the shop's work per request is unchanged); it does not decode the bodies it reads, which a

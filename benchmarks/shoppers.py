@@ -132,9 +132,10 @@ def _unsent(db) -> int:
 
 def checkout_load(base: str, shoppers: int, seconds: float) -> CheckoutLoad:
     """`shoppers` at once, each filling a cart of its own and checking out, again and again,
-    for `seconds`; the latency is the checkout request's and its redirect to the order page's
-    (what the shopper waits for after pressing the button). The client is benchmarks/
-    shopper_client.py (python-requests until the second checkout pass: see its docstring)."""
+    for `seconds`; the latency is the checkout request's, which answers with the order's
+    confirmation page (no redirect): what the shopper waits for after pressing the button. The
+    client is benchmarks/shopper_client.py (python-requests until the second checkout pass: see
+    its docstring)."""
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
@@ -150,7 +151,7 @@ def checkout_load(base: str, shoppers: int, seconds: float) -> CheckoutLoad:
                     client.post("/cart", {"product_id": product_id, "quantity": quantity})
                 form = {**FORM, "email": f"shopper{index}-{number}@example.com"}
                 started = time.perf_counter()
-                # The checkout and the redirect to the order's page, as the shopper waits for it.
+                # Answered with the confirmation page itself (a redirect would be followed).
                 status = client.post("/cart/checkout", form)
                 elapsed = (time.perf_counter() - started) * 1000
             with lock:
