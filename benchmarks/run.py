@@ -5,7 +5,8 @@
   with a cart of two lines, prices in euros) on home, product, cart and search, at 9, 1,000 and
   100,000 products. Each row says what was cached.
 - Checkout: its database queries, p50/p95 and orders/s at 4 and 16 concurrent shoppers, with
-  tasks on a real broker (Redis) and a Celery worker.
+  tasks on a real broker (Redis) and a Celery worker, and how far that worker was behind when
+  the load stopped (each load waits for it to catch up before the next).
 - Memory (RSS, PSS, USS) per gunicorn worker of the shop and of the hello project, after all of
   the above (benchmarks/memory.py; its section: the shop on the runtime dependencies only).
 - Database queries per page at each catalog size; search latency (benchmarks/search_latency.py).
@@ -251,9 +252,9 @@ def checkout_report(results: Results) -> list[str]:
         "The load client is benchmarks/shopper_client.py (http.client, a "
         "connection and a new session per order, ~4 ms of CPU per order where python-requests, "
         "used before, took ~12 on the same cores). The worker runs at a lower CPU priority "
-        "(WORKER_NICENESS); the last columns say how far it was behind when the load stopped: "
-        "orders whose e-mail was not sent yet, and the seconds until the last one was (the next "
-        "load waits for it).",
+        "(WORKER_NICENESS, 10 unless set), so shoppers come first; the last columns say how "
+        "far it was behind when the load stopped: orders whose e-mail was not sent yet, and the "
+        "seconds until the last one was (the next load waits for it).",
         "",
         "| concurrent shoppers | orders | orders/s | p50 ms | p95 ms | failures "
         "| e-mails unsent at the end | s until the last e-mail |",
