@@ -6,8 +6,9 @@ page for the same CPU: the shopper waits for a core while the worker renders an 
 waiting for. At start the worker raises its own niceness to WORKER_NICENESS (the pool's processes,
 forked after, inherit it): the kernel then gives the web first call on a core, and the worker
 what is left, which on a machine that is not saturated for good is all it needs. It is a weight,
-not a pause: a niced process is never starved outright, so the e-mail is later by milliseconds,
-not left behind (docs/decisions.md, "Checkout p95 at 4 shoppers (second pass)").
+not a pause: a niced process still gets a share of a busy core, so while the cores stay saturated
+the e-mails fall behind (4–5 s at the end of make bench's load) and catch up once they are not;
+nothing is dropped (docs/decisions.md, "Checkout p95 at 4 shoppers (second pass)").
 
 Only ever lowered: a worker started at a higher niceness (`nice celery ...`) keeps it, and 0 leaves
 the priority alone. On Kubernetes the worker is its own Deployment with its own CPU share; the
