@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import logging.config
+import sys
 from datetime import UTC, datetime
 
 from pythonjsonlogger.core import RESERVED_ATTRS
@@ -14,10 +15,11 @@ from pythonjsonlogger.json import JsonFormatter
 from shop.observability import requestid
 from shop.observability.service import service_name
 
-try:  # Tracing is optional: without OpenTelemetry there are no trace ids to write.
-    from opentelemetry import trace
-except ImportError:  # pragma: no cover - depends on what is installed
-    trace = None
+# OpenTelemetry's trace API, read where something has imported it (tracing's setup, an
+# instrumentation, a test): a span can only exist once it is loaded, so a process with tracing off
+# (a web worker) neither loads it for its log lines nor asks it on each (docs/decisions.md,
+# "Worker memory (third pass)").
+TRACE_API = "opentelemetry.trace"
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
@@ -34,8 +36,9 @@ class ContextFilter(logging.Filter):
         )
         if request_id:
             record.request_id = request_id
-        if trace is not None:
-            span = trace.get_current_span().get_span_context()
+        current_span = getattr(sys.modules.get(TRACE_API), "get_current_span", None)
+        if current_span is not None:
+            span = current_span().get_span_context()
             if span.is_valid:
                 record.trace_id = format(span.trace_id, "032x")
                 record.span_id = format(span.span_id, "016x")

@@ -55,6 +55,9 @@ NOT_LOADED = (
     # heartbeat step is named, not imported).
     "opentelemetry.metrics",
     "yaml",
+    # OpenTelemetry's trace API: the log lines ask it for the current span only where something
+    # loaded it (shop/observability/logs.py).
+    "opentelemetry.trace",
     "celery.beat",
     "shop.observability.celery_probes",
     # drf-spectacular's generator and views: with a schema's generation (shop/api_schema.py).
