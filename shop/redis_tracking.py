@@ -49,14 +49,26 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Key prefixes whose reads may be remembered; a connection tracks those declared before it was
-# set up (a prefix declared later makes the next lookup set up a new one).
-_declared_prefixes: set[str] = set()
+# set up (a prefix declared later makes the next lookup set up a new one). A tuple, replaced
+# whole, so a thread reading it never sees it change under it.
+_declared_prefixes: tuple[str, ...] = ()
+_declare_lock = threading.Lock()
 
 
 def track_prefix(prefix: str) -> None:
     """Declares that keys under `prefix` may be remembered (their every write is then heard)."""
+    global _declared_prefixes
     if prefix not in _declared_prefixes:
-        _declared_prefixes.add(prefix)
+        with _declare_lock:
+            if prefix not in _declared_prefixes:
+                _declared_prefixes = (*_declared_prefixes, prefix)
+
+
+CONNECTION_NAME = "boutique-tracking"
+
+
+class RefusedTracking(Exception):
+    """Redis answered the set-up with an error."""
 
 
 class _Placeholder:
@@ -232,7 +244,7 @@ class TrackedReads:
     def _connect_if_due(self, key: str) -> None:
         """Starts setting up a tracking connection on a short-lived thread, at most once a
         second, never while the breaker is not closed: a request never waits on it."""
-        if not self.supported or not key.startswith(tuple(_declared_prefixes)):
+        if not self.supported or not key.startswith(_declared_prefixes):
             return
         now = time.monotonic()
         with self._lock:
@@ -253,10 +265,18 @@ class TrackedReads:
 
     def connect(self) -> bool:
         """Sets up the tracking connection now (the thread's work; tests call it directly)."""
-        prefixes = tuple(sorted(_declared_prefixes))
+        prefixes = _declared_prefixes
         try:
             sock, reader = self._handshake(prefixes)
-        except (OSError, ValueError) as error:
+        except RefusedTracking as error:
+            # An answer, not an outage (a Redis before 6, a user without the right): asking
+            # again will not help, so this process reads every time.
+            logger.error("Redis refused client tracking; reads are not remembered: %s", error)
+            with self._lock:
+                self._connecting = False
+                self.supported = False
+            return False
+        except OSError as error:
             logger.warning("Redis tracking is not set up (reads are not remembered): %s", error)
             with self._lock:
                 self._connecting = False
@@ -294,14 +314,19 @@ class TrackedReads:
             tracking = ["CLIENT", "TRACKING", "ON", "BCAST"]
             for prefix in prefixes:
                 tracking += ["PREFIX", prefix]
+            # Subscribed, the connection is a pub/sub client to Redis, and so falls under its
+            # pub/sub output buffer limit (32 MB, or 8 MB for 60 s, by default): a process that
+            # stops reading (an idle worker) is disconnected, not given unbounded memory. Nobody
+            # publishes there in RESP3; the invalidations come as pushes of the tracking.
             sock.sendall(
                 _command(*hello)
-                + _command("CLIENT", "SETNAME", "boutique-tracking")
+                + _command("CLIENT", "SETNAME", CONNECTION_NAME)
+                + _command("SUBSCRIBE", "__redis__:invalidate")
                 + _command(*tracking)
             )
             reader = hiredis.Reader()
             replies: list[object] = []
-            while len(replies) < 3:
+            while len(replies) < 3:  # HELLO, SETNAME, TRACKING (SUBSCRIBE answers with a push)
                 data = sock.recv(65536)
                 if not data:
                     raise ConnectionError("Redis closed the connection during the set-up")
@@ -311,7 +336,7 @@ class TrackedReads:
                         replies.append(reply)
             for reply in replies:
                 if isinstance(reply, Exception):
-                    raise ValueError(f"Redis refused the tracking set-up: {reply}")
+                    raise RefusedTracking(str(reply))
             sock.setblocking(False)
             return sock, reader
         except BaseException:

@@ -276,3 +276,43 @@ def test_with_redis_stopped_pages_are_served_as_without_the_memory(own_redis, wa
     assert not tracked_reads().tracking and len(tracked_reads()) == 0
     # A stopped Redis refuses at once; a request never waits for the tracking set-up either.
     assert time.monotonic() - started < 30
+
+
+def test_a_process_that_stops_reading_is_disconnected_not_buffered_for(tracked, other_client):
+    """The tracking connection is a pub/sub client to Redis, under its output buffer limit: an
+    idle process does not make Redis hold its invalidations without bound."""
+    ours = [c for c in other_client.client_list() if c["name"] == redis_tracking.CONNECTION_NAME]
+    assert len(ours) == 1 and "P" in ours[0]["flags"]
+    limits = other_client.config_get("client-output-buffer-limit")["client-output-buffer-limit"]
+    other_client.config_set("client-output-buffer-limit", "pubsub 1024 0 0")
+    try:
+        store = RedisCartStore()
+        assert store.lines("c1") == []
+        # Far more invalidations than the kernel's socket buffers take unread (long keys).
+        for batch in range(20):
+            with other_client.pipeline(transaction=False) as pipe:
+                for number in range(500):
+                    pipe.hset(f"cart:{batch}-{number}-{'x' * 2000}", MUG, 1)
+                pipe.execute()
+        other_client.hset("cart:c1", MUG, 2)
+        assert store.lines("c1") == [(MUG, 2)]
+        assert not tracked.tracking and len(tracked) == 0
+    finally:
+        other_client.config_set("client-output-buffer-limit", limits)
+
+
+def test_a_refused_set_up_is_not_asked_again(settings, redis_settings_template, caplog):
+    from testing.fixtures import point_at_redis
+    from testing.servers import RedisServer
+
+    server = RedisServer(password="right")
+    try:
+        point_at_redis(settings, redis_settings_template, server.url.replace("right", "wrong"))
+        reads = tracked_reads()
+        assert not reads.connect()
+        assert not reads.supported
+        assert reads.read("cart:c1", lambda: ("read",)) == ("read",)
+        assert reads.read("cart:c1", lambda: ("again",)) == ("again",)
+        assert "refused client tracking" in caplog.text
+    finally:
+        server.stop()
