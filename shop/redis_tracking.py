@@ -123,6 +123,7 @@ class TrackedReads:
         self._prefixes: tuple[str, ...] = ()  # tracked by the live connection
         self._next_attempt = 0.0
         self._connecting = False
+        self._closed = False  # closed for good (replaced): a late set-up must not install itself
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -236,7 +237,9 @@ class TrackedReads:
         self._next_attempt = time.monotonic() + self.retry_interval
 
     def close(self) -> None:
+        """Closes the connection for good: this instance remembers nothing any more."""
         with self._lock:
+            self._closed = True
             self._close_locked()
 
     # --- setting up ----------------------------------------------------------------------
@@ -248,7 +251,7 @@ class TrackedReads:
             return
         now = time.monotonic()
         with self._lock:
-            if self._connecting or now < self._next_attempt:
+            if self._closed or self._connecting or now < self._next_attempt:
                 return
             if self._sock is not None:
                 if key.startswith(self._prefixes):
@@ -283,7 +286,7 @@ class TrackedReads:
             return False
         with self._lock:
             self._connecting = False
-            if self.pid != os.getpid():
+            if self._closed or self.pid != os.getpid():
                 sock.close()
                 return False
             self._close_locked()

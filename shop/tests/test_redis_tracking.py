@@ -316,3 +316,12 @@ def test_a_refused_set_up_is_not_asked_again(settings, redis_settings_template, 
         assert "refused client tracking" in caplog.text
     finally:
         server.stop()
+
+
+def test_a_set_up_that_finishes_after_a_close_installs_nothing(use_redis):
+    reads = tracked_reads()
+    reads.close()  # replaced (REDIS_URL changed, a test reset) while its thread was connecting
+    assert not reads.connect()
+    assert not reads.tracking
+    assert reads.read("cart:c1", lambda: ("read",)) == ("read",)
+    assert reads.read("cart:c1", lambda: ("again",)) == ("again",)
