@@ -301,7 +301,9 @@ def test_a_process_that_stops_reading_is_disconnected_not_buffered_for(tracked, 
         other_client.config_set("client-output-buffer-limit", limits)
 
 
-def test_a_refused_set_up_is_not_asked_again(settings, redis_settings_template, caplog):
+def test_a_password_is_given_and_a_refused_set_up_is_not_asked_again(
+    settings, redis_settings_template, caplog
+):
     from testing.fixtures import point_at_redis
     from testing.servers import RedisServer
 
@@ -314,7 +316,10 @@ def test_a_refused_set_up_is_not_asked_again(settings, redis_settings_template, 
         assert reads.read("cart:c1", lambda: ("read",)) == ("read",)
         assert reads.read("cart:c1", lambda: ("again",)) == ("again",)
         assert "refused client tracking" in caplog.text
+        point_at_redis(settings, redis_settings_template, server.url)  # the right password
+        assert tracked_reads().connect()
     finally:
+        redis_tracking.reset_tracked_reads()
         server.stop()
 
 
