@@ -23,7 +23,8 @@ The protocol (docs/decisions.md, "Sessions and carts remembered in process, inva
 - Safety nets: an entry is used at most `max_age` seconds after its read; a lost or failing
   connection, or the server's circuit breaker leaving "closed", forgets everything and nothing is
   remembered until a new connection is set up (at most one attempt a second, made by a short-lived
-  thread so that no request waits on it); at most `max_entries` entries (the oldest go first).
+  thread so that no request waits on it); at most `max_entries` entries (those least recently
+  read from Redis go first).
 
 Values are kept as they came from `fetch`: callers pass immutable ones (bytes, tuples).
 """
@@ -177,9 +178,10 @@ class TrackedReads:
         return len(self._entries)
 
     def _put_locked(self, key: str, value: object) -> None:
+        """Puts a placeholder (or entry) last: the order is that of the reads from Redis."""
         entries = self._entries
-        if key not in entries and len(entries) >= self.max_entries:
-            # Oldest first: a dict keeps the order of insertion.
+        if entries.pop(key, None) is None and len(entries) >= self.max_entries:
+            # The least recently read from Redis first: a dict keeps the order of insertion.
             del entries[next(iter(entries))]
         entries[key] = value
 

@@ -188,15 +188,23 @@ def test_an_entry_is_used_for_a_few_seconds_at_most(tracked, monkeypatch):
     assert tracked.max_age == settings.REDIS_TRACKED_MAX_AGE_SECONDS == 5
 
 
-def test_at_most_so_many_entries_the_oldest_go_first(tracked):
+def test_at_most_so_many_entries_the_least_recently_read_go_first(tracked, monkeypatch):
+    clock = [time.monotonic()]
+    monkeypatch.setattr(redis_tracking.time, "monotonic", lambda: clock[0])
     tracked.max_entries = 3
-    for number in range(5):
+    for number in range(3):
+        tracked.read(f"cart:c{number}", lambda: ())
+    clock[0] += tracked.max_age  # c0 is read from Redis again: now the most recent
+    tracked.read("cart:c0", lambda: ())
+    for number in (3, 4):
         tracked.read(f"cart:c{number}", lambda: ())
     assert len(tracked) == 3
     fetched = []
-    tracked.read("cart:c4", lambda: fetched.append(1) or ())
-    tracked.read("cart:c0", lambda: fetched.append(0) or ())
-    assert fetched == [0]
+    for number in (0, 3, 4):
+        tracked.read(f"cart:c{number}", lambda number=number: fetched.append(number) or ())
+    assert fetched == []  # c1 and c2 were pushed out, not c0
+    tracked.read("cart:c1", lambda: fetched.append(1) or ())
+    assert fetched == [1]
 
 
 def test_keys_outside_the_tracked_prefixes_are_never_remembered(tracked):
