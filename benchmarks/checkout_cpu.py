@@ -3,12 +3,17 @@ shared machine, where latency swings with the neighbours' load.
 
     python benchmarks/checkout_cpu.py [--seconds 10] [--shoppers 4] [--rounds 2] ROOT [ROOT...]
 
-Each ROOT is a checkout of the shop (this worktree, or /work/main for the baseline); a stack
+Each ROOT is a checkout of the shop (this worktree, or /work/main for the baseline), optionally
+followed by settings for its stack's environment: `ROOT,WORKER_NICENESS=0` (the same tree may be
+given twice with different settings); a stack
 (PostgreSQL, Redis, gunicorn 2 x 4, a Celery worker) is started for each, all at once, and the
 load (benchmarks.shoppers.checkout_load) goes to them in turns, round after round, so the trees
 are compared under the same machine load. Per round and tree it prints p50/p95 of the checkout
 request, orders/s, and CPU ms per order of gunicorn's workers, the Celery worker, PostgreSQL,
-Redis and the client (psutil: user + system time over the round, divided by orders)."""
+Redis and the client (psutil: user + system time over the round, divided by orders), and how
+far the worker fell behind: the orders whose e-mail was not yet sent when the load stopped, the
+tasks still waiting in the broker's queue then, and the seconds until the last e-mail was sent
+(the round's CPU is read after that, so the worker's share includes its catching up)."""
 
 from __future__ import annotations
 
@@ -17,11 +22,15 @@ import contextlib
 import importlib
 import statistics
 import sys
-import time
 from pathlib import Path
 
 import psutil
 
+# This tree's, whichever trees are measured (each tree's own modules are loaded by _load).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.shoppers import email_backlog  # noqa: E402
+
+sys.path.pop(0)
 GROUPS = ("web", "celery", "postgres", "redis", "client")
 
 
@@ -103,7 +112,7 @@ def _round(stack, shoppers_module, shoppers: int, seconds: float) -> dict[str, f
     postgres_before = _postgres_cpu(groups["postgres"])
     sessions_before = _sessions(stack)
     load = shoppers_module.checkout_load(stack.url, shoppers, seconds)
-    time.sleep(1.0)  # the worker finishes the round's e-mails
+    backlog = email_backlog(stack.env)
     after_groups = _groups(stack)
     after_groups["client"] = [psutil.Process()]
     orders = max(1, len(load.latencies_ms))
@@ -113,9 +122,12 @@ def _round(stack, shoppers_module, shoppers: int, seconds: float) -> dict[str, f
         "orders/s": load.orders_per_second,
         "p50": load.percentile(0.5),
         "p95": load.percentile(0.95),
+        "unsent at end": backlog.unsent,
+        "queued at end": backlog.queued,
+        "s to last e-mail": backlog.seconds,
     }
-    # Less this measurement's own connection.
-    result["db sessions/order"] = (_sessions(stack) - sessions_before - 1) / orders
+    # Less this measurement's own connections (the backlog's and the count's).
+    result["db sessions/order"] = (_sessions(stack) - sessions_before - 2) / orders
     for name in GROUPS:
         spent = sum(_cpu([p]) - before[name].get(p.pid, 0.0) for p in after_groups[name])
         if name == "postgres":
@@ -126,18 +138,23 @@ def _round(stack, shoppers_module, shoppers: int, seconds: float) -> dict[str, f
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("roots", nargs="+", type=Path)
+    parser.add_argument("roots", nargs="+", help="ROOT[,NAME=VALUE...]")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--shoppers", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     with contextlib.ExitStack() as exit_stack:
         trees = []
-        for root in args.roots:
-            stack_module, shoppers_module = _load(root.resolve())
-            stack = exit_stack.enter_context(stack_module.shop_stack(celery_worker=True))
+        for name in args.roots:
+            root, *settings = name.split(",")
+            stack_module, shoppers_module = _load(Path(root).resolve())
+            environment = dict(setting.split("=", 1) for setting in settings)
+            stack = exit_stack.enter_context(
+                stack_module.shop_stack(celery_worker=True, **environment)
+            )
             shoppers_module.checkout_load(stack.url, args.shoppers, 2)  # warm every thread
-            trees.append((str(root), stack, shoppers_module))
+            email_backlog(stack.env)
+            trees.append((name, stack, shoppers_module))
         results: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in trees}
         for number in range(args.rounds):
             for name, stack, shoppers_module in trees:

@@ -4,7 +4,10 @@ import os
 
 from celery import Celery, signals
 
-from shop import task_connections  # noqa: F401  (connects its task signals)
+from shop import (
+    task_connections,  # noqa: F401  (connects its task signals)
+    worker_priority,  # noqa: F401  (lowers the worker's CPU priority at start)
+)
 from shop.observability import metrics_celery, tracing
 from shop.observability.celery_probes import WorkerHeartbeat
 from shop.observability.service import service_name

@@ -163,6 +163,9 @@ else:
 # outlives its broker, and tasks acknowledged after they ran.
 vars().update(celery_settings(env.str("CELERY_BROKER_URL", default=REDIS_URL)))
 CELERY_BEAT_SCHEDULE: dict = {}
+# The niceness a Celery worker gives itself at start (shop/worker_priority.py): where it shares
+# cores with the web, a shopper's request comes before an e-mail. 0 leaves it alone.
+WORKER_NICENESS = env.int("WORKER_NICENESS", default=10)
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Boutique <orders@boutique.localhost>")

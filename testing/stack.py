@@ -79,6 +79,18 @@ class Stack:
             time.sleep(0.2)
         raise AssertionError(f"no e-mail after {timeout}s; worker log:\n{self.logs()['worker']}")
 
+    def wait_for_log(self, process: str, text: str, timeout: float = 60.0) -> None:
+        """Until `process` has logged a line containing `text`. The e-mail's file is written
+        before its task ends and logs its outcome; a worker stopped in between (SIGQUIT, as the
+        stack stops it) never logs it, and a worker at a lower CPU priority on a busy machine
+        (shop/worker_priority.py) makes that gap longer."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.logs()[process]:
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"{process} did not log {text!r} in {timeout}s")
+
 
 def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run(

@@ -51,6 +51,7 @@ def test_one_checkout_one_request_id_in_every_process_and_no_secrets(tmp_path):
     with checkout_stack(tmp_path, extra_env={"LOG_FORMAT": "json"}) as stack:
         order_path = stack.checkout(**{"X-Request-ID": rid})
         stack.wait_for_email()
+        stack.wait_for_log("worker", "notifications.tasks.email_send SUCCESS")  # the task ended
         token = parse_qs(urlsplit(order_path).query)["token"][0]
         web = stack.web_url
         # The order page with its token, and a wrong one; no id, or a malformed one: generated.

@@ -59,6 +59,7 @@ def test_one_checkout_is_one_trace_from_the_web_through_grpc_to_the_email_task(t
             order_page = stack.checkout(shopper)
             assert shopper.get(stack.web_url + order_page, timeout=30).status_code == 200
             stack.wait_for_email()
+            stack.wait_for_log("worker", f"{EMAIL_SEND} SUCCESS")  # the task ended
             assert receiver.received() == []
         # Stopped as a deployment stops them (SIGTERM; SIGQUIT for the worker), each process
         # exported its spans on the way out.
