@@ -44,6 +44,19 @@ def _fresh_process_memory():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_tracked_reads(monkeypatch):
+    """Every test starts with nothing remembered of Redis reads (shop/redis_tracking.py), and the
+    tracking connection is set up by the first lookup itself, not a thread, so what a test
+    counts does not depend on when a thread ran."""
+    from shop import redis_tracking
+
+    monkeypatch.setattr(redis_tracking, "connect_in_background", False)
+    redis_tracking.reset_tracked_reads()
+    yield
+    redis_tracking.reset_tracked_reads()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_redis_breakers(settings):
     """Every test starts with closed Redis breakers (shop/redis_breaker.py). Tests that restart
     Redis expect their next call to reach it, so the cool-down is a millisecond unless a test of

@@ -68,11 +68,14 @@ CACHE_STATE = {
     ("anonymous", "product"): "page shell cached (Redis, 1 s in process); ad filled in",
     ("anonymous", "cart"): "no session cookie: the empty cart's page shell cached",
     ("anonymous", "search"): "page shell cached per query (the same query repeated)",
-    ("shopper", "home"): "page shell cached; session and cart size read from Redis",
-    ("shopper", "product"): "page shell cached; session and cart size read from Redis",
-    ("shopper", "cart"): "session and cart read from Redis; the priced cart's page shell cached "
-    "per lines and currency (Redis, 1 s in process)",
-    ("shopper", "search"): "page shell cached per query; session and cart size from Redis",
+    ("shopper", "home"): "page shell cached; session and cart size remembered in process "
+    "(Redis tracking)",
+    ("shopper", "product"): "page shell cached; session and cart size remembered in process "
+    "(Redis tracking)",
+    ("shopper", "cart"): "session and cart remembered in process (Redis tracking); the priced "
+    "cart's page shell cached per lines and currency (Redis, 1 s in process)",
+    ("shopper", "search"): "page shell cached per query; session and cart size remembered in "
+    "process (Redis tracking)",
 }
 CHECKOUT_SHOPPERS = (4, 16)
 CHECKOUT_SECONDS = float(os.environ.get("BENCH_CHECKOUT_SECONDS", "10"))

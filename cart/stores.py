@@ -23,6 +23,7 @@ from django.utils import timezone
 from django_redis import get_redis_connection
 
 from shop.observability.metrics import DEPENDENCY_ERRORS
+from shop.redis_tracking import remembered_read, track_prefix
 
 from .errors import CartUnavailable
 from .models import Cart, CartLine
@@ -130,6 +131,9 @@ def _redis_errors_unavailable(method: Callable[..., T]) -> Callable[..., T]:
 
 
 class RedisCartStore:
+    """A cart's lines are remembered in the process until Redis reports a write to its key
+    (shop/redis_tracking.py): the scripts below need nothing more to be seen everywhere."""
+
     key_prefix = "cart:"
 
     def _key(self, cart_id: str) -> str:
@@ -141,12 +145,18 @@ class RedisCartStore:
 
     @_redis_errors_unavailable
     def lines(self, cart_id: str) -> list[tuple[str, int]]:
-        stored = get_redis_connection("default").hgetall(self._key(cart_id))
-        return [
-            (field.decode(), int(value))
-            for field, value in stored.items()
-            if field.decode() != REGISTERED_FIELD
-        ]
+        key = self._key(cart_id)
+
+        def fetch() -> tuple[tuple[str, int], ...]:
+            # A tuple of tuples: what is remembered cannot be changed by a caller.
+            stored = get_redis_connection("default").hgetall(key)
+            return tuple(
+                (field.decode(), int(value))
+                for field, value in stored.items()
+                if field.decode() != REGISTERED_FIELD
+            )
+
+        return list(remembered_read(key, fetch))
 
     @_redis_errors_unavailable
     def add(self, cart_id: str, product_id: str, quantity: int, *, line_limit: int) -> Added | None:
@@ -173,6 +183,10 @@ class RedisCartStore:
     def is_registered(self, cart_id: str) -> bool:
         connection = get_redis_connection("default")
         return bool(connection.hexists(self._key(cart_id), REGISTERED_FIELD))
+
+
+# Every write to a cart key is heard (CLIENT TRACKING), so its reads may be remembered.
+track_prefix(RedisCartStore.key_prefix)
 
 
 # --- Database (the embedded default) --------------------------------------------------------

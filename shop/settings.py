@@ -141,13 +141,19 @@ REDIS_CONNECT_TIMEOUT_SECONDS = env.float("REDIS_CONNECT_TIMEOUT_SECONDS", defau
 REDIS_SOCKET_TIMEOUT_SECONDS = env.float("REDIS_SOCKET_TIMEOUT_SECONDS", default=0.25)
 REDIS_BREAKER_FAILURES = env.int("REDIS_BREAKER_FAILURES", default=3)
 REDIS_BREAKER_COOLDOWN_SECONDS = env.float("REDIS_BREAKER_COOLDOWN_SECONDS", default=5.0)
+# Sessions and carts read from Redis are remembered in each process until Redis reports a write to
+# them (CLIENT TRACKING: shop/redis_tracking.py), and never used longer than this after the read.
+REDIS_TRACKED_READS = env.bool("REDIS_TRACKED_READS", default=True)
+REDIS_TRACKED_MAX_AGE_SECONDS = env.float("REDIS_TRACKED_MAX_AGE_SECONDS", default=5.0)
+REDIS_TRACKED_MAX_ENTRIES = env.int("REDIS_TRACKED_MAX_ENTRIES", default=10_000)
 if REDIS_URL:
     CACHES = redis_caches(
         REDIS_URL,
         connect_timeout=REDIS_CONNECT_TIMEOUT_SECONDS,
         socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
     )
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Django's cache sessions, their reads remembered per process (shop/tracked_sessions.py).
+    SESSION_ENGINE = "shop.tracked_sessions"
     SESSION_CACHE_ALIAS = "sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -16,6 +16,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import wraps
+from importlib import import_module
 from pathlib import Path
 
 import redis
@@ -40,9 +41,11 @@ def patterns() -> dict[str, str]:
     for config in apps.get_app_configs():
         if hasattr(config, "redis_backup_patterns"):
             found.update(config.redis_backup_patterns())
-    if cached_sessions.__name__ == settings.SESSION_ENGINE:
+    # Django's cache sessions, or an engine built on them (shop.tracked_sessions).
+    engine = import_module(settings.SESSION_ENGINE).SessionStore
+    if issubclass(engine, cached_sessions.SessionStore):
         sessions = caches[settings.SESSION_CACHE_ALIAS]
-        found["sessions"] = sessions.make_key(f"{cached_sessions.KEY_PREFIX}*")
+        found["sessions"] = sessions.make_key(f"{engine.cache_key_prefix}*")
     return found
 
 

@@ -73,7 +73,8 @@ def test_redis_url_backs_cache_sessions_and_broker():
     values = probe(SECRET_KEY=LONG_KEY, REDIS_URL=url)
     assert values["cache"] == "django_redis.cache.RedisCache"
     assert values["cache_location"] == url
-    assert values["sessions"] == "django.contrib.sessions.backends.cache"
+    # Django's cache sessions, their reads remembered per process (shop/tracked_sessions.py).
+    assert values["sessions"] == "shop.tracked_sessions"
     assert values["broker"] == url
     assert values["eager"] is False
 
