@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
@@ -69,25 +69,14 @@ def imported_when_used(module: str) -> Iterator[None]:
     any of its attributes imports the real one and answers from it. For a library that imports a
     heavy module at the top as a whole (`import X`, then `X.name` inside a function it calls
     rarely); `from X import name` would import it at once."""
-    if module in sys.modules:
-        yield
-        return
-    stand_in = ModuleType(module, f"Stands for {module} until one of its names is read.")
 
-    def real_attribute(name: str) -> Any:
-        if name.startswith("__"):  # the import system asks for __path__, __spec__ and the like
-            raise AttributeError(name)
+    def real_attribute(stand_in: ModuleType, name: str) -> Any:
         if sys.modules.get(module) is stand_in:  # read within the block: the real one from now
             del sys.modules[module]
         return getattr(importlib.import_module(module), name)
 
-    stand_in.__getattr__ = real_attribute  # type: ignore[method-assign]
-    sys.modules[module] = stand_in
-    try:
+    with _standing_in(module, "until one of its names is read", real_attribute):
         yield
-    finally:
-        if sys.modules.get(module) is stand_in:
-            del sys.modules[module]
 
 
 @contextlib.contextmanager
@@ -95,17 +84,31 @@ def deferred(module: str) -> Iterator[None]:
     """Within the block, `from <module> import name` (module not yet imported) gives a stand-in
     that imports the module at its first call: for a library that imports a heavy module at the
     top for one function it calls rarely."""
+
+    def called_later(_: ModuleType, name: str) -> _ImportedWhenCalled:
+        return _ImportedWhenCalled(module, name)
+
+    with _standing_in(module, "until one of its names is called", called_later):
+        yield
+
+
+@contextlib.contextmanager
+def _standing_in(
+    module: str, until: str, attribute: Callable[[ModuleType, str], Any]
+) -> Iterator[None]:
+    """Within the block, a module not yet imported is a stand-in whose attributes are
+    `attribute(stand_in, name)`; out of it, whatever the import system has then."""
     if module in sys.modules:
         yield
         return
-    stand_in = ModuleType(module, f"Stands for {module} until one of its names is called.")
+    stand_in = ModuleType(module, f"Stands for {module} {until}.")
 
-    def stand_in_for(name: str) -> _ImportedWhenCalled:
+    def answer(name: str) -> Any:
         if name.startswith("__"):  # the import system asks for __path__, __spec__ and the like
             raise AttributeError(name)
-        return _ImportedWhenCalled(module, name)
+        return attribute(stand_in, name)
 
-    stand_in.__getattr__ = stand_in_for  # type: ignore[method-assign]
+    stand_in.__getattr__ = answer  # type: ignore[method-assign]
     sys.modules[module] = stand_in
     try:
         yield
