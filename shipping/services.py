@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.client import catalog_client
-from shop.addresses import ADDRESS_FIELDS, address_validate
+from shop.addresses import ADDRESS_FIELDS, address_given, address_validate
 from shop.dto import Address, CartItem
 from shop.memo import Memo
 from shop.money import Money, money_sum
@@ -65,7 +65,7 @@ def shipping_quote(*, address: Address | None, items: tuple[CartItem, ...]) -> M
     """0.00 USD for no items, free from the threshold on, else the flat rate (8.99 USD by
     default). The address is optional — the cart page quotes before one is entered — but a
     given one must be valid."""
-    if address is not None and any(dataclasses.astuple(address)):
+    if address_given(address):
         address_validate(address=address)
     items = _items_validate(items)
     if not items:
