@@ -3,8 +3,6 @@ boutique.PaymentAdminService (Void, VoidByKey and Refund, which the original lac
 and delegate.
 """
 
-import dataclasses
-
 from shop.rpc.convert import credit_card_from_pb, money_from_pb
 from shop.rpc.protos import boutique_payments_pb2 as admin_pb
 from shop.rpc.protos import boutique_payments_pb2_grpc as admin_pb_grpc
@@ -25,9 +23,7 @@ def _metadata(context, key: str) -> str | None:
 
 class PaymentServicer(Servicer, pb_grpc.PaymentServiceServicer):
     def Charge(self, request, context):
-        card = credit_card_from_pb(request.credit_card)
-        # The wire's CVV is an int32: "012" arrives as 12, so restore the leading zeros.
-        card = dataclasses.replace(card, cvv=card.cvv.zfill(3) if card.cvv else "")
+        card = credit_card_from_pb(request.credit_card, cvv_digits=3)
         transaction_id = services.payment_charge(
             amount=money_from_pb(request.amount),
             card=card,

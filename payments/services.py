@@ -116,7 +116,11 @@ def _charge_prepared(
         raise ChargeAmountInvalid(f"The amount to charge must be less than {MAX_CHARGE:,}.")
     if not currency_known(amount.currency):
         raise ChargeCurrencyUnknown(amount.currency)
-    checked = card_check(card, today=today or timezone.localdate())
+    # The shop's date (TIME_ZONE): a card expires by the shop's calendar, whatever time zone a
+    # request may have activated (none does today), and naming the zone saves the lookup of
+    # the active one (a context-local read that fails, then falls back) on every charge.
+    today = today or timezone.localdate(timezone=timezone.get_default_timezone())
+    checked = card_check(card, today=today)
     processor = gateway()
     charge = Charge(
         amount=amount.amount,

@@ -2,6 +2,7 @@
 ShipOrder) and boutique.ShipmentAdminService (Cancel, which the original lacks). Translate and
 delegate."""
 
+from shop.money import Money
 from shop.rpc.convert import address_from_pb, cart_item_from_pb, money_to_pb
 from shop.rpc.protos import boutique_shipping_pb2 as admin_pb
 from shop.rpc.protos import boutique_shipping_pb2_grpc as admin_pb_grpc
@@ -17,12 +18,19 @@ ORDER_REFERENCE_METADATA = "order-reference"
 
 
 class ShippingServicer(Servicer, pb_grpc.ShippingServiceServicer):
+    # The last cost sent and its wire form: quotes are nearly always the flat rate or free, and
+    # a message given to another's constructor is copied, so the one kept is never shared.
+    _last_cost: tuple[Money, pb.Money] | None = None
+
     def GetQuote(self, request, context):
         cost = services.shipping_quote(
             address=address_from_pb(request.address),
             items=tuple(cart_item_from_pb(item) for item in request.items),
         )
-        return pb.GetQuoteResponse(cost_usd=money_to_pb(cost))
+        last = self._last_cost
+        if last is None or last[0] != cost:
+            last = self._last_cost = (cost, money_to_pb(cost))
+        return pb.GetQuoteResponse(cost_usd=last[1])
 
     def ShipOrder(self, request, context):
         tracking_id = services.shipment_create(

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.client import catalog_client
-from shop.addresses import ADDRESS_FIELDS, address_validate
+from shop.addresses import ADDRESS_FIELDS, address_given, address_validate
 from shop.dto import Address, CartItem
 from shop.memo import Memo
 from shop.money import Money, money_sum
@@ -61,20 +61,34 @@ def _rate_read() -> ShippingRate:
     return ShippingRate.objects.filter(pk=1).first() or ShippingRate(flat_rate=DEFAULT_FLAT_RATE)
 
 
+@dataclass(frozen=True, slots=True)
+class QuotePrices:
+    """The current rate as a quote uses it, made once per reading of the rate (same memo, so
+    the same invalidation): every quote otherwise built these two Money values again."""
+
+    flat: Money
+    free_from: Money | None
+
+
+def _quote_prices_read() -> QuotePrices:
+    rate = shipping_rate_current()
+    threshold = rate.free_shipping_threshold
+    return QuotePrices(rate.flat, None if threshold is None else Money(threshold, "USD"))
+
+
 def shipping_quote(*, address: Address | None, items: tuple[CartItem, ...]) -> Money:
     """0.00 USD for no items, free from the threshold on, else the flat rate (8.99 USD by
     default). The address is optional — the cart page quotes before one is entered — but a
     given one must be valid."""
-    if address is not None and any(dataclasses.astuple(address)):
+    if address_given(address):
         address_validate(address=address)
     items = _items_validate(items)
     if not items:
         return FREE
-    rate = shipping_rate_current()
-    threshold = rate.free_shipping_threshold
-    if threshold is not None and _items_value(items) >= Money(threshold, "USD"):
+    prices = rate_memo.get("quote prices", _quote_prices_read)
+    if prices.free_from is not None and _items_value(items) >= prices.free_from:
         return FREE
-    return rate.flat
+    return prices.flat
 
 
 def _items_value(items: tuple[CartItem, ...]) -> Money:

@@ -55,13 +55,40 @@ class AddressInvalid(InvalidArgument):
 
 def address_strip(*, address: Address) -> Address:
     """The address without surrounding spaces (a missing value read as empty)."""
-    return Address(**{name: (getattr(address, name) or "").strip() for name in ADDRESS_FIELDS})
+    return Address(
+        street_address=(address.street_address or "").strip(),
+        city=(address.city or "").strip(),
+        state=(address.state or "").strip(),
+        country=(address.country or "").strip(),
+        zip_code=(address.zip_code or "").strip(),
+    )
 
 
 def address_errors(*, address: Address) -> dict[str, list[str]]:
     """Each problem of the address by field name; empty when it is valid. Values are judged
     without their surrounding spaces, as every entry point stores them."""
+    return _stripped_errors(address_strip(address=address))
+
+
+def address_validate(*, address: Address) -> Address:
+    """The address without surrounding spaces, or AddressInvalid naming every problem."""
+    # Stripped once, judged and returned (a quote and a shipment ask this on every call).
     stripped = address_strip(address=address)
+    errors = _stripped_errors(stripped)
+    if errors:
+        raise AddressInvalid.of(errors)
+    return stripped
+
+
+def address_given(address: Address | None) -> bool:
+    """Whether any field of the address has a value (a quote's address is optional: the cart
+    page quotes before one is entered)."""
+    return address is not None and any(
+        (address.street_address, address.city, address.state, address.country, address.zip_code)
+    )
+
+
+def _stripped_errors(stripped: Address) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for name, rule in ADDRESS_FIELDS.items():
         value = getattr(stripped, name)
@@ -73,11 +100,3 @@ def address_errors(*, address: Address) -> dict[str, list[str]]:
     if "zip_code" not in errors and not _POSTAL_CODE.fullmatch(stripped.zip_code):
         errors["zip_code"] = [POSTAL_CODE_CHARACTERS]
     return errors
-
-
-def address_validate(*, address: Address) -> Address:
-    """The address without surrounding spaces, or AddressInvalid naming every problem."""
-    errors = address_errors(address=address)
-    if errors:
-        raise AddressInvalid.of(errors)
-    return address_strip(address=address)

@@ -114,6 +114,18 @@ def test_a_replay_after_the_card_expired_still_answers_with_the_first_charge():
         charge_create(amount=USD_20, card=card(month=12, year=2026), today=date(2027, 1, 1))
 
 
+def test_a_card_expires_by_the_shops_calendar_whatever_time_zone_is_active(monkeypatch):
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    # 31 January at noon in the shop's zone (UTC), already 1 February in Kiritimati (UTC+14).
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2030, 1, 31, 12, tzinfo=UTC))
+    with timezone.override("Pacific/Kiritimati"):
+        outcome = charge_create(amount=USD_20, card=card(month=1, year=2030))
+    assert outcome.created
+
+
 def test_a_refused_card_never_reaches_the_processor_and_stores_nothing(counting_gateway):
     gateway = counting_gateway()
     with pytest.raises(CardExpired):

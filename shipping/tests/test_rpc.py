@@ -28,6 +28,8 @@ def test_get_quote_as_the_original_frontend_asks_it(grpc_server):
     assert (cost.currency_code, cost.units, cost.nanos) == ("USD", 8, 990_000_000)
     empty = stub.GetQuote(pb.GetQuoteRequest(), timeout=5).cost_usd
     assert (empty.units, empty.nanos) == (0, 0)
+    again = stub.GetQuote(request, timeout=5).cost_usd  # each answer its own cost (none kept)
+    assert (again.units, again.nanos) == (8, 990_000_000)
 
 
 def test_ship_order_stores_a_shipment_and_replays_by_reference(grpc_server):

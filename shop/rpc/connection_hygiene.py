@@ -23,6 +23,22 @@ PROBE_SECONDS = 1.0
 
 # Per thread (connections are per thread): alias -> monotonic time its connection was verified.
 _verified = threading.local()
+# Per thread: (the handler's store of connections, the connections this thread has opened).
+_opened = threading.local()
+
+
+def _opened_connections() -> list:
+    """This thread's opened connections (Django's `connections.all(initialized_only=True)`).
+    Listing them reads a thread-local store twice per alias, most of this module's cost on a
+    call that makes no query; once every alias is open in a thread, its connection objects stay
+    the same (closing one keeps the object), so the list is kept per thread from then on."""
+    store = connections._connections
+    known = getattr(_opened, "connections", None)
+    if known is not None and known[0] is store and len(known[1]) == len(connections.settings):
+        return known[1]
+    opened = connections.all(initialized_only=True)
+    _opened.connections = (store, opened)
+    return opened
 
 
 def before_call() -> list[str]:
@@ -30,7 +46,7 @@ def before_call() -> list[str]:
     this call skips."""
     now = time.monotonic()
     skipped = []
-    for connection in connections.all(initialized_only=True):
+    for connection in _opened_connections():
         connection.close_if_unusable_or_obsolete()
         verified_at = getattr(_verified, connection.alias, None)
         if (
@@ -46,7 +62,7 @@ def before_call() -> list[str]:
 def after_call(skipped: list[str], started: float) -> None:
     """Remembers the connections verified during the call (probed, or opened anew), then closes
     what is obsolete. `started`: the call's start, a bound on when that verification ran."""
-    for connection in connections.all(initialized_only=True):
+    for connection in _opened_connections():  # with any the call opened
         verified = (
             connection.alias not in skipped
             and connection.connection is not None

@@ -81,10 +81,13 @@ def credit_card_to_pb(card: dto.CreditCard) -> pb.CreditCardInfo:
     )
 
 
-def credit_card_from_pb(message: pb.CreditCardInfo) -> dto.CreditCard:
+def credit_card_from_pb(message: pb.CreditCardInfo, *, cvv_digits: int = 0) -> dto.CreditCard:
+    """cvv_digits: the wire's CVV is an int32, so "012" arrives as 12; a service that knows
+    its CVVs have at least N digits restores the leading zeros."""
+    cvv = message.credit_card_cvv
     return dto.CreditCard(
         number=message.credit_card_number,
-        cvv=str(message.credit_card_cvv) if message.credit_card_cvv else "",
+        cvv=str(cvv).zfill(cvv_digits) if cvv else "",
         expiration_year=message.credit_card_expiration_year,
         expiration_month=message.credit_card_expiration_month,
     )

@@ -40,6 +40,9 @@ def observed_handler(
         return handler
     service, method = split_method(full_method)
     duration = GRPC_SERVER_DURATION.labels(service, method)
+    # The counter of each code, made on its first call (a series appears once it counts): the
+    # metric's labels() takes a lock and builds its key on every call otherwise.
+    handled: dict[grpc.StatusCode, object] = {}
     behavior = handler.unary_unary
 
     def observed(request, context: grpc.ServicerContext):
@@ -54,7 +57,10 @@ def observed_handler(
             # An aborted call has its code set; anything else raised becomes UNKNOWN.
             code = context.code() or (UNKNOWN if failed else OK)
             seconds = time.perf_counter() - started
-            GRPC_SERVER_HANDLED.labels(service, method, code.name).inc()
+            counter = handled.get(code)
+            if counter is None:
+                counter = handled[code] = GRPC_SERVER_HANDLED.labels(service, method, code.name)
+            counter.inc()
             duration.observe(seconds)
             duration_ms = round(seconds * 1000, 1)
             grpc_log.info(

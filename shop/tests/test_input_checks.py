@@ -154,6 +154,19 @@ def test_grpc_request_strings_are_checked_at_any_depth():
     assert _unsafe_strings(pb.GetProductRequest(id="\x1b[31m"))
     products = pb.ListRecommendationsRequest(user_id="u", product_ids=["ok", "n\x00"])
     assert _unsafe_strings(products)
+    # In a list of messages, in a map's keys and in its message values (the fields' kinds are
+    # learnt once per field: the second message of a type must be judged as the first).
+    quote = pb.GetQuoteRequest(items=[pb.CartItem(product_id="a"), pb.CartItem(product_id="b")])
+    assert not _unsafe_strings(quote)
+    quote.items.add(product_id="c\x7f")
+    assert _unsafe_strings(quote)
+    assert not _unsafe_strings(pb.GetQuoteRequest(items=[pb.CartItem(product_id="a")]))
+    assert not _unsafe_strings(pb.Empty())
+    from google.protobuf import struct_pb2
+
+    assert not _unsafe_strings(struct_pb2.Struct(fields={"k": struct_pb2.Value(string_value="v")}))
+    assert _unsafe_strings(struct_pb2.Struct(fields={"k\x01": struct_pb2.Value(number_value=1)}))
+    assert _unsafe_strings(struct_pb2.Struct(fields={"k": struct_pb2.Value(string_value="\x02")}))
 
 
 def test_the_wire_conversions_take_ascii_digits_only():

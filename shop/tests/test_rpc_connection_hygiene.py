@@ -79,3 +79,26 @@ def test_a_connection_no_call_verified_is_probed():
     with connection.cursor() as cursor:  # opened in this thread, outside any call
         cursor.execute("SELECT 1")
     assert _call(query=True) == []
+
+
+def test_connections_are_listed_until_every_alias_is_open_in_the_thread(monkeypatch):
+    from django.db import connections
+
+    listed = []
+    list_them = connections.all
+    monkeypatch.setattr(connections, "all", lambda **kw: listed.append(1) or list_them(**kw))
+
+    @in_a_new_thread
+    def in_a_server_thread() -> None:
+        _call(query=False)  # nothing open in this thread yet: listed before and after
+        assert len(listed) == 2
+        _call(query=True)  # opened during the call: listed before, and found after
+        assert _call(query=True) == ["default"]  # so verified by it
+        count = len(listed)
+        _call(query=False)
+        assert len(listed) == count  # all open: the thread's list is kept
+        connection.close()  # a closed connection stays the same object: still handled
+        _call(query=True)
+        assert len(listed) == count
+
+    in_a_server_thread()
