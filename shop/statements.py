@@ -6,6 +6,7 @@ order (third pass)")."""
 from __future__ import annotations
 
 import contextlib
+import functools
 
 from django.db import connection, transaction
 from django.db.models import Model
@@ -39,3 +40,33 @@ def row_update(model: type[Model], pk: object, values: dict[str, object], **wher
     with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.rowcount
+
+
+def row_insert(instance: Model) -> None:
+    """`instance.save(force_insert=True)` for a new row whose primary key is set before the
+    insert (a UUID default): the same INSERT of every column, the values as save() computes and
+    adapts them (defaults, auto_now and auto_now_add stamped on the instance), composed once per
+    model and process instead of by the ORM on each save. Sends no pre_save or post_save: only
+    for models nothing listens to (shop/tests/test_statements.py keeps that true)."""
+    statement = _insert_statement(type(instance), connection.vendor)
+    fields = type(instance)._meta.concrete_fields
+    values = [
+        field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
+    ]
+    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
+        cursor.execute(statement, values)
+    instance._state.adding = False
+    instance._state.db = connection.alias
+
+
+@functools.cache
+def _insert_statement(model: type[Model], vendor: str) -> str:
+    """Per model and database vendor (its quoting): every concrete column, every value a
+    parameter."""
+    if model._meta.auto_field is not None:
+        raise TypeError(f"{model.__name__}'s primary key is set by the database: use save().")
+    quote = connection.ops.quote_name
+    fields = model._meta.concrete_fields
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
