@@ -26,6 +26,8 @@ from django.db.models import Count, F, Max, Q, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from shop.statements import row_update
+
 from .models import CartCheckout, DailyCarts, DailyDeclines, DailyProductSales, DailySales, Order
 from .selectors import DECLINED, DECLINED_KINDS, PAID_EVER, SOLD
 
@@ -56,7 +58,7 @@ def _cart_moved(user_id: str, latest: str, counter: str, day) -> None:
     if latest == "last_checkout_day":
         first = _cart_insert(user_id, day)
     else:
-        first = bool(carts.filter(last_paid_day__isnull=True).update(last_paid_day=day))
+        first = bool(row_update(CartCheckout, user_id, {"last_paid_day": day}, last_paid_day=None))
     previous = None
     if not first:
         cart = carts.select_for_update().first()

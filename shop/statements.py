@@ -22,21 +22,27 @@ def one_statement() -> contextlib.AbstractContextManager:
 
 
 def row_update(model: type[Model], pk: object, values: dict[str, object], **where: object) -> int:
-    """`model.objects.filter(pk=pk, **where).update(**values)` for plain values and equality
-    conditions, without building a QuerySet: the same statement (UPDATE ... SET ... WHERE pk
-    = ... AND ...), the values adapted by their fields as the ORM adapts them, no signals (as
-    update() sends none). Returns the number of rows updated (0 or 1)."""
+    """`model.objects.filter(pk=pk, **where).update(**values)` for plain values and conditions
+    of equality (or, for None, IS NULL), without building a QuerySet: the same statement
+    (UPDATE ... SET ... WHERE pk = ... AND ...), the values adapted by their fields as the ORM
+    adapts them, no signals (update() sends none). The number of rows updated (0 or 1)."""
     meta = model._meta
     quote = connection.ops.quote_name
     changed = [(meta.get_field(name), value) for name, value in values.items()]
     matched = [(meta.pk, pk), *((meta.get_field(name), value) for name, value in where.items())]
+    conditions = [
+        f"{quote(field.column)} {'IS NULL' if value is None else '= %s'}"
+        for field, value in matched
+    ]
     statement = (
         f"UPDATE {quote(meta.db_table)}"  # noqa: S608 - names and placeholders only
         f" SET {', '.join(f'{quote(field.column)} = %s' for field, _ in changed)}"
-        f" WHERE {' AND '.join(f'{quote(field.column)} = %s' for field, _ in matched)}"
+        f" WHERE {' AND '.join(conditions)}"
     )
     params = [field.get_db_prep_save(value, connection) for field, value in changed]
-    params += [field.get_db_prep_value(value, connection) for field, value in matched]
+    params += [
+        field.get_db_prep_value(value, connection) for field, value in matched if value is not None
+    ]
     with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.rowcount

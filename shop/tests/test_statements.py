@@ -30,7 +30,9 @@ def _row_update_matches_the_orm():
     assert (order.status, order.updated_at) == (twin.status, twin.updated_at) == ("paid", when)
     # The condition no longer holds: nothing updated, 0 answered, as update() answers.
     assert row_update(Order, order.pk, {"status": "failed"}, status="pending") == 0
-    assert row_update(Order, str(order.pk), {"cart_emptied_at": when}) == 1  # a str id too
+    # A str id too; None as the condition is IS NULL.
+    assert row_update(Order, str(order.pk), {"cart_emptied_at": when}, cart_emptied_at=None) == 1
+    assert row_update(Order, order.pk, {"cart_emptied_at": None}, cart_emptied_at=None) == 0
     order.refresh_from_db()
     assert order.status == "paid" and order.cart_emptied_at == when
 
