@@ -18,6 +18,7 @@ products, the cart's paid day and its day's count when paid.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
 from django.apps import apps as installed_apps
@@ -136,19 +137,10 @@ def _upsert(
 ) -> int:
     """Inserts `rows` or, for a row whose `keys` exist, adds the `add` fields to the stored ones
     and overwrites `replace`; with neither, leaves it. The number of rows written."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    fields = list(rows[0])
-
-    def column(name: str) -> str:
-        return connection.ops.quote_name(model._meta.get_field(name).column)
-
-    updates = [f"{column(f)} = {table}.{column(f)} + EXCLUDED.{column(f)}" for f in add]
-    updates += [f"{column(f)} = EXCLUDED.{column(f)}" for f in replace]
-    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
-    # Only quoted names of the ledger's own tables and columns are spliced in; values are params.
-    names, conflict = ", ".join(column(f) for f in fields), ", ".join(column(k) for k in keys)
-    sql = f"INSERT INTO {table} ({names}) VALUES {placeholders} ON CONFLICT ({conflict}) "  # noqa: S608
-    sql += f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
+    fields = tuple(rows[0])
+    sql = _upsert_statement(
+        model, tuple(keys), fields, tuple(add), tuple(replace), len(rows), connection.vendor
+    )
     params = [
         model._meta.get_field(f).get_db_prep_save(row[f], connection)
         for row in rows
@@ -157,6 +149,32 @@ def _upsert(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+@functools.lru_cache(maxsize=64)
+def _upsert_statement(
+    model: type[models.Model],
+    keys: tuple[str, ...],
+    fields: tuple[str, ...],
+    add: tuple[str, ...],
+    replace: tuple[str, ...],
+    rows: int,
+    vendor: str,
+) -> str:
+    """_upsert's statement, composed once per shape (a checkout's are the same few) and
+    database vendor (its quoting)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+
+    def column(name: str) -> str:
+        return connection.ops.quote_name(model._meta.get_field(name).column)
+
+    updates = [f"{column(f)} = {table}.{column(f)} + EXCLUDED.{column(f)}" for f in add]
+    updates += [f"{column(f)} = EXCLUDED.{column(f)}" for f in replace]
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * rows)
+    # Only quoted names of the ledger's own tables and columns are spliced in; values are params.
+    names, conflict = ", ".join(column(f) for f in fields), ", ".join(column(k) for k in keys)
+    sql = f"INSERT INTO {table} ({names}) VALUES {placeholders} ON CONFLICT ({conflict}) "  # noqa: S608
+    return sql + (f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING")
 
 
 # --- recomputing the ledger from the orders ----------------------------------------------------
