@@ -32,7 +32,9 @@ from shop.settings import LOGGING, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SDK_DISABLE
 
 logconfig_dict = LOGGING
 logging.captureWarnings(True)
+# No access log (docs/observability.md): not written, and not even formatted per request.
 accesslog = None
+logger_class = "shop.observability.gunicorn_logging.WithoutAccessLog"
 preload_app = not (OTEL_EXPORTER_OTLP_ENDPOINT and not OTEL_SDK_DISABLED)
 
 _METRICS_DIRECTORY = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")

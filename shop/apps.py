@@ -6,6 +6,7 @@ class ShopConfig(AppConfig):
     verbose_name = "Shop (project configuration and shared kernel)"
 
     def ready(self) -> None:
+        from shop.cache_closing import skip_closing_caches_that_stay_open
         from shop.celery import app as celery_app
         from shop.observability.requestid import connect_celery_signals
 
@@ -15,3 +16,4 @@ class ShopConfig(AppConfig):
         celery_app.autodiscover_tasks(force=True)
         # Every process queues or runs tasks: the request id travels with them.
         connect_celery_signals()
+        skip_closing_caches_that_stay_open()

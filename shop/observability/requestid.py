@@ -21,6 +21,7 @@ from contextvars import ContextVar, Token
 from celery import signals
 
 HEADER = "X-Request-ID"
+META_KEY = "HTTP_X_REQUEST_ID"  # the header as WSGI names it
 METADATA_KEY = "x-request-id"
 TASK_HEADER = "request_id"
 # Taken from outside, so it is bounded and harmless in a log line or a header.
@@ -66,7 +67,8 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = accept(request.headers.get(HEADER))
+        # META, not request.headers: that would build a dict of every header on each request.
+        request_id = accept(request.META.get(META_KEY))
         request.request_id = request_id
         token = _current.set(request_id)
         started = time.perf_counter()
