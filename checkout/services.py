@@ -39,6 +39,7 @@ from shop.errors import (
 from shop.money import Money
 from shop.observability.metrics import CARTS_CONVERTED, ORDERS_FAILED, ORDERS_PLACED, REVENUE
 from shop.pricing import PricedCart, cart_priced
+from shop.statements import row_update
 from shop.tasks import enqueue, running_eagerly
 
 from .claims import (
@@ -268,7 +269,7 @@ def _order_complete(*, order: Order, cart: dto.Cart, card: dto.CreditCard) -> Or
 
 def _cart_emptied_record(order: Order) -> None:
     try:
-        Order.objects.filter(pk=order.pk).update(cart_emptied_at=timezone.now())
+        row_update(Order, order.pk, {"cart_emptied_at": timezone.now()})
     except DatabaseError:
         # The order is paid: it stands. Unrecorded, a resubmit within the replay window that
         # finds the cart empty is shown this same order all the same.
@@ -290,11 +291,13 @@ def _recovery_schedule(order_id: str) -> None:
 @transaction.atomic
 def _order_mark_paid(*, order: Order, charge_id: str, tracking_id: str) -> Order:
     """Marks the pending order paid in one conditional UPDATE (no read: the order and its lines
-    are in memory since the claim); InvalidTransition when the recovery or staff moved it first."""
+    are in memory since the claim); InvalidTransition when the recovery or staff moved it first.
+    (This UPDATE and the cart's emptied mark go through shop.statements.row_update: the same
+    statements as QuerySet.update(), without composing a QuerySet on every checkout.)"""
     now = timezone.now()
     fields = {"charge_id": charge_id, "tracking_id": tracking_id, "updated_at": now}
-    pending = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING)
-    if not pending.update(status=Order.Status.PAID, **fields):
+    paid = {"status": Order.Status.PAID, **fields}
+    if not row_update(Order, order.pk, paid, status=Order.Status.PENDING):
         raise InvalidTransition("This order is no longer pending, so it cannot become paid.")
     for name, value in fields.items():
         setattr(order, name, value)

@@ -11,8 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import pluralize
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -96,7 +95,7 @@ def _add(request: HttpRequest) -> HttpResponse:
     cart_client().add_item(visitor_id(request), product_id, quantity)
     # Shown once, on the cart page the redirect leads to (a signed cookie: no extra write).
     messages.success(request, f"Added to your cart: {quantity} item{pluralize(quantity)}.")
-    return redirect("/cart")
+    return _redirect("/cart")
 
 
 def _change_cart(
@@ -106,7 +105,13 @@ def _change_cart(
     user_id = known_visitor_id(request)
     if user_id:
         change(user_id)
-    return redirect(then)
+    return _redirect(then)
+
+
+def _redirect(path: str) -> HttpResponse:
+    """To one of our paths, as it is: Django's redirect() would first try it as a URL pattern's
+    name, and a failed reverse() (an exception raised and caught) was a tenth of an add's CPU."""
+    return HttpResponseRedirect(path)
 
 
 @storefront_form

@@ -25,7 +25,12 @@ from .prices import CURRENCIES_ENTRY, requested_currency, visitor_currency
 from .session import known_visitor_id
 from .templatetags.ads import ad_banner
 from .templatetags.recommendations import recommendations
-from .templatetags.storefront import CART_LINK_MARKER, cart_link_html
+from .templatetags.storefront import (
+    CART_LINK_MARKER,
+    MESSAGES_MARKER,
+    cart_link_html,
+    messages_html,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -138,18 +143,21 @@ def render_fragment_page(
     as for render_page). A widget meant for the shell that it lacks, once it renders something,
     goes into the cached shell.
 
-    A shopper's page differs from the shell only by the cart size in the header, unless a
-    message waits to be shown (rare: they follow a form, and lead to the cart page): then the
-    page is rendered around the fragment."""
+    A shopper's page differs from the shell only by the cart size in the header and the
+    messages waiting to be shown (they follow a form: "Added to your cart" on the cart page
+    after each add), both filled in by string replacement. A shell cached before it had a place
+    for messages (an older release's, until its entry is replaced) is rendered around the
+    fragment when a message waits, as every such page was before."""
     page, currency = cached.page, cached.currency
-    with_session = settings.SESSION_COOKIE_NAME in request.COOKIES
-    if with_session and len(messages.get_messages(request)):
+    waiting = settings.SESSION_COOKIE_NAME in request.COOKIES and messages.get_messages(request)
+    if waiting and MESSAGES_MARKER not in page.shell:
         rendered = {name: WIDGETS[name](page, currency) for name in widgets}
         context = {"fragment": page, "widgets": rendered}
         response = render_page(request, page_template, context, currency=currency, size=size)
     else:
         shown_size = cart_size(request) if size is None else size
         html = page.shell.replace(CART_LINK_MARKER, cart_link_html(shown_size))
+        html = html.replace(MESSAGES_MARKER, messages_html(waiting))
         for name in widgets:
             if name not in page.in_shell:
                 widget = WIDGETS[name](page, currency)

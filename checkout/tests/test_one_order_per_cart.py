@@ -7,11 +7,14 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from checkout.claims import _cart_lock_key
 from checkout.errors import CartAlreadyOrdered, CartCheckoutInProgress, CheckoutInProgress
-from checkout.models import Order
+from checkout.models import CheckoutLock, Order
 from checkout.services import order_place
 from shop import registry
 from shop.errors import Declined
@@ -157,3 +160,21 @@ def test_a_replay_is_answered_with_its_order_while_the_cart_cannot_be_priced(fak
     assert place(address, card, idempotency_key="replayed").order_id == first.order_id
     with pytest.raises(FakeServiceDown):
         place(address, card, idempotency_key="a-new-one")
+
+
+def test_a_claim_locks_its_key_and_cart_in_one_upsert_that_stamps_them_again(fakes, address, card):
+    # checkout/claims.py writes the upsert in SQL: both rows made by the first claim, both
+    # stamped again by the next claim of the cart, one statement each time.
+    def claim(**overrides):
+        fakes.cart.add_item(USER, "OLJCESPC7Z", 1)
+        with CaptureQueriesContext(connection) as queries:
+            place(address, card, **overrides)
+        upserts = [q["sql"] for q in queries if CheckoutLock._meta.db_table in q["sql"]]
+        assert len(upserts) == 1 and "ON CONFLICT" in upserts[0]
+        return dict(CheckoutLock.objects.values_list("key", "created_at"))
+
+    first = claim()
+    assert len(first) == 2 and _cart_lock_key(USER) in first
+    again = claim(idempotency_key="the-same-cart-bought-again")
+    assert len(again) == 3  # the cart's row again, and the new key's
+    assert again[_cart_lock_key(USER)] > first[_cart_lock_key(USER)]

@@ -21,7 +21,12 @@ from testing.fixtures import FORM
 CHECKOUT_QUERIES = 15
 
 
-def checkout(client: Client, email: str) -> int:
+# Transactions of a checkout: the claim's and the paid mark's (with its sales). The charge and
+# the shipment are one statement each, in autocommit (no BEGIN and COMMIT of their own).
+CHECKOUT_TRANSACTIONS = 2
+
+
+def checkout(client: Client, email: str, *, queries_seen: list | None = None) -> int:
     for product_id, quantity in (("OLJCESPC7Z", "1"), ("66VCHSJNUP", "2")):
         client.post("/cart", {"product_id": product_id, "quantity": quantity})
     with CaptureQueriesContext(connection) as queries:
@@ -29,6 +34,8 @@ def checkout(client: Client, email: str) -> int:
     assert response.status_code == 200, response.content.decode()[:2000]
     # Savepoints aside: the test's own transaction turns each transaction into one.
     statements = [query["sql"] for query in queries.captured_queries]
+    if queries_seen is not None:
+        queries_seen[:] = statements
     return sum(not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")) for sql in statements)
 
 
@@ -42,10 +49,20 @@ def test_a_checkout_costs_as_many_on_postgresql(db, use_redis):
     assert second_checkout_statements() <= CHECKOUT_QUERIES
 
 
-def second_checkout_statements() -> int:
+@pytest.mark.django_db(transaction=True)
+def test_a_checkout_opens_two_transactions(use_redis):
+    # Outside a test's transaction, so that each transaction shows its BEGIN. Counted up to the
+    # paid mark: the tasks queued when it commits run at once here (eagerly), not in checkout.
+    statements = []
+    second_checkout_statements(queries_seen=statements)
+    paid = next(i for i, sql in enumerate(statements) if "SET \"status\" = 'paid'" in sql)
+    assert sum(sql.startswith("BEGIN") for sql in statements[:paid]) == CHECKOUT_TRANSACTIONS
+
+
+def second_checkout_statements(**seen) -> int:
     demo_catalog_load()
     rates_load_initial()
     shopper = Client()
     shopper.cookies["shop_currency"] = "EUR"
     checkout(shopper, "first@example.com")
-    return checkout(shopper, "second@example.com")
+    return checkout(shopper, "second@example.com", **seen)

@@ -23,7 +23,7 @@ from checkout.models import (
     DailySales,
     Order,
 )
-from checkout.sales import sales_rebuild
+from checkout.sales import _upsert_statement, sales_rebuild
 from checkout.selectors import SOLD
 from checkout.services import order_place
 from shop.errors import Declined
@@ -117,3 +117,15 @@ def test_concurrent_checkouts_of_one_day_add_up(fakes, address, card):
     assert revenue == sum(Order.objects.values_list("total", flat=True), Decimal(0))
     sales_rebuild()
     assert ledger() == kept
+
+
+@pytest.mark.django_db
+def test_the_ledgers_statements_are_composed_once_per_shape(fakes, address, card):
+    # A checkout's upserts have the same few shapes: the second checkout composes none anew.
+    fakes.cart.add_item("a", "OLJCESPC7Z", 2)
+    place("a", address, card)
+    composed = _upsert_statement.cache_info()
+    fakes.cart.add_item("b", "66VCHSJNUP", 1)
+    place("b", address, card)
+    assert _upsert_statement.cache_info().misses == composed.misses
+    assert _upsert_statement.cache_info().hits > composed.hits

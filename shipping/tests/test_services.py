@@ -153,3 +153,15 @@ def test_status_moves_created_shipped_delivered_only():
         shipment_advance(tracking_id=tracking_id, to="shipped")
     with pytest.raises(ShipmentNotFound):
         shipment_advance(tracking_id="XX-1-1", to="shipped")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_shipment_outside_a_transaction_is_its_insert_alone():
+    # No BEGIN and COMMIT around the one INSERT (the checkout ships in autocommit); a replay's
+    # refused insert spoils nothing: the earlier shipment is then read on the same connection.
+    with CaptureQueriesContext(connection) as first:
+        shipment_ship(address=HOME, items=ITEMS, reference="order-1")
+    with CaptureQueriesContext(connection) as again:
+        assert not shipment_ship(address=HOME, items=ITEMS, reference="order-1").created
+    assert [q["sql"].split()[0] for q in first] == ["INSERT"]
+    assert [q["sql"].split()[0] for q in again] == ["INSERT", "SELECT"]

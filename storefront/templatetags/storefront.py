@@ -5,7 +5,7 @@ import re
 
 from django import template
 from django.template.defaultfilters import pluralize
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from storefront.prices import CURRENCY_COOKIE, DEFAULT_CURRENCY, SELECTOR_CURRENCIES
@@ -14,8 +14,10 @@ from storefront.shelves import category_title
 register = template.Library()
 
 _CODE = re.compile(r"[A-Z]{3}")
-# Where a cached page shell gets each visitor's cart link (storefront.shells).
+# Where a cached page shell gets each visitor's cart link and waiting messages
+# (storefront.shells).
 CART_LINK_MARKER = SafeString("<!--widget:cart-link-->")
+MESSAGES_MARKER = SafeString("<!--widget:messages-->")
 
 
 # Remembered per size: it goes into every shopper's page view, and sizes are few.
@@ -39,6 +41,28 @@ def cart_link(context) -> SafeString:
     if context.get("cart_link_marker"):
         return CART_LINK_MARKER
     return cart_link_html(context.get("cart_size"))
+
+
+def messages_html(messages) -> SafeString:
+    """The messages waiting for the visitor (Django's messages framework), shown once: reading
+    them marks them used. Nothing when none waits."""
+    if not messages:
+        return SafeString("")
+    paragraphs = format_html_join(
+        "",
+        '<p class="message message-{}">{}</p>',
+        ((message.level_tag, message) for message in messages),
+    )
+    return format_html('<div class="messages" role="status">{}</div>', paragraphs)
+
+
+@register.simple_tag(takes_context=True)
+def page_messages(context) -> SafeString:
+    """The page's waiting messages; a shell (`cart_link_marker`) gets the marker instead, and
+    each view of the shell fills them in (a shopper's cart page after an add has one)."""
+    if context.get("cart_link_marker"):
+        return MESSAGES_MARKER
+    return messages_html(context.get("messages"))
 
 
 @register.inclusion_tag("storefront/_currency_form.html", takes_context=True)

@@ -64,6 +64,44 @@ def test_adding_says_so_once_on_the_cart_page(any_store, client):
     assert "Added to your cart: 1 item." in client.get("/cart").content.decode()
 
 
+def test_the_cart_page_after_an_add_is_its_cached_shell_with_the_message(any_store):
+    """The page each add leads to is filled in from the cached shell, and is the page a full
+    render shows: the same bytes, the message included."""
+    from storefront import shells
+
+    first, second = Client(), Client()
+    add(first, SUNGLASSES, "2")
+    with pytest.MonkeyPatch.context() as patch:  # the page rendered whole, as before
+        patch.setattr(shells, "MESSAGES_MARKER", "<!--no such marker-->")
+        full = first.get("/cart")  # the cart's fragment and shell cached, for the next shopper
+    assert "storefront/base.html" in [template.name for template in full.templates]
+    add(second, SUNGLASSES, "2")
+    page = second.get("/cart")
+    # The page is not rendered: the shell, filled in (a widget may still render its own).
+    assert "storefront/base.html" not in [template.name for template in page.templates]
+    html = page.content.decode()
+    assert html.count("Added to your cart: 2 items.") == 1
+    assert html == full.content.decode()
+    assert "Added to your cart" not in second.get("/cart").content.decode()  # shown once
+
+
+def test_a_shell_cached_without_a_place_for_messages_still_shows_them(any_store, monkeypatch):
+    """A shell an older release cached has no marker for messages: with one waiting, the page
+    is rendered around the fragment, as before."""
+    from storefront import shells
+
+    client = Client()
+    add(client, SUNGLASSES, "1")
+    client.get("/cart")  # the shell cached; the message shown
+    monkeypatch.setattr(shells, "MESSAGES_MARKER", "<!--no such marker-->")
+    add(client, MUG, "1")
+    client.get("/cart")
+    add(client, MUG, "1")
+    page = client.get("/cart")
+    assert "storefront/base.html" in [template.name for template in page.templates]
+    assert page.content.decode().count("Added to your cart: 1 item.") == 1
+
+
 def test_prices_in_the_visitors_currency_add_up(use_database, client):
     add(client, SUNGLASSES, "3")
     client.cookies["shop_currency"] = "EUR"

@@ -1,0 +1,94 @@
+"""shop/statements.py: a write without a transaction of its own, and an INSERT and an UPDATE by
+primary key that store what save() and QuerySet.update() store (SQLite here, PostgreSQL with the
+postgres marker)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.db.models.signals import post_save, pre_save
+from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from checkout.models import Order
+from checkout.tests.orders import make_order
+from shipping.models import Shipment
+from shop.statements import one_statement, row_insert, row_update
+
+
+def _row_update_matches_the_orm():
+    order, twin = make_order("pending"), make_order("pending")
+    when = timezone.now() - timedelta(days=1, microseconds=7)
+    assert (
+        row_update(Order, order.pk, {"status": "paid", "updated_at": when}, status="pending") == 1
+    )
+    Order.objects.filter(pk=twin.pk, status="pending").update(status="paid", updated_at=when)
+    order.refresh_from_db()
+    twin.refresh_from_db()
+    assert (order.status, order.updated_at) == (twin.status, twin.updated_at) == ("paid", when)
+    # The condition no longer holds: nothing updated, 0 answered, as update() answers.
+    assert row_update(Order, order.pk, {"status": "failed"}, status="pending") == 0
+    # A str id too; None as the condition is IS NULL.
+    assert row_update(Order, str(order.pk), {"cart_emptied_at": when}, cart_emptied_at=None) == 1
+    assert row_update(Order, order.pk, {"cart_emptied_at": None}, cart_emptied_at=None) == 0
+    order.refresh_from_db()
+    assert order.status == "paid" and order.cart_emptied_at == when
+
+
+@pytest.mark.django_db
+def test_row_update_writes_what_queryset_update_writes():
+    _row_update_matches_the_orm()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_row_update_writes_what_queryset_update_writes_on_postgresql():
+    _row_update_matches_the_orm()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_statement_adds_no_transaction_in_autocommit_and_a_savepoint_inside_one():
+    with CaptureQueriesContext(connection) as alone, one_statement():
+        Order.objects.filter(pk=None).update(status="paid")
+    assert [q["sql"].split()[0] for q in alone] == ["UPDATE"]
+    with transaction.atomic(), CaptureQueriesContext(connection) as inside, one_statement():
+        Order.objects.filter(pk=None).update(status="paid")
+    assert [q["sql"].split()[0] for q in inside] == ["SAVEPOINT", "UPDATE", "RELEASE"]
+
+
+def _row_insert_matches_create():
+    columns = dict(
+        user_id="cart-9", email="ada@example.com", street_address="1 Main St", city="Springfield",
+        country="United States", zip_code="62701", currency="EUR", shipping_cost=Decimal("7.95"),
+        total=Decimal("60.99"), idempotency_key="k" * 64, request_fingerprint="f" * 64,
+    )  # fmt: skip
+    inserted = Order(**columns)
+    row_insert(inserted)
+    created = Order.objects.create(**(columns | {"user_id": "cart-10", "idempotency_key": "k2"}))
+    assert not inserted._state.adding and inserted.created_at and inserted.updated_at
+    stored, twin = Order.objects.get(pk=inserted.pk), Order.objects.get(pk=created.pk)
+    different = {"id", "user_id", "idempotency_key", "access_token", "created_at", "updated_at"}
+    assert {k: v for k, v in model_to_dict(stored).items() if k not in different} == {
+        k: v for k, v in model_to_dict(twin).items() if k not in different
+    }
+    assert (stored.access_token, stored.created_at) == (inserted.access_token, inserted.created_at)
+
+
+@pytest.mark.django_db
+def test_row_insert_stores_what_create_stores():
+    _row_insert_matches_create()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_row_insert_stores_what_create_stores_on_postgresql():
+    _row_insert_matches_create()
+
+
+def test_row_insert_is_for_models_nothing_listens_to_and_keys_set_before_the_insert():
+    # It sends no signals: were a receiver added for orders' saves, it would not hear checkout's.
+    assert not pre_save.has_listeners(Order) and not post_save.has_listeners(Order)
+    with pytest.raises(TypeError, match="set by the database"):
+        row_insert(Shipment())
