@@ -11,7 +11,6 @@ on the key the same way).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 import uuid
@@ -27,6 +26,7 @@ from shop.dto import CreditCard
 from shop.errors import ShopError
 from shop.money import Money, currency_known
 from shop.observability.metrics import PAYMENT_DECLINES
+from shop.statements import one_statement
 
 from .cards import card_check
 from .errors import (
@@ -208,15 +208,6 @@ def _clean_key(key: str | None) -> str | None:
     return key or None
 
 
-def _one_statement() -> contextlib.AbstractContextManager:
-    """Around a single write: a savepoint inside a caller's transaction (a failed insert must not
-    spoil it), else nothing: one statement is atomic by itself in autocommit, and a transaction
-    of its own would add two round trips (BEGIN, COMMIT) to it."""
-    if transaction.get_connection().in_atomic_block:
-        return transaction.atomic()
-    return contextlib.nullcontext()
-
-
 def _charge_in_one_write(
     charge: Charge, *, processor: PaymentGateway, amount: Money, card: CreditCard
 ) -> Charge:
@@ -226,7 +217,7 @@ def _charge_in_one_write(
         amount=amount, card=card, idempotency_key=charge.idempotency_key or str(charge.id)
     )
     _settle(charge, result)
-    with _one_statement():
+    with one_statement():
         charge.insert()
     _refuse_if_key_voided(charge)  # nothing left the shop: the record simply goes
     return charge
@@ -238,7 +229,7 @@ def _charge_claimed_then_settled(
     """An outside processor: the key is claimed by a pending row before it is asked
     (IntegrityError when taken), so a crash in between leaves a trace and a duplicate waits."""
     charge.status = Status.PENDING
-    with _one_statement():
+    with one_statement():
         charge.insert()
     _refuse_if_key_voided(charge)  # before the processor is asked
     try:
@@ -251,7 +242,7 @@ def _charge_claimed_then_settled(
         Charge.objects.filter(pk=charge.pk, status=Status.PENDING).delete()
         raise
     _settle(charge, result)
-    with _one_statement():
+    with one_statement():
         charge.save(update_fields=["status", "gateway_reference", "decline_reason", "updated"])
     return charge
 
