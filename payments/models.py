@@ -4,7 +4,6 @@ The full card number and the CVV are never stored: brand and last four digits on
 """
 
 import functools
-import sys
 import uuid
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -66,9 +65,9 @@ class Charge(models.Model):
 
     def insert(self) -> None:
         """Records this new charge in one INSERT, as `save(force_insert=True)` does, at about
-        half its CPU (the statement is built once per process, and prepared once per PostgreSQL
-        connection): a charge is the one write of a `Charge` call. Sends no pre_save/post_save:
-        nothing listens to charges' signals."""
+        half its CPU (the statement is built once per process; on PostgreSQL prepared once per
+        connection, as every statement run twice: shop/settings.py): a charge is the one write
+        of a `Charge` call. Sends no pre_save/post_save: nothing listens to charges' signals."""
         # The thread's connection itself, not `django.db.connection`: that proxy looks the
         # connection up again (a thread- and context-local read) on each of the ~15 uses below.
         db = connections[DEFAULT_DB_ALIAS]
@@ -76,53 +75,13 @@ class Charge(models.Model):
             field.get_db_prep_save(field.pre_save(self, True), db)
             for field in self._meta.concrete_fields
         ]
-        with _prepared_cursor(db) as cursor:
+        with db.cursor() as cursor:
             cursor.execute(_insert_statement(db.vendor), values)
         self._state.adding = False
         self._state.db = db.alias
 
     def get_brand_display(self) -> str:
         return BRAND_NAMES.get(self.brand, self.brand)
-
-
-@functools.cache
-def _prepared_cursor_class() -> type:
-    """A psycopg cursor that binds its parameters on the server and prepares every statement it
-    runs, once per connection (psycopg keeps the prepared ones by connection): PostgreSQL then
-    neither parses nor plans the statement again, and psycopg sends the values as they are
-    instead of quoting each into the SQL text in Python, as Django's client-side binding does.
-    Made on first use: a shop on SQLite never loads PostgreSQL's backend."""
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    class PreparedCursor(ServerBindingCursor):
-        def execute(self, query, params=None, **kwargs):
-            return super().execute(query, params, prepare=True, **kwargs)
-
-        def _send_query_prepared(self, name, pgq, **kwargs):
-            # psycopg remembers the statement it ran (`_query`, which Django's query log reads)
-            # when it sends one unprepared, not a prepared one: the log would show None.
-            self._query = pgq
-            return super()._send_query_prepared(name, pgq, **kwargs)
-
-    return PreparedCursor
-
-
-def _prepared_cursor(db):
-    """For a statement run again and again (the charge's INSERT): on PostgreSQL with psycopg 3,
-    a Django cursor (query log, execute wrappers, Django's errors) around a prepared-statement
-    cursor, made as `db.cursor()` makes its own (health check first); elsewhere `db.cursor()`.
-    Not for reading timestamps: it does not set the connection's time zone on the cursor."""
-    if db.vendor != "postgresql" or db.Database.__name__ != "psycopg":
-        return db.cursor()
-    db.close_if_health_check_failed()
-    db.ensure_connection()
-    raw = db.connection
-    if raw.prepare_threshold is None:
-        # Django's setting for its own cursors, which bind on the client and cannot prepare;
-        # psycopg then prepares nothing, even when asked. Here: what asks, and nothing else.
-        raw.prepare_threshold = sys.maxsize
-    with db.wrap_database_errors:
-        return db._prepare_cursor(_prepared_cursor_class()(raw))
 
 
 @functools.cache

@@ -20,6 +20,7 @@ print(json.dumps({
     "email_host": getattr(settings, "EMAIL_HOST", ""),
     "email_port": getattr(settings, "EMAIL_PORT", 0),
     "db_engine": settings.DATABASES["default"]["ENGINE"],
+    "db_options": settings.DATABASES["default"].get("OPTIONS", {}),
     "ssl_redirect": settings.SECURE_SSL_REDIRECT,
     "session_secure": settings.SESSION_COOKIE_SECURE,
     "hosts": settings.ALLOWED_HOSTS,
@@ -28,7 +29,8 @@ print(json.dumps({
 """
 
 NAMES = ["SECRET_KEY", "DEBUG", "HTTPS_ONLY", "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL",
-         "DATABASE_URL", "ALLOWED_HOSTS", "CART_SERVICE_ADDR"]  # fmt: skip
+         "DATABASE_URL", "ALLOWED_HOSTS", "CART_SERVICE_ADDR",
+         "DATABASE_PREPARED_STATEMENTS"]  # fmt: skip
 
 
 def run(code: str, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -109,3 +111,15 @@ def test_production_passes_check_deploy_without_warnings():
                  SECRET_KEY=LONG_KEY)  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_postgresql_statements_are_bound_and_prepared_on_the_server_unless_turned_off():
+    database = "postgres://shop:pw@127.0.0.1:5432/shop"
+    on = probe(DEBUG="1", DATABASE_URL=database)["db_options"]
+    assert on["server_side_binding"] is True and on["prepare_threshold"] == 2
+    # Behind a pooler in transaction mode: Django's own defaults (client-side binding).
+    off = probe(DEBUG="1", DATABASE_URL=database, DATABASE_PREPARED_STATEMENTS="false")
+    assert "server_side_binding" not in off["db_options"]
+    assert "prepare_threshold" not in off["db_options"]
+    # SQLite has neither.
+    assert "server_side_binding" not in probe(DEBUG="1")["db_options"]
