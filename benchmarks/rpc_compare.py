@@ -7,8 +7,9 @@ this shared machine. Beside calls/s and the ratio to the same server's empty met
 call of the server's processes, of the client, and of PostgreSQL (its postmaster and backends:
 what a charge's INSERT costs the database, which the other columns leave out).
 
-Environment: RPC_COMPARE_METHODS (names of `benchmarks.rpc.METHODS`, comma-separated; default
-the empty method and Charge), RPC_COMPARE_ROUNDS (5), RPC_COMPARE_SECONDS (2.5).
+Environment: RPC_COMPARE_METHODS (names of `benchmarks.rpc.METHODS`, or "Charge, keyed": a
+charge with an idempotency key, as checkout sends it; separated by ";"; default the empty
+method and Charge), RPC_COMPARE_ROUNDS (5), RPC_COMPARE_SECONDS (2.5).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 import statistics
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import psutil
@@ -26,6 +28,17 @@ from loadgen.stack import _createdb, shop_env
 from testing.servers import PostgresServer, RedisServer, free_port, wait_for_port
 
 EMPTY = "empty (Health.Check)"
+
+
+def keyed_charge(channel) -> None:
+    """A Charge as the shop's checkout sends it: with an idempotency key (a new one per call),
+    so the voided-key check runs after the insert."""
+    request = rpc.pb.ChargeRequest(amount=rpc.USD_19_99, credit_card=rpc.CARD)
+    metadata = (("idempotency-key", f"bench-{uuid.uuid4().hex}"),)
+    rpc.pb_grpc.PaymentServiceStub(channel).Charge(request, timeout=5, metadata=metadata)
+
+
+METHODS = {**rpc.METHODS, "Charge, keyed": keyed_charge}
 
 
 def postgres_cpu_seconds(postgres: PostgresServer) -> float:
@@ -56,7 +69,7 @@ def serve(tree: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
 
 
 def main(trees: list[Path]) -> None:
-    names = os.environ.get("RPC_COMPARE_METHODS", f"{EMPTY},Charge").split(",")
+    names = os.environ.get("RPC_COMPARE_METHODS", f"{EMPTY};Charge").split(";")
     rounds = int(os.environ.get("RPC_COMPARE_ROUNDS", "5"))
     rpc.SECONDS = float(os.environ.get("RPC_COMPARE_SECONDS", "2.5"))
     postgres, redis = PostgresServer(), RedisServer()
@@ -77,7 +90,7 @@ def main(trees: list[Path]) -> None:
             for name in names:
                 for tree, address, process in addresses:
                     before = postgres_cpu_seconds(postgres)
-                    run = rpc.run(address, process, rpc.METHODS[name])
+                    run = rpc.run(address, process, METHODS[name])
                     calls = run.calls_per_second * rpc.SECONDS
                     database = (postgres_cpu_seconds(postgres) - before) / calls * 1e6
                     row = (run.calls_per_second, run.server_cpu_us, run.client_cpu_us, database)
