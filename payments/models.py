@@ -104,3 +104,20 @@ class VoidedKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    @classmethod
+    def holds(cls, key: str) -> bool:
+        """Whether `key` is voided: `VoidedKey.objects.filter(key=key).exists()`, written once
+        and prepared as the charge's INSERT is. Asked after every keyed charge (checkout's),
+        where composing the ORM's query cost about three times the statement's round trip."""
+        db = connections[DEFAULT_DB_ALIAS]
+        with _prepared_cursor(db) as cursor:
+            cursor.execute(_voided_statement(db.vendor), [key])
+            return cursor.fetchone() is not None
+
+
+@functools.cache
+def _voided_statement(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    table, column = quote(VoidedKey._meta.db_table), quote(VoidedKey._meta.pk.column)
+    return f"SELECT 1 FROM {table} WHERE {column} = %s LIMIT 1"  # noqa: S608

@@ -250,7 +250,7 @@ def _charge_claimed_then_settled(
 def _refuse_if_key_voided(charge: Charge) -> None:
     """Checked after the charge's row is committed, as charge_void_by_key looks for the row after
     committing its mark: whichever comes second sees the other, so no charge slips past."""
-    if charge.idempotency_key and VoidedKey.objects.filter(key=charge.idempotency_key).exists():
+    if charge.idempotency_key and VoidedKey.holds(charge.idempotency_key):
         Charge.objects.filter(pk=charge.pk).delete()
         raise ChargeKeyVoided()
 

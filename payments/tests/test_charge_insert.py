@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from payments.models import Charge
+from payments.models import Charge, VoidedKey
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,22 @@ def test_on_postgresql_the_insert_is_prepared_once_per_connection_and_survives_a
     assert logged["sql"].startswith('INSERT INTO "payments_charge"')
     (statement,) = prepared_inserts()
     assert '"payments_charge"' in statement
+
+
+def test_the_voided_key_check_is_one_prepared_select_answering_as_the_orm(database):
+    VoidedKey.objects.create(key="order-voided")
+    with CaptureQueriesContext(connection) as queries:
+        answers = [VoidedKey.holds(key) for key in ("order-voided", "order-1", "order-voided")]
+    assert answers == [True, False, True]
+    assert answers == [
+        VoidedKey.objects.filter(key=key).exists()
+        for key in ("order-voided", "order-1", "order-voided")
+    ]
+    assert len(queries) == 3 and all(q["sql"].startswith("SELECT 1 FROM") for q in queries)
+    if database == "postgres":  # PostgreSQL parses and plans it once per connection
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [row[0] for row in cursor.fetchall()]
+        assert [s for s in prepared if '"payments_voidedkey"' in s] == [
+            'SELECT 1 FROM "payments_voidedkey" WHERE "key" = $1 LIMIT 1'
+        ]
