@@ -13,12 +13,15 @@ from . import selectors
 
 # The original's service first (the deployment's readiness probe asks for it), then ours.
 SERVICE_NAMES = ("hipstershop.ProductCatalogService", "boutique.ProductBatchService")
-# Answered from the products' memo in memory: a small pool of their own (shop/rpc/pools.py).
-# ListProducts and SearchProducts query the database each time.
-FROM_MEMORY = (
-    "/hipstershop.ProductCatalogService/GetProduct",
-    "/boutique.ProductBatchService/GetProducts",
-)
+
+
+def from_memory() -> tuple[str, ...]:
+    """Answered from the products' memo in memory: a small pool of their own
+    (shop/rpc/pools.py). ListProducts and SearchProducts query the database each time."""
+    return (
+        "/hipstershop.ProductCatalogService/GetProduct",
+        "/boutique.ProductBatchService/GetProducts",
+    )
 
 
 class ProductCatalogServicer(Servicer, pb_grpc.ProductCatalogServiceServicer):

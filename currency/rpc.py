@@ -8,11 +8,14 @@ from shop.rpc.servicer import Servicer
 from . import services
 
 SERVICE_NAMES = ("hipstershop.CurrencyService",)
-# Answered from the rates' memo in memory: a small pool of their own (shop/rpc/pools.py).
-FROM_MEMORY = (
-    "/hipstershop.CurrencyService/Convert",
-    "/hipstershop.CurrencyService/GetSupportedCurrencies",
-)
+
+
+def from_memory() -> tuple[str, ...]:
+    """Answered from the rates' memo in memory: a small pool of their own (shop/rpc/pools.py)."""
+    return (
+        "/hipstershop.CurrencyService/Convert",
+        "/hipstershop.CurrencyService/GetSupportedCurrencies",
+    )
 
 
 class CurrencyServicer(Servicer, pb_grpc.CurrencyServiceServicer):

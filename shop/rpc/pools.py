@@ -13,8 +13,9 @@ calls waiting on a slow database or another service would hold every thread. So:
 
 - the health service's `Check` runs in a pool of its own: it never waits, and no call that waits
   on a dependency may delay the liveness answer (Kubernetes restarts a pod that misses it);
-- the calls each app's rpc module names in FROM_MEMORY (answered from the process's memos:
-  `Convert`, `GetProduct`...) run in a small pool shared by them; a memo's miss or its
+- the calls each app's rpc module names in `from_memory()` (answered from the process's memos:
+  `Convert`, `GetProduct`, a `GetQuote` when the catalog is in the process...) run in a small
+  pool shared by them; a memo's miss or its
   once-a-second version check waits on the database or Redis briefly, as the memo allows;
 - every other call (the database, Redis, another service) and every stream (health's `Watch`,
   reflection, which hold a thread for their whole life) runs in the server's pool of `--threads`.

@@ -34,7 +34,7 @@ def service_module(app: str) -> ModuleType:
     """The app's rpc module: add_to_server(server) and SERVICE_NAMES, every gRPC service it adds
     (the original's first, then our extensions of the protocol), so health and reflection report
     them all; optionally DEPENDENCIES, the readiness checks its health follows (default: the
-    database; shop/observability/readiness.py), and FROM_MEMORY, the methods
+    database; shop/observability/readiness.py), and from_memory(), the methods
     ("/package.Service/Method") it answers from the process's memory (shop/rpc/pools.py)."""
     return importlib.import_module(settings.GRPC_SERVICES[app])
 
@@ -89,7 +89,9 @@ def build_server(
     modules = [service_module(app) for app in apps]
     # The health check and the methods answered from memory in small pools of their own
     # (shop/rpc/pools.py).
-    pools = CallPools(method for module in modules for method in getattr(module, "FROM_MEMORY", ()))
+    pools = CallPools(
+        method for module in modules for method in getattr(module, "from_memory", tuple)()
+    )
     # Every unary method observed (request id, log line, metrics), wrapped once here rather
     # than by interceptors on every call (shop/rpc/observed.py).
     observing = ObservingRegistrar(server, pools.pool_for)

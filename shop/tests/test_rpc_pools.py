@@ -41,7 +41,17 @@ def test_every_method_named_from_memory_is_served():
             f"/{service}/{method}" for service, methods in server.registered.items()
             for method in methods
         }  # fmt: skip
-        assert set(getattr(module, "FROM_MEMORY", ())) <= served, app
+        assert set(getattr(module, "from_memory", tuple)()) <= served, app
+
+
+def test_a_quote_is_from_memory_only_with_the_catalog_in_the_process(settings):
+    from shipping import rpc as shipping_rpc
+
+    settings.SERVICE_ADDRS = {**settings.SERVICE_ADDRS, "catalog": ""}
+    assert shipping_rpc.from_memory() == ("/hipstershop.ShippingService/GetQuote",)
+    # Another service: a quote may wait on it, so it stays in the server's pool.
+    settings.SERVICE_ADDRS = {**settings.SERVICE_ADDRS, "catalog": "catalog:3550"}
+    assert shipping_rpc.from_memory() == ()
 
 
 @pytest.mark.django_db(transaction=True)
