@@ -5,8 +5,8 @@ then sleeps until the poller hands it the request, and so on: a call is a chain 
 wake-ups, and a pool of many threads, each call landing on a sleeping one, makes that chain
 longest. A pool of two threads finds its next call already queued far more often: measured on
 the bench's client (docs/decisions.md, "gRPC: what the empty method costs, and Convert against
-the original (fourth pass)"), the empty method's context switches fell from ~10 to ~5 per call
-and the server's CPU per call by a quarter to a third.
+the original (fourth pass)"), the empty method's context switches fell from ~10 to ~5-7 per call
+and the server's CPU per call by 10–35 % (two processes to one).
 
 A small pool suits only calls that never wait on anything outside the process, though: two
 calls waiting on a slow database or another service would hold every thread. So:
