@@ -6,7 +6,7 @@ wake-ups, and a pool of many threads, each call landing on a sleeping one, makes
 longest. A pool of two threads finds its next call already queued far more often: measured on
 the bench's client (docs/decisions.md, "gRPC: what the empty method costs, and Convert against
 the original (fourth pass)"), the empty method's context switches fell from ~10 to ~5-7 per call
-and the server's CPU per call by 10–35 % (two processes to one).
+and the server's CPU per call by 10–35 % (about 10 % at `--workers 2`, 35 % at 1).
 
 A small pool suits only calls that never wait on anything outside the process, though: two
 calls waiting on a slow database or another service would hold every thread. So:
