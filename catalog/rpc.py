@@ -15,6 +15,15 @@ from . import selectors
 SERVICE_NAMES = ("hipstershop.ProductCatalogService", "boutique.ProductBatchService")
 
 
+def from_memory() -> tuple[str, ...]:
+    """Answered from the products' memo in memory: a small pool of their own
+    (shop/rpc/pools.py). ListProducts and SearchProducts query the database each time."""
+    return (
+        "/hipstershop.ProductCatalogService/GetProduct",
+        "/boutique.ProductBatchService/GetProducts",
+    )
+
+
 class ProductCatalogServicer(Servicer, pb_grpc.ProductCatalogServiceServicer):
     def ListProducts(self, request, context):
         products = selectors.product_list()

@@ -10,6 +10,14 @@ from . import services
 SERVICE_NAMES = ("hipstershop.CurrencyService",)
 
 
+def from_memory() -> tuple[str, ...]:
+    """Answered from the rates' memo in memory: a small pool of their own (shop/rpc/pools.py)."""
+    return (
+        "/hipstershop.CurrencyService/Convert",
+        "/hipstershop.CurrencyService/GetSupportedCurrencies",
+    )
+
+
 class CurrencyServicer(Servicer, pb_grpc.CurrencyServiceServicer):
     def GetSupportedCurrencies(self, request, context):
         return pb.GetSupportedCurrenciesResponse(currency_codes=services.currency_codes())

@@ -2,6 +2,8 @@
 ShipOrder) and boutique.ShipmentAdminService (Cancel, which the original lacks). Translate and
 delegate."""
 
+from django.conf import settings
+
 from shop.money import Money
 from shop.rpc.convert import address_from_pb, cart_item_from_pb, money_to_pb
 from shop.rpc.protos import boutique_shipping_pb2 as admin_pb
@@ -15,6 +17,15 @@ from . import services
 # The original's service first (the deployment's readiness probe asks for it), then ours.
 SERVICE_NAMES = ("hipstershop.ShippingService", "boutique.ShipmentAdminService")
 ORDER_REFERENCE_METADATA = "order-reference"
+
+
+def from_memory() -> tuple[str, ...]:
+    """A quote is answered from memory (the rates' memo; the products' for a free-shipping
+    threshold) when the catalog is served in this process; when the catalog is another service,
+    a quote may wait on it, and stays in the server's pool (shop/rpc/pools.py)."""
+    if settings.SERVICE_ADDRS["catalog"]:
+        return ()
+    return ("/hipstershop.ShippingService/GetQuote",)
 
 
 class ShippingServicer(Servicer, pb_grpc.ShippingServiceServicer):

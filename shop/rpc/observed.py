@@ -13,7 +13,8 @@ as they are: a stream has no one duration, and the shop's own services are all u
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent import futures
 
 import grpc
 
@@ -33,9 +34,13 @@ def incoming_request_id(metadata: Iterable[tuple[str, str]] | None) -> str | Non
 
 
 def observed_handler(
-    full_method: str, handler: grpc.RpcMethodHandler | None
+    full_method: str,
+    handler: grpc.RpcMethodHandler | None,
+    pool: futures.ThreadPoolExecutor | None = None,
 ) -> grpc.RpcMethodHandler | None:
-    """`handler` (of "/package.Service/Method") observed; streams and None as they are."""
+    """`handler` (of "/package.Service/Method") observed; streams and None as they are. With
+    `pool`, gRPC runs the method's calls in that pool rather than the server's (shop/rpc/pools.py
+    says which and why)."""
     if handler is None or handler.request_streaming or handler.response_streaming:
         return handler
     service, method = split_method(full_method)
@@ -69,6 +74,9 @@ def observed_handler(
             )  # fmt: skip
             unbind(token)
 
+    if pool is not None:
+        # The attribute gRPC's synchronous server looks for on a method's behaviour.
+        observed.experimental_thread_pool = pool
     return grpc.unary_unary_rpc_method_handler(
         observed,
         request_deserializer=handler.request_deserializer,
@@ -102,16 +110,24 @@ class _ObservedGenericHandler(grpc.GenericRpcHandler):
 
 class ObservingRegistrar:
     """Stands in for the `grpc.Server` given to the generated `add_..._to_server` functions (and
-    reflection's): registers every handler observed."""
+    reflection's): registers every handler observed. `pool_for(full_method)`: the thread pool
+    of a registered method's calls, None for the server's."""
 
-    def __init__(self, server: grpc.Server):
+    def __init__(
+        self,
+        server: grpc.Server,
+        pool_for: Callable[[str], futures.ThreadPoolExecutor | None] = lambda _method: None,
+    ):
         self.server = server
+        self.pool_for = pool_for
 
     def add_registered_method_handlers(self, service_name: str, method_handlers: dict) -> None:
         self.server.add_registered_method_handlers(
             service_name,
             {
-                name: observed_handler(f"/{service_name}/{name}", handler)
+                name: observed_handler(
+                    f"/{service_name}/{name}", handler, self.pool_for(f"/{service_name}/{name}")
+                )
                 for name, handler in method_handlers.items()
             },
         )

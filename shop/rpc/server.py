@@ -21,6 +21,7 @@ from grpc_reflection.v1alpha import reflection
 
 from shop.observability import readiness
 from shop.rpc.observed import ObservingRegistrar
+from shop.rpc.pools import CallPools
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,8 @@ def service_module(app: str) -> ModuleType:
     """The app's rpc module: add_to_server(server) and SERVICE_NAMES, every gRPC service it adds
     (the original's first, then our extensions of the protocol), so health and reflection report
     them all; optionally DEPENDENCIES, the readiness checks its health follows (default: the
-    database; shop/observability/readiness.py)."""
+    database; shop/observability/readiness.py), and from_memory(), the methods
+    ("/package.Service/Method") it answers from the process's memory (shop/rpc/pools.py)."""
     return importlib.import_module(settings.GRPC_SERVICES[app])
 
 
@@ -84,14 +86,19 @@ def build_server(
         futures.ThreadPoolExecutor(max_workers=max_workers),
         options=[*connection_age_options(), ("grpc.so_reuseport", int(reuse_port))],
     )
+    modules = [service_module(app) for app in apps]
+    # The health check and the methods answered from memory in small pools of their own
+    # (shop/rpc/pools.py).
+    pools = CallPools(
+        method for module in modules for method in getattr(module, "from_memory", tuple)()
+    )
     # Every unary method observed (request id, log line, metrics), wrapped once here rather
     # than by interceptors on every call (shop/rpc/observed.py).
-    observing = ObservingRegistrar(server)
+    observing = ObservingRegistrar(server, pools.pool_for)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, observing)
     names = []
-    for app in apps:
-        module = service_module(app)
+    for module in modules:
         module.add_to_server(observing)
         names.extend(module.SERVICE_NAMES)
     for name in [LIVENESS, "", *names]:

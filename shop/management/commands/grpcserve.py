@@ -32,7 +32,14 @@ class Command(BaseCommand):
             default=1,
             help="server processes sharing the port (SO_REUSEPORT): one per core to use",
         )
-        parser.add_argument("--threads", type=int, default=16, help="threads per process")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=16,
+            help="threads per process for the calls that wait on a dependency and for streams "
+            "(the health check and the calls answered from memory have small pools of their "
+            "own: shop/rpc/pools.py)",
+        )
 
     def handle(self, *args, services, port, host, workers, threads, **options) -> None:
         names = services or list(settings.GRPC_SERVICES)
