@@ -209,7 +209,9 @@ def report(results: Results) -> str:
         f"middleware); wrk -t2 -c{WRK_CONNECTIONS} -d{WRK_SECONDS}s per page, median of "
         f"{WRK_ROUNDS} interleaved rounds after a 1 s warm-up; in each round a page's ratio is to "
         "the hello measured just before it, and the table shows the median of those ratios. A "
-        "shopper has a session, a cart of two lines and prices in euros.",
+        "shopper has a session, a cart of two lines and prices in euros. The shop's processes "
+        "run with LOG_LEVEL=WARNING (loadgen/stack.py): the one INFO line per request and per "
+        "gRPC call that the default level writes is not part of these figures.",
         "",
         "## Pages against a bare Django hello project (same gunicorn)",
         "",
