@@ -253,8 +253,8 @@ def section(context) -> str:
         "records each charge in PostgreSQL; AddItem writes a new cart in Redis per call. CPU per "
         "call: the server's processes (PostgreSQL's and Redis's not counted) and the client's, "
         "which share the machine's cores. Thread pools (shop/rpc/pools.py): the empty method "
-        "in a pool of 2 of its own; GetProduct, Convert and GetQuote (answered from memory) in "
-        "a pool of 2; Charge, AddItem and GetCart in the server's pool of 16.",
+        "in a pool of 2 of its own; GetProduct, Convert, GetQuote and GetCart (answered from "
+        "memory) in a pool of 2; Charge in a pool of 3; AddItem in the server's pool of 16.",
         "",
         "| method | calls/s | ratio to empty | server CPU per call | client CPU per call |",
         "|---|---|---|---|---|",

@@ -16,6 +16,13 @@ SERVICE_NAMES = ("hipstershop.CartService", "boutique.CartLineService")
 DEPENDENCIES = ("database", "redis")
 
 
+def from_memory() -> tuple[str, ...]:
+    """Answered from the carts this process holds (remembered until Redis reports a write to
+    them: cart/tracked.py): a small pool of their own (shop/rpc/pools.py). A cart not held is one
+    Redis read, bounded by REDIS_SOCKET_TIMEOUT_SECONDS and Redis's circuit breaker."""
+    return ("/hipstershop.CartService/GetCart",)
+
+
 class CartServicer(Servicer, pb_grpc.CartServiceServicer):
     def AddItem(self, request, context):
         services.cart_add_item(

@@ -17,6 +17,9 @@ calls waiting on a slow database or another service would hold every thread. So:
   `Convert`, `GetProduct`, a `GetQuote` when the catalog is in the process...) run in a small
   pool shared by them; a memo's miss or its
   once-a-second version check waits on the database or Redis briefly, as the memo allows;
+- the calls each app's rpc module names in `one_round_trip()` (a `Charge`: one INSERT) run in a
+  pool of three: such a call spends part of its time waiting for the database, so a third
+  thread keeps the process busy meanwhile, and calls that wait longer cannot hold it;
 - every other call (the database, Redis, another service) and every stream (health's `Watch`,
   reflection, which hold a thread for their whole life) runs in the server's pool of `--threads`.
 
@@ -32,16 +35,21 @@ from concurrent import futures
 HEALTH_CHECK = "/grpc.health.v1.Health/Check"
 HEALTH_THREADS = 2
 MEMORY_THREADS = 2
+ROUND_TRIP_THREADS = 3
 
 
 class CallPools:
     """The pools of one server; `pool_for` is what `ObservingRegistrar` asks."""
 
-    def __init__(self, from_memory: Iterable[str]):
+    def __init__(self, from_memory: Iterable[str], one_round_trip: Iterable[str] = ()):
         self.from_memory = frozenset(from_memory)
+        self.one_round_trip = frozenset(one_round_trip)
         # Threads are started on the first call each pool runs, none before.
         self.health = futures.ThreadPoolExecutor(HEALTH_THREADS, thread_name_prefix="grpc-health")
         self.memory = futures.ThreadPoolExecutor(MEMORY_THREADS, thread_name_prefix="grpc-memory")
+        self.round_trip = futures.ThreadPoolExecutor(
+            ROUND_TRIP_THREADS, thread_name_prefix="grpc-round-trip"
+        )
 
     def pool_for(self, full_method: str) -> futures.ThreadPoolExecutor | None:
         """The pool of a method ("/package.Service/Method"); None: the server's."""
@@ -49,4 +57,6 @@ class CallPools:
             return self.health
         if full_method in self.from_memory:
             return self.memory
+        if full_method in self.one_round_trip:
+            return self.round_trip
         return None

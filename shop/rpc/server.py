@@ -87,10 +87,10 @@ def build_server(
         options=[*connection_age_options(), ("grpc.so_reuseport", int(reuse_port))],
     )
     modules = [service_module(app) for app in apps]
-    # The health check and the methods answered from memory in small pools of their own
-    # (shop/rpc/pools.py).
+    # The health check, the methods answered from memory and those of one round trip in small
+    # pools of their own (shop/rpc/pools.py).
     pools = CallPools(
-        method for module in modules for method in getattr(module, "from_memory", tuple)()
+        _named(modules, "from_memory"), one_round_trip=_named(modules, "one_round_trip")
     )
     # Every unary method observed (request id, log line, metrics), wrapped once here rather
     # than by interceptors on every call (shop/rpc/observed.py).
@@ -113,6 +113,11 @@ def build_server(
     )
     port = server.add_insecure_port(address)
     return server, port, health_servicer
+
+
+def _named(modules: Iterable[ModuleType], kind: str) -> list[str]:
+    """The methods the apps' rpc modules name by `kind` (`from_memory`, `one_round_trip`)."""
+    return [method for module in modules for method in getattr(module, kind, tuple)()]
 
 
 def served_names(apps: Iterable[str]) -> list[str]:

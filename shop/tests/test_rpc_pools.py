@@ -17,6 +17,7 @@ from shop.rpc.server import build_server, service_modules
 from shop.tests.test_rpc_observed import RecordingServer
 
 CONVERT = "/hipstershop.CurrencyService/Convert"
+CHARGE = "/hipstershop.PaymentService/Charge"
 
 
 def convert_request() -> pb.CurrencyConversionRequest:
@@ -25,10 +26,11 @@ def convert_request() -> pb.CurrencyConversionRequest:
 
 
 def test_each_method_is_given_its_pool():
-    pools = CallPools([CONVERT])
+    pools = CallPools([CONVERT], one_round_trip=[CHARGE])
     assert pools.pool_for(HEALTH_CHECK) is pools.health
     assert pools.pool_for(CONVERT) is pools.memory
-    assert pools.pool_for("/hipstershop.PaymentService/Charge") is None  # the server's
+    assert pools.pool_for(CHARGE) is pools.round_trip
+    assert pools.pool_for("/hipstershop.CheckoutService/PlaceOrder") is None  # the server's
     assert pools.pool_for("/grpc.health.v1.Health/Watch") is None  # a stream holds its thread
 
 
@@ -42,6 +44,16 @@ def test_every_method_named_from_memory_is_served():
             for method in methods
         }  # fmt: skip
         assert set(getattr(module, "from_memory", tuple)()) <= served, app
+        assert set(getattr(module, "one_round_trip", tuple)()) <= served, app
+
+
+def test_the_apps_name_their_carts_from_memory_and_their_charges_of_one_round_trip():
+    from cart import rpc as cart_rpc
+    from payments import rpc as payments_rpc
+
+    assert "/hipstershop.CartService/GetCart" in cart_rpc.from_memory()
+    assert "/hipstershop.CartService/AddItem" not in cart_rpc.from_memory()  # a write
+    assert payments_rpc.one_round_trip() == (CHARGE,)
 
 
 def test_a_quote_is_from_memory_only_with_the_catalog_in_the_process(settings):

@@ -37,8 +37,8 @@ class Command(BaseCommand):
             type=int,
             default=16,
             help="threads per process for the calls that wait on a dependency and for streams "
-            "(the health check and the calls answered from memory have small pools of their "
-            "own: shop/rpc/pools.py)",
+            "(the health check, the calls answered from memory and a Charge have small pools "
+            "of their own: shop/rpc/pools.py)",
         )
 
     def handle(self, *args, services, port, host, workers, threads, **options) -> None:
