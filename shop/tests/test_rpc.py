@@ -211,9 +211,7 @@ def test_grpcserve_command_serves_health(tmp_path):
         assert health.Check(check, timeout=5).status == health_pb2.HealthCheckResponse.SERVING
     finally:
         process.terminate()
-        # Longer than grpcserve's own bound (EXIT_BOUND_SECONDS): a process stuck after its
-        # drain dumps every thread's stack to stderr and exits with 1, which this then shows.
-        assert process.wait(30) == 0
+        assert process.wait(15) == 0
 
 
 def test_grpcserve_refuses_an_unknown_service():

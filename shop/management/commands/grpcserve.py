@@ -1,7 +1,6 @@
 """Serves the gRPC shims of the named services (all when none are named) on one port, from one
 process or from `--workers` processes sharing it (shop/rpc/workers.py)."""
 
-import faulthandler
 import logging
 import signal
 import threading
@@ -14,12 +13,6 @@ from shop.observability.service import service_name, set_default
 from shop.observability.tracing import setup_tracing
 from shop.rpc.server import HealthMonitor, build_server, check_apps
 from shop.rpc.workers import run_workers
-
-# After SIGTERM: in-flight calls get DRAIN_SECONDS; should the process still be up EXIT_BOUND
-# later (a thread that never ends), every thread's stack goes to stderr and it exits (status 1)
-# rather than stay up until the orchestrator kills it without a word.
-DRAIN_SECONDS = 5
-EXIT_BOUND_SECONDS = DRAIN_SECONDS + 10
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +89,7 @@ class Command(BaseCommand):
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stopped.set())
         stopped.wait()
-        faulthandler.dump_traceback_later(EXIT_BOUND_SECONDS, exit=True)
         monitor.stop()
         # Report NOT_SERVING first so load balancers drain, then finish in-flight calls.
         health.enter_graceful_shutdown()
-        server.stop(grace=DRAIN_SECONDS).wait()
+        server.stop(grace=5).wait()
