@@ -237,3 +237,32 @@ def test_generated_stubs_are_up_to_date(tmp_path):
     match, mismatch, errors = filecmp.cmpfiles(generated, committed, names, shallow=False)
     assert not mismatch and not errors, f"run `make protos`: {mismatch + errors} are stale"
     assert Path(committed / "hipstershop.proto").exists()
+
+
+# SIGTERM delivered to a thread other than the main one (as the kernel may: grpcserve runs
+# gRPC's threads and its pools' beside the main thread).
+SIGNAL_TO_ANOTHER_THREAD = """
+import signal, threading, time
+import django
+django.setup()
+from shop.management.commands.grpcserve import wait_for_stop
+
+def deliver():
+    while signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # until wait_for_stop listens
+        time.sleep(0.01)
+    signal.pthread_kill(threading.get_ident(), signal.SIGTERM)  # to this thread, not main
+
+threading.Thread(target=deliver, daemon=True).start()
+wait_for_stop()
+print("stopped")
+"""
+
+
+def test_grpcserve_stops_on_a_sigterm_delivered_to_another_thread():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "shop.settings", "DEBUG": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", SIGNAL_TO_ANOTHER_THREAD],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "stopped"
