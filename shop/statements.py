@@ -1,15 +1,74 @@
 """Small helpers for the few statements run on every order, where what Django's ORM does around
 a statement (a transaction for one statement, a QuerySet built and compiled each time) costs
 more of the web's CPU than the statement itself (docs/decisions.md, "Checkout: less web CPU per
-order (third pass)")."""
+order (third pass)") — and `sent_together`, which sends a transaction's statements to PostgreSQL
+in fewer round trips ("Checkout: a transaction's statements sent together")."""
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
+from collections.abc import Iterator
 
 from django.db import connection, transaction
 from django.db.models import Model
+
+# The psycopg pipeline sent_together() opened on this thread's (context's) connection, if any.
+_pipeline: contextvars.ContextVar = contextvars.ContextVar("statements_pipeline", default=None)
+
+
+@contextlib.contextmanager
+def sent_together() -> Iterator[None]:
+    """Statements run in the block go to PostgreSQL without waiting for each other's answers
+    (psycopg's pipeline mode): they are answered together when a result is read (a fetch, or a
+    row count through `rows_written`) or the block ends, so a transaction costs a round trip per
+    result it reads instead of one per statement. PostgreSQL runs them in order all the same; an
+    error is raised where the answers are read (a statement's, a fetch's, or the block's end,
+    translated to Django's exceptions as there), and the statements after it are skipped, which
+    the transaction's rollback then undoes with it. Only inside a transaction (`atomic`): in
+    autocommit the statements up to an answer would make one implicit transaction instead of
+    one each. Leave the block before the transaction commits (on_commit callbacks may run
+    anything). Reading `cursor.rowcount` yourself inside is wrong: it is -1 until answered. On
+    SQLite (a file in this process: no round trips) a plain block."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("sent_together() belongs inside a transaction (transaction.atomic).")
+    if connection.vendor != "postgresql" or _pipeline.get() is not None:
+        yield
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.pipeline() as pipeline:
+        token = _pipeline.set(pipeline)
+        try:
+            yield
+        finally:
+            _pipeline.reset(token)
+
+
+def rows_written(cursor) -> int:
+    """The number of rows the cursor's last statement wrote, once it is answered: inside
+    sent_together() the statements sent so far are answered first (one round trip)."""
+    pipeline = _pipeline.get()
+    if pipeline is not None and cursor.rowcount == -1:
+        with connection.wrap_database_errors:
+            pipeline.sync()
+    return cursor.rowcount
+
+
+class Written:
+    """A write's row count, read when asked (`count()`): inside sent_together() the statements
+    sent until then are answered in the same round trip. Made while the cursor is open: an
+    answered statement's count is kept at once (closing a cursor forgets it); a statement not
+    answered yet gets it on the closed cursor when the answers come."""
+
+    def __init__(self, cursor):
+        self._cursor = cursor
+        self._count = None if _pipeline.get() is not None else cursor.rowcount
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = rows_written(self._cursor)
+        return self._count
 
 
 def one_statement() -> contextlib.AbstractContextManager:
@@ -26,6 +85,14 @@ def row_update(model: type[Model], pk: object, values: dict[str, object], **wher
     of equality (or, for None, IS NULL), without building a QuerySet: the same statement
     (UPDATE ... SET ... WHERE pk = ... AND ...), the values adapted by their fields as the ORM
     adapts them, no signals (update() sends none). The number of rows updated (0 or 1)."""
+    return row_update_sent(model, pk, values, **where).count()
+
+
+def row_update_sent(
+    model: type[Model], pk: object, values: dict[str, object], **where: object
+) -> Written:
+    """row_update, its row count read when asked: inside sent_together(), the statements that
+    follow go in the same round trip until then."""
     meta = model._meta
     quote = connection.ops.quote_name
     changed = [(meta.get_field(name), value) for name, value in values.items()]
@@ -45,7 +112,7 @@ def row_update(model: type[Model], pk: object, values: dict[str, object], **wher
     ]
     with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
         cursor.execute(statement, params)
-        return cursor.rowcount
+        return Written(cursor)
 
 
 def row_insert(instance: Model) -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save, pre_save
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
@@ -15,7 +15,15 @@ from django.utils import timezone
 from checkout.models import Order
 from checkout.tests.orders import make_order
 from shipping.models import Shipment
-from shop.statements import one_statement, row_insert, row_update
+from shop.statements import (
+    one_statement,
+    row_insert,
+    row_update,
+    row_update_sent,
+    rows_written,
+    sent_together,
+)
+from testing.round_trips import round_trips
 
 
 def _row_update_matches_the_orm():
@@ -92,3 +100,61 @@ def test_row_insert_is_for_models_nothing_listens_to_and_keys_set_before_the_ins
     assert not pre_save.has_listeners(Order) and not post_save.has_listeners(Order)
     with pytest.raises(TypeError, match="set by the database"):
         row_insert(Shipment())
+
+
+def _three_updates_counted(paid: Order, pending: Order) -> list[int]:
+    with transaction.atomic(), sent_together():
+        sent = [
+            row_update_sent(Order, pending.pk, {"status": "paid"}, status="pending"),
+            row_update_sent(Order, paid.pk, {"status": "failed"}, status="pending"),
+            row_update_sent(Order, paid.pk, {"failure_kind": "x"}, status="paid"),
+        ]
+        return [written.count() for written in sent]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_sent_together_answers_its_statements_in_one_round_trip_when_one_is_counted():
+    _three_updates_counted(make_order("paid"), make_order("pending"))  # statements prepared
+    paid, pending = make_order("paid"), make_order("pending")
+    with round_trips(connection) as trips:
+        counts = _three_updates_counted(paid, pending)
+    assert counts == [1, 0, 1]
+    # The savepoint (the test's transaction holds the atomic block), the three UPDATEs answered
+    # together, the pipeline's closing sync, the release; one at a time, the UPDATEs would take
+    # three round trips.
+    assert trips.count == 4
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_sent_together_raises_an_error_as_django_s_where_its_answer_is_read():
+    order = make_order("pending")
+    twin = Order(**{**model_to_dict(order, exclude=["id"]), "id": order.pk})
+    with pytest.raises(IntegrityError), transaction.atomic(), sent_together():
+        row_update_sent(Order, order.pk, {"status": "paid"})
+        row_insert(twin)  # the same primary key: refused, answered with the next count
+        row_update(Order, order.pk, {"status": "failed"})
+    order.refresh_from_db()
+    assert order.status == "pending"  # the transaction rolled back, the first UPDATE with it
+
+
+@pytest.mark.django_db
+def test_sent_together_is_a_plain_block_on_sqlite():
+    assert _three_updates_counted(make_order("paid"), make_order("pending")) == [1, 0, 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sent_together_belongs_inside_a_transaction():
+    # In autocommit, statements sent together would make one implicit transaction.
+    with pytest.raises(RuntimeError, match="inside a transaction"), sent_together():
+        pass  # pragma: no cover
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_rows_written_outside_sent_together_is_the_cursor_s_count():
+    order = make_order("pending")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE checkout_order SET status = 'paid' WHERE id = %s", [order.pk])
+        assert rows_written(cursor) == 1
