@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from shop import dto
 from shop.pricing import PricedCart
-from shop.statements import row_insert, sent_together
+from shop.statements import row_insert, rows_insert, sent_together
 
 from . import sales
 from .errors import CartAlreadyOrdered, CartCheckoutInProgress
@@ -244,11 +244,12 @@ def _order_create(
         request_fingerprint=fingerprint,
     )
     row_insert(order)
-    # Before the lines: in the claim's sent_together(), the cart's row (whose count is read) is
-    # answered with the order, its day's count with the lines (whose ids are read back). With
-    # the lock and the query that needs it, and BEGIN and COMMIT, five round trips.
+    # In the claim's sent_together(): the cart's row (its count decides the ledger's next
+    # statement) is answered with the order; its day's count and the lines (their ids not read
+    # back) when the block ends. With BEGIN, the locks with the query that needs them, and
+    # COMMIT: five round trips.
     sales.order_recorded(order)
-    lines = OrderLine.objects.bulk_create(
+    lines = [
         OrderLine(
             order=order,
             product_id=line.product_id,
@@ -257,7 +258,8 @@ def _order_create(
             unit_price=line.unit_price.amount,
         )
         for line in priced.lines
-    )
+    ]
+    rows_insert(lines)
     _lines_known(order, lines)
     return order
 
@@ -265,7 +267,8 @@ def _order_create(
 def _lines_known(order: Order, lines: list[OrderLine]) -> None:
     """Keeps the lines just written on the order as prefetch_related("lines") would (Django's
     prefetch_one_level), so marking it paid (the sales ledger) and the answer never read them
-    back. In insertion order, which is the lines' ordering (by id)."""
+    back. In insertion order, which is the lines' ordering (by id). Their ids are not known
+    (rows_insert): nothing uses them."""
     known = order.lines.all()
     known._result_cache, known._prefetch_done = list(lines), True
     order._prefetched_objects_cache = {"lines": known}

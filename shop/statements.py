@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.db import connection, transaction
 from django.db.models import Model
@@ -143,3 +143,38 @@ def _insert_statement(model: type[Model], vendor: str) -> str:
     columns = ", ".join(quote(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+
+
+def rows_insert(instances: Sequence[Model]) -> None:
+    """`bulk_create(instances)` for new rows of one model whose primary key the database numbers,
+    in one INSERT of every other column, without reading the keys back: for rows nothing looks
+    up by key afterwards (an order's lines, kept in memory for its ledger and its answer). Inside
+    sent_together() the keys would be a round trip's wait of their own (bulk_create's RETURNING).
+    The instances keep `pk` None, marked as stored; no signals, as bulk_create sends none."""
+    if not instances:
+        return
+    model = type(instances[0])
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    statement = _rows_insert_statement(model, len(instances), connection.vendor)
+    values = [
+        field.get_db_prep_save(field.pre_save(instance, True), connection)
+        for instance in instances
+        for field in fields
+    ]
+    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
+        cursor.execute(statement, values)
+    for instance in instances:
+        instance._state.adding, instance._state.db = False, connection.alias
+
+
+@functools.lru_cache(maxsize=32)
+def _rows_insert_statement(model: type[Model], rows: int, vendor: str) -> str:
+    """Per model, number of rows (a checkout's few) and database vendor (its quoting)."""
+    if model._meta.auto_field is None:
+        raise TypeError(f"{model.__name__}'s primary key is not numbered by the database.")
+    quote = connection.ops.quote_name
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(quote(field.column) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    table = quote(model._meta.db_table)
+    return f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608

@@ -12,7 +12,7 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from checkout.models import Order
+from checkout.models import Order, OrderLine
 from checkout.tests.orders import make_order
 from shipping.models import Shipment
 from shop.statements import (
@@ -20,6 +20,7 @@ from shop.statements import (
     row_insert,
     row_update,
     row_update_sent,
+    rows_insert,
     rows_written,
     sent_together,
 )
@@ -158,3 +159,30 @@ def test_rows_written_outside_sent_together_is_the_cursor_s_count():
     with connection.cursor() as cursor:
         cursor.execute("UPDATE checkout_order SET status = 'paid' WHERE id = %s", [order.pk])
         assert rows_written(cursor) == 1
+
+
+def _rows_insert_matches_bulk_create():
+    order = make_order("pending")
+    OrderLine.objects.filter(order=order).delete()
+    columns = dict(product_id="OLJCESPC7Z", product_name="Sunglasses", quantity=2,
+                   unit_price=Decimal("19.990"))  # fmt: skip
+    lines = [OrderLine(order=order, **columns), OrderLine(order=order, **columns | {"quantity": 1})]
+    twins = [OrderLine(order=order, **columns), OrderLine(order=order, **columns | {"quantity": 1})]
+    with CaptureQueriesContext(connection) as queries:
+        rows_insert(lines)
+    assert len(queries) == 1 and "RETURNING" not in queries[0]["sql"]
+    assert [line.pk for line in lines] == [None, None] and not lines[0]._state.adding
+    OrderLine.objects.bulk_create(twins)
+    stored = [model_to_dict(line, exclude=["id"]) for line in order.lines.order_by("id")]
+    assert stored[:2] == stored[2:] == [model_to_dict(line, exclude=["id"]) for line in twins]
+
+
+@pytest.mark.django_db
+def test_rows_insert_stores_what_bulk_create_stores_without_reading_keys_back():
+    _rows_insert_matches_bulk_create()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_rows_insert_stores_what_bulk_create_stores_on_postgresql():
+    _rows_insert_matches_bulk_create()
