@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import threading
 from collections.abc import Iterator, Sequence
 
 from django.db import connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
 # The psycopg pipeline sent_together() opened on this thread's (context's) connection, if any.
@@ -178,3 +180,60 @@ def _rows_insert_statement(model: type[Model], rows: int, vendor: str) -> str:
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     table = quote(model._meta.db_table)
     return f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608
+
+
+# Per thread (Django's connections are per thread): alias -> the DB-API cursor kept for
+# `statement_run`, on the connection it was made from.
+_kept = threading.local()
+
+
+def statement_run(db: BaseDatabaseWrapper, sql: str, params: Sequence[object]) -> int:
+    """`with db.cursor() as cursor: cursor.execute(sql, params)` for a statement on a hot path
+    (a `Charge` call's one INSERT), for what Django's cursor and psycopg's set-up cost around it:
+    the driver's cursor is made once per connection and kept (psycopg keeps what it learnt of
+    the parameters' types in it), not one Django cursor and one psycopg cursor per statement.
+    Kept from Django: its health check and connection opening, its refusal inside a broken
+    transaction, its error translation (`django.db.IntegrityError` for a taken key, and the
+    `errors_occurred` mark that has an unusable connection closed after the call), and
+    PostgreSQL's prepared statements as the connection's settings ask. With the query log on
+    (DEBUG, tests' CaptureQueriesContext) or an execute wrapper installed, it runs through
+    Django's cursor instead, so the statement is logged and wrapped as any other. The number of
+    rows the statement changed."""
+    if db.queries_logged or db.execute_wrappers:
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            return rows_written(cursor)
+    cursor = _kept_cursor(db)
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors:
+        cursor.execute(sql, params)
+    return rows_written(cursor)
+
+
+def statement_fetch_one(
+    db: BaseDatabaseWrapper, sql: str, params: Sequence[object]
+) -> tuple | None:
+    """`statement_run` for a query: its first row, or None."""
+    if db.queries_logged or db.execute_wrappers:
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    cursor = _kept_cursor(db)
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _kept_cursor(db: BaseDatabaseWrapper):
+    """What `db.cursor()` does before a statement (health check, connection, thread check), then
+    this thread's kept driver cursor, made anew when the connection is a new one."""
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    cursor = getattr(_kept, db.alias, None)
+    if cursor is None or cursor.connection is not db.connection:
+        with db.wrap_database_errors:
+            cursor = db.create_cursor()
+        setattr(_kept, db.alias, cursor)
+    return cursor
