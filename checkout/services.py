@@ -40,7 +40,7 @@ from shop.money import Money
 from shop.observability.metrics import CARTS_CONVERTED, ORDERS_FAILED, ORDERS_PLACED, REVENUE
 from shop.pricing import PricedCart, cart_priced
 from shop.statements import row_update, row_update_sent, sent_together
-from shop.tasks import enqueue, running_eagerly
+from shop.tasks import enqueue, enqueue_after_response, running_eagerly
 
 from .claims import (
     RETRY_AFTER_SECONDS,
@@ -310,7 +310,11 @@ def _order_mark_paid(*, order: Order, charge_id: str, tracking_id: str) -> Order
     for name, value in fields.items():
         setattr(order, name, value)
     order_id = str(order.pk)
-    transaction.on_commit(lambda: enqueue(ORDER_COMPLETED_TASK, order_id), robust=True)
+    # After the response: the customer need not wait for the publish (orders_sweep is the
+    # backstop should this process die in between, as for a broker that is down).
+    transaction.on_commit(
+        lambda: enqueue_after_response(ORDER_COMPLETED_TASK, order_id), robust=True
+    )
     transaction.on_commit(lambda: _order_counted(order))
     return order
 

@@ -6,6 +6,9 @@ class ShopConfig(AppConfig):
     verbose_name = "Shop (project configuration and shared kernel)"
 
     def ready(self) -> None:
+        from django.core.signals import request_finished, request_started
+
+        from shop import tasks
         from shop.cache_closing import skip_closing_caches_that_stay_open
         from shop.celery import app as celery_app
         from shop.observability.requestid import connect_celery_signals
@@ -17,3 +20,6 @@ class ShopConfig(AppConfig):
         # Every process queues or runs tasks: the request id travels with them.
         connect_celery_signals()
         skip_closing_caches_that_stay_open()
+        # Tasks queued for after a response (shop.tasks.enqueue_after_response).
+        request_started.connect(tasks.request_started, dispatch_uid="tasks_after_response")
+        request_finished.connect(tasks.request_finished, dispatch_uid="tasks_after_response")

@@ -97,7 +97,11 @@ def visit(method, path, form=None):
         for name, value in headers:
             if name.lower() == "set-cookie":
                 COOKIES.update({k: m.value for k, m in SimpleCookie(value).items()})
-    BODY[:] = [b"".join(shop.wsgi.application(environ, start_response))]
+    result = shop.wsgi.application(environ, start_response)
+    try:
+        BODY[:] = [b"".join(result)]
+    finally:
+        result.close()  # as a WSGI server does: Django's request_finished
     return answer["status"]
 
 FORM = json.loads(sys.stdin.readline())
