@@ -65,6 +65,14 @@ NOT_LOADED = (
     "drf_spectacular.plumbing",
     "drf_spectacular.generators",
     "drf_spectacular.views",
+    # docs/decisions.md, "Worker memory (fourth pass)": Django's humanize template tags (no
+    # template loads them; the app is not installed), redis-py's asyncio client, cluster client
+    # and sentinel (its synchronous commands import one submodule of redis.asyncio).
+    "django.contrib.humanize",
+    "redis.asyncio.client",
+    "redis.asyncio.cluster",
+    "redis.asyncio.connection",
+    "redis.asyncio.sentinel",
 )
 # Django's e-mail (for the admins' error mails), until the shop sends one: the Celery worker
 # does, but the embedded shop here runs its tasks in the web process, so its purchase loads it.
@@ -75,6 +83,7 @@ import json, sys
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 from wsgiref.util import setup_testing_defaults
+import gunicorn.app.base  # as in gunicorn's processes, which load it before the shop
 import shop.wsgi
 
 COOKIES = {}
@@ -109,6 +118,12 @@ assert visit("GET", "/cart") == 200
 print("BROWSED", json.dumps(sorted(sys.modules)))
 assert visit("POST", "/cart/checkout", FORM) == 200
 print("MODULES", json.dumps(sorted(sys.modules)))
+# Libraries' functions keep no docstring in a gunicorn process; the shop's own keep theirs
+# (drf-spectacular makes the schema's descriptions of them: the schema below is unchanged).
+import django.db.models.query, redis.commands.core, shop.tasks, storefront.views
+print("DOCSTRINGS", [function.__doc__ is None for function in (
+    redis.commands.core.CoreCommands.get, django.db.models.query.QuerySet.filter,
+    shop.tasks.enqueue, storefront.views.search_query)])
 # Then the schema, whose generation imports drf-spectacular's generator and DRF's test module.
 assert visit("GET", "/api/v1/schema/") == 200
 import yaml
@@ -155,6 +170,7 @@ def test_a_worker_serving_customers_loads_no_grpc_no_tracing_and_no_test_tools(t
     browsed = json.loads(done.stdout.split("BROWSED ", 1)[1].split("\n", 1)[0])
     assert [name for name in NOT_LOADED_UNTIL_A_MAIL if name in browsed] == []
     assert "django.core.mail" in loaded  # the purchase's e-mail, sent in-process here
+    assert "DOCSTRINGS [True, True, False, False]" in done.stdout, done.stdout
 
 
 SQL_SCRIPT = """
