@@ -66,13 +66,21 @@ class _ImportedWhenCalled:
 
 
 @contextlib.contextmanager
-def imported_when_used(module: str) -> Iterator[None]:
+def imported_when_used(module: str, reexports_of: str | None = None) -> Iterator[None]:
     """Within the block, `import <module>` (not yet imported) gives a stand-in module: reading
     any of its attributes imports the real one and answers from it. For a library that imports a
     heavy module at the top as a whole (`import X`, then `X.name` inside a function it calls
-    rarely); `from X import name` would import it at once."""
+    rarely); `from X import name` would import it at once.
+
+    A package's stand-in lets its submodules import without its __init__. With `reexports_of`,
+    one of them whose classes and functions the package's __init__ re-exports, one of those is
+    answered from it without the rest of the package (`from click import ClickException`)."""
 
     def real_attribute(stand_in: ModuleType, name: str) -> Any:
+        if reexports_of is not None:
+            defined = getattr(importlib.import_module(reexports_of), name, None)
+            if getattr(defined, "__module__", None) == reexports_of:
+                return defined
         with _replacing:
             if sys.modules.get(module) is stand_in:  # read within the block: the real one now
                 del sys.modules[module]

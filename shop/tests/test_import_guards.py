@@ -80,9 +80,11 @@ def package_on_path(tmp_path, monkeypatch):
     not need (redis-py's `redis.asyncio`, which its synchronous commands import a part of)."""
     package = tmp_path / PACKAGE
     package.mkdir()
-    (package / "__init__.py").write_text("from .heavy import HEAVY\nINITIALISED = True\n")
+    (package / "__init__.py").write_text(
+        "from .heavy import HEAVY\nfrom .light import Light\nINITIALISED = True\n"
+    )
     (package / "heavy.py").write_text("HEAVY = 'heavy'\n")
-    (package / "light.py").write_text("LIGHT = 'light'\n")
+    (package / "light.py").write_text("import os\nLIGHT = 'light'\nclass Light:\n    pass\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     yield
     for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
@@ -106,3 +108,16 @@ def test_imported_when_used_package_imports_a_submodule_without_its_init(package
     import boutique_guarded_package.light as again
 
     assert again.LIGHT == "light"
+
+
+def test_imported_when_used_answers_a_reexported_class_from_its_submodule(package_on_path):
+    with imported_when_used(PACKAGE, reexports_of=f"{PACKAGE}.light"):
+        import boutique_guarded_package as guarded
+        from boutique_guarded_package import Light
+    assert Light is sys.modules[f"{PACKAGE}.light"].Light
+    assert f"{PACKAGE}.heavy" not in sys.modules
+    with pytest.raises(AttributeError):  # imported by the submodule, not defined there: asked
+        guarded.os  # noqa: B018  (of the real package, which has no such name)
+    assert f"{PACKAGE}.heavy" in sys.modules
+    assert guarded.HEAVY == "heavy"
+    assert sys.modules[PACKAGE].Light is Light

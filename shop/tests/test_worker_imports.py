@@ -73,6 +73,11 @@ NOT_LOADED = (
     "redis.asyncio.cluster",
     "redis.asyncio.connection",
     "redis.asyncio.sentinel",
+    # click's command-line toolkit: Celery's exceptions need its exceptions module only.
+    "click.core",
+    "click.types",
+    "click.decorators",
+    "click.termui",
 )
 # Django's e-mail (for the admins' error mails), until the shop sends one: the Celery worker
 # does, but the embedded shop here runs its tasks in the web process, so its purchase loads it.
