@@ -1,11 +1,12 @@
-"""shop/library_docstrings.py: functions lose their docstrings and nothing else."""
+"""shop/library_docstrings.py: functions, classes and modules lose their docstrings and nothing
+else."""
 
 from __future__ import annotations
 
 import importlib.util
 import textwrap
 
-from shop.library_docstrings import LibraryLoader, is_library, without_function_docstrings
+from shop.library_docstrings import LibraryLoader, is_library, without_docstrings
 
 SOURCE = textwrap.dedent(
     '''
@@ -37,29 +38,64 @@ SOURCE = textwrap.dedent(
         def value(self):
             """A property's."""
             return 42
+
+    class Undocumented:
+        value = "The class's docstring."
     '''
 )
+
+# Kept wherever something names __doc__ (conservatively: anywhere in the body or its methods).
+READING = textwrap.dedent(
+    '''
+    """Kept: a method below names __doc__."""
+
+    class ReadsItsDocstring:
+        """Kept: a method reads it."""
+
+        def describe(self):
+            return self.__doc__
+
+    class ExtendsItsDocstring:
+        """Kept: the body reads it."""
+        __doc__ += " Extended."
+    '''
+)
+
+READS_THE_MODULE_DOCSTRING = '''"""Kept: a function reads it."""
+
+def usage():
+    return __doc__
+'''
 
 
 def load(source: str, name: str = "module") -> dict:
     namespace: dict = {}
-    exec(without_function_docstrings(compile(source, f"{name}.py", "exec")), namespace)  # noqa: S102
+    exec(without_docstrings(compile(source, f"{name}.py", "exec")), namespace)  # noqa: S102
     return namespace
 
 
-def test_functions_lose_their_docstrings_and_behave_as_before():
+def test_functions_classes_and_modules_lose_their_docstrings_and_behave_as_before():
     module = load(SOURCE)
-    assert module["__doc__"] == "The module's docstring."
+    assert module["__doc__"] is None
     assert module["documented"].__doc__ is None
     assert module["documented"](4) == 8
     assert module["documented"].__code__.co_consts[0] is None
     assert module["keywords"]() == {"same": 1}
     documented = module["Documented"]
-    assert documented.__doc__ == "The class's docstring."
+    assert documented.__doc__ is None
+    assert module["Undocumented"].value == "The class's docstring."  # a constant, not a docstring
     assert documented.method.__doc__ is None
     assert documented().method() == (["a", "b"], "lambda")
     assert documented.value.__doc__ is None
     assert documented().value == 42
+
+
+def test_a_docstring_read_is_kept():
+    module = load(READING)
+    assert module["__doc__"] == "Kept: a method below names __doc__."
+    assert module["ReadsItsDocstring"]().describe() == "Kept: a method reads it."
+    assert module["ExtendsItsDocstring"].__doc__ == "Kept: the body reads it. Extended."
+    assert load(READS_THE_MODULE_DOCSTRING)["usage"]() == "Kept: a function reads it."
 
 
 def test_a_constant_the_function_loads_is_kept():
