@@ -267,9 +267,11 @@ def checkout_report(results: Results) -> list[str]:
         "",
         "## Checkout (each a real order: cart, charge, shipment; e-mail by the Celery worker)",
         "",
-        "Database statements of one checkout request (the process's second: memos warm): "
+        "Database statements of one checkout request (the process's second, a new shopper's: "
+        "memos warm): "
         f"{checkout[1]}, of which {checkout[2]} read or write (the rest BEGIN, COMMIT and "
-        "savepoints).",
+        f"savepoints), in {checkout[3]} round trips to PostgreSQL (statements sent together, "
+        "shop.statements.sent_together, wait for one answer; libpq's trace counted).",
         "",
         "The latency is the checkout request's, which answers with the confirmation page. "
         "The load client is benchmarks/shopper_client.py (http.client, a "

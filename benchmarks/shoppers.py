@@ -35,6 +35,7 @@ import json
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from testing.round_trips import round_trips
 CART, FORM, PAGES = json.loads(INPUT)
 anonymous, shopper = Client(HTTP_HOST="127.0.0.1"), Client(HTTP_HOST="127.0.0.1")
 for product_id, quantity in CART.items():
@@ -48,13 +49,16 @@ for path in PAGES:
             status = client.get(path).status_code
         counts[f"{who} {path}"] = [status, len(queries)]
 for counted in (False, True):  # the first checkout of the process fills its memos
+    # A new shopper each, as the load's (a session per order).
+    shopper = Client(HTTP_HOST="127.0.0.1")
+    shopper.cookies["shop_currency"] = "EUR"
     for product_id, quantity in CART.items():
         shopper.post("/cart", {"product_id": product_id, "quantity": quantity})
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as queries, round_trips(connection) as trips:
         answer = shopper.post("/cart/checkout", {**FORM, "email": f"{counted}@example.com"})
     control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
     data = [q for q in queries.captured_queries if not q["sql"].startswith(control)]
-    counts["checkout"] = [answer.status_code, len(queries), len(data)]
+    counts["checkout"] = [answer.status_code, len(queries), len(data), trips.count]
 print("QUERIES", json.dumps(counts))
 """
 
@@ -70,7 +74,9 @@ def shopper_cookie(base: str) -> str:
 
 def query_counts(env: dict, pages: list[str]) -> dict[str, list[int]]:
     """Queries per page (anonymous and shopper) and per checkout: {name: [status, queries]};
-    the checkout's also has the count without transaction control (BEGIN, COMMIT, savepoints)."""
+    the checkout's also has the count without transaction control (BEGIN, COMMIT, savepoints)
+    and its round trips to PostgreSQL (testing/round_trips.py: statements sent together are
+    one)."""
     script = f"INPUT = {json.dumps(json.dumps([CART, FORM, pages]))}\n{QUERY_COUNT_SCRIPT}"
     output = subprocess.run(
         [sys.executable, "manage.py", "shell", "-v0"], cwd=ROOT, env=env, input=script,

@@ -13,7 +13,9 @@ that created the ledger ran once.
 Every count is added by an INSERT ... ON CONFLICT DO UPDATE (PostgreSQL and SQLite alike), so
 concurrent checkouts of the same day never overwrite each other's figures. A checkout costs six
 statements more: a cart's row and its day's count when recorded; the day's sales, its
-products, the cart's paid day and its day's count when paid.
+products, the cart's paid day and its day's count when paid. Checkout runs them inside
+shop.statements.sent_together(), so on PostgreSQL they cost two round trips more, not six: a
+count is only read (`Written.count()`) where a decision needs it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from django.db.models import Count, F, Max, Q, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from shop.statements import row_update
+from shop.statements import Written, row_update
 
 from .models import CartCheckout, DailyCarts, DailyDeclines, DailyProductSales, DailySales, Order
 from .selectors import DECLINED, DECLINED_KINDS, PAID_EVER, SOLD
@@ -77,7 +79,7 @@ def _cart_moved(user_id: str, latest: str, counter: str, day) -> None:
 def _cart_insert(user_id: str, day) -> bool:
     """Whether the cart had no row yet (now it has, with `day` as its latest checkout)."""
     row = {"user_id": user_id, "last_checkout_day": day}
-    return _upsert(CartCheckout, keys=["user_id"], rows=[row]) == 1
+    return _upsert(CartCheckout, keys=["user_id"], rows=[row]).count() == 1
 
 
 def _days_add(moves: dict, counter: str) -> None:
@@ -134,9 +136,9 @@ def _upsert(
     rows: list[dict],
     add: Iterable[str] = (),
     replace: Iterable[str] = (),
-) -> int:
+) -> Written:
     """Inserts `rows` or, for a row whose `keys` exist, adds the `add` fields to the stored ones
-    and overwrites `replace`; with neither, leaves it. The number of rows written."""
+    and overwrites `replace`; with neither, leaves it. Its `count()`: the rows written."""
     fields = tuple(rows[0])
     sql = _upsert_statement(
         model, tuple(keys), fields, tuple(add), tuple(replace), len(rows), connection.vendor
@@ -148,7 +150,8 @@ def _upsert(
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        # Counted only where a caller asks: inside sent_together(), counting waits for answers.
+        return Written(cursor)
 
 
 @functools.lru_cache(maxsize=64)

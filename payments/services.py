@@ -28,7 +28,7 @@ from shop.money import Money, currency_known
 from shop.observability.metrics import PAYMENT_DECLINES
 from shop.statements import one_statement
 
-from .cards import card_check
+from .cards import CheckedCard, card_check
 from .errors import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
     CardDeclined,
@@ -42,7 +42,7 @@ from .errors import (
     IdempotencyKeyReused,
 )
 from .gateways import GatewayResult, PaymentGateway, gateway
-from .models import Charge, VoidedKey
+from .models import Charge, ChargeRow, VoidedKey
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +60,10 @@ class ChargeOutcome:
 
 
 def payment_charge(*, amount: Money, card: CreditCard, idempotency_key: str | None = None) -> str:
-    """The seam's Charge: the transaction id (the charge's UUID)."""
-    outcome = charge_create(amount=amount, card=card, idempotency_key=idempotency_key)
-    return str(outcome.charge.id)
+    """The seam's Charge: the transaction id (the charge's UUID). Builds no `Charge` instance
+    for a charge the shop's own processor made (the caller needs only its id)."""
+    charge, _created = _charge(amount=amount, card=card, key=_clean_key(idempotency_key))
+    return str(charge.id)
 
 
 def charge_create(
@@ -74,9 +75,21 @@ def charge_create(
 ) -> ChargeOutcome:
     """Charges the card once per idempotency key; a declined charge raises CardDeclined (and is
     stored, so staff see it); a replay of the key returns (or raises) what the first one did."""
-    key = _clean_key(idempotency_key)
+    charge, created = _charge(
+        amount=amount, card=card, key=_clean_key(idempotency_key), today=today
+    )
+    if isinstance(charge, ChargeRow):
+        charge = charge.as_charge()
+    return ChargeOutcome(charge=charge, created=created)
+
+
+def _charge(
+    *, amount: Money, card: CreditCard, key: str | None, today: date | None = None
+) -> tuple[Charge | ChargeRow, bool]:
+    """charge_create's work: the charge (the model, or the row the shop's own processor's
+    charge was written from) and whether this request made it."""
     try:
-        charge, processor = _charge_prepared(amount=amount, card=card, key=key, today=today)
+        checked, processor = _charge_checked(amount=amount, card=card, today=today)
     except ShopError:
         # A replay is answered as its first request was, even once the card has expired.
         earlier = _settled_charge(key) if key else None
@@ -85,10 +98,22 @@ def charge_create(
         return _replay(earlier, amount=amount, card=card)
     try:
         if processor.in_process:
-            charge = _charge_in_one_write(charge, processor=processor, amount=amount, card=card)
+            charge = _charge_in_one_write(
+                checked, key=key, processor=processor, amount=amount, card=card
+            )
         else:
             charge = _charge_claimed_then_settled(
-                charge, processor=processor, amount=amount, card=card
+                Charge(
+                    amount=amount.amount,
+                    currency=amount.currency,
+                    brand=checked.brand,
+                    last4=checked.last4,
+                    idempotency_key=key,
+                    gateway=processor.name,
+                ),
+                processor=processor,
+                amount=amount,
+                card=card,
             )
     except IntegrityError:  # the key is taken: a replay, or a concurrent attempt with the key
         earlier = _settled_charge(key)
@@ -102,14 +127,15 @@ def charge_create(
     logger.info(
         "Charge %s captured: %s, %s ending %s", charge.id, amount, charge.brand, charge.last4
     )
-    return ChargeOutcome(charge=charge, created=True)
+    return charge, True
 
 
-def _charge_prepared(
-    *, amount: Money, card: CreditCard, key: str | None, today: date | None
-) -> tuple[Charge, PaymentGateway]:
-    """The unsaved charge of a valid request, and the processor to ask. A key is not looked up
-    first: its row's unique key stops a replay at the insert (one query less per charge)."""
+def _charge_checked(
+    *, amount: Money, card: CreditCard, today: date | None
+) -> tuple[CheckedCard, PaymentGateway]:
+    """What may be kept of the card of a valid request, and the processor to ask. A key is not
+    looked up first: its row's unique key stops a replay at the insert (one query less per
+    charge)."""
     if amount.amount <= 0:
         raise ChargeAmountInvalid("The amount to charge must be greater than zero.")
     if amount.amount >= MAX_CHARGE:
@@ -120,17 +146,7 @@ def _charge_prepared(
     # request may have activated (none does today), and naming the zone saves the lookup of
     # the active one (a context-local read that fails, then falls back) on every charge.
     today = today or timezone.localdate(timezone=timezone.get_default_timezone())
-    checked = card_check(card, today=today)
-    processor = gateway()
-    charge = Charge(
-        amount=amount.amount,
-        currency=amount.currency,
-        brand=checked.brand,
-        last4=checked.last4,
-        idempotency_key=key,
-        gateway=processor.name,
-    )
-    return charge, processor
+    return card_check(card, today=today), gateway()
 
 
 def payment_void(*, transaction_id: str) -> None:
@@ -209,14 +225,35 @@ def _clean_key(key: str | None) -> str | None:
 
 
 def _charge_in_one_write(
-    charge: Charge, *, processor: PaymentGateway, amount: Money, card: CreditCard
-) -> Charge:
+    checked: CheckedCard,
+    *,
+    key: str | None,
+    processor: PaymentGateway,
+    amount: Money,
+    card: CreditCard,
+) -> ChargeRow:
     """A processor inside this process holds no money between its answer and the record, so the
-    charge is written once, settled: one INSERT (IntegrityError when the key is taken)."""
-    result = processor.charge(
-        amount=amount, card=card, idempotency_key=charge.idempotency_key or str(charge.id)
+    charge is written once, settled: one INSERT (IntegrityError when the key is taken), of the
+    row `Charge(...).insert()` would write (the id a new UUID, `created` and `updated` the time
+    of the write)."""
+    charge_id = uuid.uuid4()
+    result = processor.charge(amount=amount, card=card, idempotency_key=key or str(charge_id))
+    status, reference, reason = _settlement(result)
+    now = timezone.now()
+    charge = ChargeRow(
+        id=charge_id,
+        amount=amount.amount,
+        currency=amount.currency,
+        brand=checked.brand,
+        last4=checked.last4,
+        status=status,
+        decline_reason=reason,
+        gateway=processor.name,
+        gateway_reference=reference,
+        idempotency_key=key,
+        created=now,
+        updated=now,
     )
-    _settle(charge, result)
     with one_statement():
         charge.insert()
     _refuse_if_key_voided(charge)  # nothing left the shop: the record simply goes
@@ -247,18 +284,22 @@ def _charge_claimed_then_settled(
     return charge
 
 
-def _refuse_if_key_voided(charge: Charge) -> None:
+def _refuse_if_key_voided(charge: Charge | ChargeRow) -> None:
     """Checked after the charge's row is committed, as charge_void_by_key looks for the row after
     committing its mark: whichever comes second sees the other, so no charge slips past."""
     if charge.idempotency_key and VoidedKey.holds(charge.idempotency_key):
-        Charge.objects.filter(pk=charge.pk).delete()
+        Charge.objects.filter(pk=charge.id).delete()
         raise ChargeKeyVoided()
 
 
+def _settlement(result: GatewayResult) -> tuple[str, str, str]:
+    """The processor's answer as the charge records it: status, reference, decline reason."""
+    status = Status.CAPTURED if result.approved else Status.DECLINED
+    return status, result.reference, result.decline_reason[:200]
+
+
 def _settle(charge: Charge, result: GatewayResult) -> None:
-    charge.status = Status.CAPTURED if result.approved else Status.DECLINED
-    charge.gateway_reference = result.reference
-    charge.decline_reason = result.decline_reason[:200]
+    charge.status, charge.gateway_reference, charge.decline_reason = _settlement(result)
 
 
 def _settled_charge(key: str) -> Charge | None:
@@ -273,13 +314,13 @@ def _settled_charge(key: str) -> Charge | None:
         time.sleep(SETTLE_POLL_SECONDS)
 
 
-def _replay(charge: Charge, *, amount: Money, card: CreditCard) -> ChargeOutcome:
+def _replay(charge: Charge, *, amount: Money, card: CreditCard) -> tuple[Charge, bool]:
     digits = "".join(char for char in card.number or "" if char.isdigit())
     if charge.money != amount or charge.last4 != digits[-4:]:
         raise IdempotencyKeyReused()
     if charge.status == Status.DECLINED:
         raise CardDeclined(charge.decline_reason or None)
-    return ChargeOutcome(charge=charge, created=False)
+    return charge, False
 
 
 _REFUSALS = {

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from catalog.services import demo_catalog_load
 from currency.services import rates_load_initial
 from testing.fixtures import FORM
+from testing.round_trips import round_trips
 
 # Counted on the second checkout (the first fills the per-process memos: rates, products and
 # the shipping rate). What remains: claiming the cart (checkout/claims.py: the two lock rows in
@@ -66,3 +67,38 @@ def second_checkout_statements(**seen) -> int:
     shopper.cookies["shop_currency"] = "EUR"
     checkout(shopper, "first@example.com")
     return checkout(shopper, "second@example.com", **seen)
+
+
+# Round trips to PostgreSQL of a checkout (the fourth), the tasks it queues not run (a worker's):
+# the claim's transaction 5 (BEGIN; the two locks with the query that needs them; the order with
+# its cart's row; the cart's day count with the lines, answered as the statements sent together
+# end; COMMIT), the charge 2, the shipment 1, the paid mark's transaction 4 (BEGIN; the UPDATE
+# with the day's sales, its products and the cart's paid day; the cart's day count; COMMIT), the
+# cart emptied 1. One round trip per statement, before shop.statements.sent_together: 19.
+CHECKOUT_ROUND_TRIPS = 13
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_checkout_sends_its_transactions_statements_together(use_redis, monkeypatch):
+    monkeypatch.setattr("checkout.services.enqueue", lambda *args, **kwargs: None)
+    demo_catalog_load()
+    rates_load_initial()
+    # Each a new shopper, as most checkouts are: the first fills the memos, the third prepares
+    # the statements (psycopg prepares one on its third run: outside a pipeline, a round trip
+    # of its own).
+    for email in ("first@example.com", "second@example.com", "third@example.com"):
+        checkout(_euro_shopper(), email)
+    shopper = _euro_shopper()
+    for product_id, quantity in (("OLJCESPC7Z", "1"), ("66VCHSJNUP", "2")):
+        shopper.post("/cart", {"product_id": product_id, "quantity": quantity})
+    with round_trips(connection) as trips:
+        response = shopper.post("/cart/checkout", {**FORM, "email": "fourth@example.com"})
+    assert response.status_code == 200
+    assert trips.count == CHECKOUT_ROUND_TRIPS, "\n".join(trips.messages)
+
+
+def _euro_shopper() -> Client:
+    shopper = Client()
+    shopper.cookies["shop_currency"] = "EUR"
+    return shopper

@@ -6,16 +6,25 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save, pre_save
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from checkout.models import Order
+from checkout.models import Order, OrderLine
 from checkout.tests.orders import make_order
 from shipping.models import Shipment
-from shop.statements import one_statement, row_insert, row_update
+from shop.statements import (
+    one_statement,
+    row_insert,
+    row_update,
+    row_update_sent,
+    rows_insert,
+    rows_written,
+    sent_together,
+)
+from testing.round_trips import round_trips
 
 
 def _row_update_matches_the_orm():
@@ -92,3 +101,88 @@ def test_row_insert_is_for_models_nothing_listens_to_and_keys_set_before_the_ins
     assert not pre_save.has_listeners(Order) and not post_save.has_listeners(Order)
     with pytest.raises(TypeError, match="set by the database"):
         row_insert(Shipment())
+
+
+def _three_updates_counted(paid: Order, pending: Order) -> list[int]:
+    with transaction.atomic(), sent_together():
+        sent = [
+            row_update_sent(Order, pending.pk, {"status": "paid"}, status="pending"),
+            row_update_sent(Order, paid.pk, {"status": "failed"}, status="pending"),
+            row_update_sent(Order, paid.pk, {"failure_kind": "x"}, status="paid"),
+        ]
+        return [written.count() for written in sent]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_sent_together_answers_its_statements_in_one_round_trip_when_one_is_counted():
+    _three_updates_counted(make_order("paid"), make_order("pending"))  # statements prepared
+    paid, pending = make_order("paid"), make_order("pending")
+    with round_trips(connection) as trips:
+        counts = _three_updates_counted(paid, pending)
+    assert counts == [1, 0, 1]
+    # The savepoint (the test's transaction holds the atomic block), the three UPDATEs answered
+    # together, the pipeline's closing sync, the release; one at a time, the UPDATEs would take
+    # three round trips.
+    assert trips.count == 4
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_sent_together_raises_an_error_as_django_s_where_its_answer_is_read():
+    order = make_order("pending")
+    twin = Order(**{**model_to_dict(order, exclude=["id"]), "id": order.pk})
+    with pytest.raises(IntegrityError), transaction.atomic(), sent_together():
+        row_update_sent(Order, order.pk, {"status": "paid"})
+        row_insert(twin)  # the same primary key: refused, answered with the next count
+        row_update(Order, order.pk, {"status": "failed"})
+    order.refresh_from_db()
+    assert order.status == "pending"  # the transaction rolled back, the first UPDATE with it
+
+
+@pytest.mark.django_db
+def test_sent_together_is_a_plain_block_on_sqlite():
+    assert _three_updates_counted(make_order("paid"), make_order("pending")) == [1, 0, 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sent_together_belongs_inside_a_transaction():
+    # In autocommit, statements sent together would make one implicit transaction.
+    with pytest.raises(RuntimeError, match="inside a transaction"), sent_together():
+        pass  # pragma: no cover
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_rows_written_outside_sent_together_is_the_cursor_s_count():
+    order = make_order("pending")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE checkout_order SET status = 'paid' WHERE id = %s", [order.pk])
+        assert rows_written(cursor) == 1
+
+
+def _rows_insert_matches_bulk_create():
+    order = make_order("pending")
+    OrderLine.objects.filter(order=order).delete()
+    columns = dict(product_id="OLJCESPC7Z", product_name="Sunglasses", quantity=2,
+                   unit_price=Decimal("19.990"))  # fmt: skip
+    lines = [OrderLine(order=order, **columns), OrderLine(order=order, **columns | {"quantity": 1})]
+    twins = [OrderLine(order=order, **columns), OrderLine(order=order, **columns | {"quantity": 1})]
+    with CaptureQueriesContext(connection) as queries:
+        rows_insert(lines)
+    assert len(queries) == 1 and "RETURNING" not in queries[0]["sql"]
+    assert [line.pk for line in lines] == [None, None] and not lines[0]._state.adding
+    OrderLine.objects.bulk_create(twins)
+    stored = [model_to_dict(line, exclude=["id"]) for line in order.lines.order_by("id")]
+    assert stored[:2] == stored[2:] == [model_to_dict(line, exclude=["id"]) for line in twins]
+
+
+@pytest.mark.django_db
+def test_rows_insert_stores_what_bulk_create_stores_without_reading_keys_back():
+    _rows_insert_matches_bulk_create()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_rows_insert_stores_what_bulk_create_stores_on_postgresql():
+    _rows_insert_matches_bulk_create()
