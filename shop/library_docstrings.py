@@ -81,7 +81,7 @@ def _doc_uses(code: CodeType) -> tuple[int, int]:
     """How many instructions of `code` store the name __doc__, and how many use it otherwise
     (read, delete, or as an attribute: `self.__doc__`)."""
     index = code.co_names.index("__doc__")
-    if index > 127:
+    if index > 127:  # LOAD_GLOBAL's argument would need an EXTENDED_ARG: counted as a use
         return 0, 1
     stores = _uses(code, _STORE_NAME, index)
     others = sum(
@@ -140,7 +140,7 @@ def is_library(path: str) -> bool:
 
 class LibraryLoader(SourceFileLoader):
     """Loads a module from source (or its bytecode cache) as usual; a library's without its
-    functions' docstrings."""
+    docstrings."""
 
     def get_code(self, fullname: str) -> CodeType | None:
         code = super().get_code(fullname)
@@ -159,8 +159,8 @@ def _path_hook():
 
 
 def drop_library_docstrings() -> None:
-    """From now on in this process, libraries' modules load without their functions'
-    docstrings (those already imported keep theirs)."""
+    """From now on in this process, libraries' modules load without their docstrings (those
+    already imported keep theirs)."""
     if any(getattr(hook, "drops_library_docstrings", False) for hook in sys.path_hooks):
         return
     hook = _path_hook()
