@@ -1,7 +1,7 @@
 from shop.library_docstrings import drop_library_docstrings, in_gunicorn
 
-# First of all in a gunicorn process: the libraries it loads next keep no function docstrings in
-# its memory (shop/library_docstrings.py).
+# First of all in a gunicorn process: the libraries it loads next keep no docstrings in its memory
+# (shop/library_docstrings.py).
 if in_gunicorn():
     drop_library_docstrings()
 

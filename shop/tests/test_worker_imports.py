@@ -6,7 +6,9 @@ none of the test tools that libraries import when they find them installed (docs
 (shop.wsgi), serves a customer's pages, the API and a purchase through the WSGI application
 itself (Django's test client would import django.test), then lists what came in: a module
 imported at the top of some file again fails here. Then it serves the API schema, whose
-generation imports DRF's test module when it needs it."""
+generation imports DRF's test module when it needs it. It loads gunicorn's application machinery
+first, as gunicorn's processes do, where libraries keep no docstrings (docs/decisions.md, "Worker
+memory (fourth pass)")."""
 
 from __future__ import annotations
 
