@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.machinery
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
@@ -64,16 +66,33 @@ class _ImportedWhenCalled:
 
 
 @contextlib.contextmanager
-def imported_when_used(module: str) -> Iterator[None]:
+def imported_when_used(module: str, reexports_of: str | None = None) -> Iterator[None]:
     """Within the block, `import <module>` (not yet imported) gives a stand-in module: reading
     any of its attributes imports the real one and answers from it. For a library that imports a
     heavy module at the top as a whole (`import X`, then `X.name` inside a function it calls
-    rarely); `from X import name` would import it at once."""
+    rarely); `from X import name` would import it at once.
+
+    A package's stand-in lets its submodules import without its __init__. With `reexports_of`,
+    one of them whose classes and functions the package's __init__ re-exports, one of those is
+    answered from it without the rest of the package (`from click import ClickException`)."""
 
     def real_attribute(stand_in: ModuleType, name: str) -> Any:
-        if sys.modules.get(module) is stand_in:  # read within the block: the real one from now
-            del sys.modules[module]
-        return getattr(importlib.import_module(module), name)
+        if reexports_of is not None:
+            defined = getattr(importlib.import_module(reexports_of), name, None)
+            if getattr(defined, "__module__", None) == reexports_of:
+                return defined
+        with _replacing:
+            if sys.modules.get(module) is stand_in:  # read within the block: the real one now
+                del sys.modules[module]
+        # Outside the lock: the import system's lock per module makes racing threads share one
+        # import (a second thread finds the first's module in sys.modules and waits for it).
+        real = importlib.import_module(module)
+        # A package's submodules imported through the stand-in are attributes of the stand-in
+        # only: the real package gets them too, as if they had been imported through it.
+        for attribute, value in vars(stand_in).items():
+            if getattr(value, "__name__", None) == f"{module}.{attribute}":
+                vars(real).setdefault(attribute, value)
+        return getattr(real, name)
 
     with _standing_in(module, "until one of its names is read", real_attribute):
         yield
@@ -102,6 +121,12 @@ def _standing_in(
         yield
         return
     stand_in = ModuleType(module, f"Stands for {module} {until}.")
+    package = _package_spec(module)
+    if package is not None:
+        # Its submodules import as usual, without its __init__ running (a library that imports
+        # one submodule of a package whose __init__ imports all the others).
+        stand_in.__spec__ = package
+        stand_in.__path__ = package.submodule_search_locations
 
     def answer(name: str) -> Any:
         if name.startswith("__"):  # the import system asks for __path__, __spec__ and the like
@@ -113,5 +138,34 @@ def _standing_in(
     try:
         yield
     finally:
-        if sys.modules.get(module) is stand_in:
+        # A package one of whose submodules was imported through it stays: imported afresh, the
+        # real package would not know that submodule (the stand-in hands it over when it loads).
+        submodule_imported = package is not None and any(
+            name.startswith(module + ".") for name in list(sys.modules)
+        )
+        if sys.modules.get(module) is stand_in and not submodule_imported:
             del sys.modules[module]
+
+
+# Taken while a stand-in is swapped for the real module, never while importing.
+_replacing = threading.Lock()
+
+
+def _package_spec(module: str) -> importlib.machinery.ModuleSpec | None:
+    """The spec of `module` if it is a package, found without importing it: its parent must be
+    imported or not imported at all (then found on sys.path, without being imported either)."""
+    parent, _, _ = module.rpartition(".")
+    search = None
+    if parent:
+        parent_module = sys.modules.get(parent)
+        if parent_module is not None:
+            search = getattr(parent_module, "__path__", None)
+        else:
+            parent_spec = _package_spec(parent)
+            search = parent_spec and parent_spec.submodule_search_locations
+        if search is None:
+            return None
+    spec = importlib.machinery.PathFinder.find_spec(module, search)
+    if spec is None or spec.submodule_search_locations is None:
+        return None
+    return spec

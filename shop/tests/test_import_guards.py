@@ -69,3 +69,55 @@ def test_deferred_calls_the_real_function_and_hidden_refuses_the_import(module_o
     with hidden(MODULE), pytest.raises(ImportError):
         import boutique_guarded_module  # noqa: F401
     import boutique_guarded_module  # noqa: F401, E402  (afterwards, as usual)
+
+
+PACKAGE = "boutique_guarded_package"
+
+
+@pytest.fixture
+def package_on_path(tmp_path, monkeypatch):
+    """A package whose __init__ imports a heavy submodule that another of its submodules does
+    not need (redis-py's `redis.asyncio`, which its synchronous commands import a part of)."""
+    package = tmp_path / PACKAGE
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "from .heavy import HEAVY\nfrom .light import Light\nINITIALISED = True\n"
+    )
+    (package / "heavy.py").write_text("HEAVY = 'heavy'\n")
+    (package / "light.py").write_text("import os\nLIGHT = 'light'\nclass Light:\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield
+    for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
+        del sys.modules[name]
+
+
+def test_imported_when_used_package_imports_a_submodule_without_its_init(package_on_path):
+    with imported_when_used(PACKAGE):
+        import boutique_guarded_package as guarded
+        from boutique_guarded_package.light import LIGHT
+    assert LIGHT == "light"
+    assert f"{PACKAGE}.heavy" not in sys.modules  # its __init__ has not run
+    # Imported again after the block (by name, as a library would): still the stand-in, whose
+    # first other name read runs the real __init__, which then knows the submodule imported.
+    from boutique_guarded_package import HEAVY
+
+    assert HEAVY == "heavy"
+    assert guarded.INITIALISED is True
+    real = sys.modules[PACKAGE]
+    assert real is not guarded and real.light is sys.modules[f"{PACKAGE}.light"]
+    import boutique_guarded_package.light as again
+
+    assert again.LIGHT == "light"
+
+
+def test_imported_when_used_answers_a_reexported_class_from_its_submodule(package_on_path):
+    with imported_when_used(PACKAGE, reexports_of=f"{PACKAGE}.light"):
+        import boutique_guarded_package as guarded
+        from boutique_guarded_package import Light
+    assert Light is sys.modules[f"{PACKAGE}.light"].Light
+    assert f"{PACKAGE}.heavy" not in sys.modules
+    with pytest.raises(AttributeError):  # imported by the submodule, not defined there: asked
+        guarded.os  # noqa: B018  (of the real package, which has no such name)
+    assert f"{PACKAGE}.heavy" in sys.modules
+    assert guarded.HEAVY == "heavy"
+    assert sys.modules[PACKAGE].Light is Light
