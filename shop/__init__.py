@@ -1,11 +1,4 @@
-from shop.library_docstrings import drop_library_docstrings, in_gunicorn
-
-# First of all in a gunicorn process: the libraries it loads next keep no docstrings in its memory
-# (shop/library_docstrings.py).
-if in_gunicorn():
-    drop_library_docstrings()
-
-from shop.import_guards import TEST_ONLY_OPTIONAL_IMPORTS, hidden, imported_when_used  # noqa: E402
+from shop.import_guards import TEST_ONLY_OPTIONAL_IMPORTS, hidden, imported_when_used
 
 # First, before anything imports redis-py or Celery: redis-py would import
 # OpenTelemetry's metrics API and SDK (and psutil where installed) for an integration of its own

@@ -7,8 +7,7 @@ none of the test tools that libraries import when they find them installed (docs
 itself (Django's test client would import django.test), then lists what came in: a module
 imported at the top of some file again fails here. Then it serves the API schema, whose
 generation imports DRF's test module when it needs it. It loads gunicorn's application machinery
-first, as gunicorn's processes do, where libraries keep no docstrings (docs/decisions.md, "Worker
-memory (fourth pass)")."""
+first, as gunicorn's processes do."""
 
 from __future__ import annotations
 
@@ -129,14 +128,6 @@ assert visit("GET", "/cart") == 200
 print("BROWSED", json.dumps(sorted(sys.modules)))
 assert visit("POST", "/cart/checkout", FORM) == 200
 print("MODULES", json.dumps(sorted(sys.modules)))
-# Libraries' functions, classes and modules keep no docstring in a gunicorn process; the shop's
-# own keep theirs (drf-spectacular makes the schema's descriptions of them: the schema below is
-# unchanged).
-import django.db.models.query, redis.commands.core, shop.tasks, storefront.views
-print("DOCSTRINGS", [documented.__doc__ is None for documented in (
-    redis.commands.core.CoreCommands.get, django.db.models.query.QuerySet.filter,
-    django.db.models.query.QuerySet, django.db.models.query,
-    shop.tasks.enqueue, storefront.views.search_query, shop.tasks)])
 # Then the schema, whose generation imports drf-spectacular's generator and DRF's test module.
 assert visit("GET", "/api/v1/schema/") == 200
 import yaml
@@ -183,7 +174,6 @@ def test_a_worker_serving_customers_loads_no_grpc_no_tracing_and_no_test_tools(t
     browsed = json.loads(done.stdout.split("BROWSED ", 1)[1].split("\n", 1)[0])
     assert [name for name in NOT_LOADED_UNTIL_A_MAIL if name in browsed] == []
     assert "django.core.mail" in loaded  # the purchase's e-mail, sent in-process here
-    assert "DOCSTRINGS [True, True, True, True, False, False, False]" in done.stdout, done.stdout
 
 
 SQL_SCRIPT = """
