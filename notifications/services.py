@@ -25,6 +25,7 @@ from shop import dto, links
 from shop.errors import InvalidArgument, ShopError
 from shop.money import money_sum
 from shop.observability.metrics import EMAIL_BACKLOG, EMAILS
+from shop.statements import row_update
 from shop.tasks import enqueue
 
 from .errors import EmailNotFound
@@ -186,13 +187,11 @@ def email_deliver(*, message_id: int) -> bool:
         )
         EMAILS.labels("failed" if give_up else "retried").inc()
         return not give_up
-    EmailMessage.objects.filter(pk=message.pk).update(
-        status=EmailMessage.Status.SENT,
-        sent_at=timezone.now(),
-        last_error="",
-        lease_until=None,
-        updated_at=timezone.now(),
-    )
+    # update() without composing a QuerySet: the same statement, once per e-mail sent.
+    now = timezone.now()
+    row_update(EmailMessage, message.pk, {"status": EmailMessage.Status.SENT, "sent_at": now,
+                                          "last_error": "", "lease_until": None,
+                                          "updated_at": now})  # fmt: skip
     EMAILS.labels("sent").inc()
     return False
 

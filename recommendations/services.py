@@ -6,10 +6,11 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.client import catalog_client
+from shop.statements import one_statement
 from shop.tasks import enqueue, running_eagerly
 
 from .errors import InvalidPurchase
@@ -33,7 +34,6 @@ EAGER_REBUILD_KEY = "recommendations:eager-rebuild"
 EAGER_REBUILD_SECONDS_DEFAULT = 600
 
 
-@transaction.atomic
 def purchase_record(*, order_id: str, product_ids: Sequence[str]) -> bool:
     """Stores an order's products as a basket, once per order id (a repeat changes nothing);
     returns whether it was new. A new basket schedules a rebuild of the table."""
@@ -48,12 +48,16 @@ def purchase_record(*, order_id: str, product_ids: Sequence[str]) -> bool:
             f"A purchase has at most {MAX_BASKET_SIZE} products with ids of up to "
             f"{MAX_ID_LENGTH} characters."
         )
-    _basket, created = Basket.objects.get_or_create(
-        order_id=order_id, defaults={"product_ids": ids}
-    )
-    if created:
-        transaction.on_commit(recommendations_rebuild_soon)
-    return created
+    # The insert is the check (order_id is unique): one statement in the worker's autocommit
+    # where get_or_create in a transaction of its own made six (BEGIN, SELECT, SAVEPOINT,
+    # INSERT, RELEASE, COMMIT); inside a caller's transaction, a savepoint around it.
+    try:
+        with one_statement():
+            Basket.objects.create(order_id=order_id, product_ids=ids)
+    except IntegrityError:
+        return False  # recorded before (or by a concurrent twin)
+    transaction.on_commit(recommendations_rebuild_soon)
+    return True
 
 
 def recommendations_rebuild_soon() -> None:

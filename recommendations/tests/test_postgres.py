@@ -20,3 +20,15 @@ def test_rebuild_and_serve_on_postgresql(django_assert_num_queries):
     with django_assert_num_queries(1):
         result = recommendations_list(product_ids=["6E92ZMYYFZ"])
     assert result[0] == "1YMWWN1N4O" and len(result) == 5
+
+
+def test_a_repeated_purchase_inside_a_transaction_leaves_it_usable():
+    # The unique key refuses the repeat; its savepoint keeps the caller's transaction going.
+    from django.db import transaction
+
+    from recommendations.models import Basket
+
+    with transaction.atomic():
+        assert purchase_record(order_id="o1", product_ids=("6E92ZMYYFZ",)) is True
+        assert purchase_record(order_id="o1", product_ids=("1YMWWN1N4O",)) is False
+        assert list(Basket.objects.values_list("product_ids", flat=True)) == [["6E92ZMYYFZ"]]

@@ -3,6 +3,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from recommendations import services
 from recommendations.models import Basket, Neighbours
@@ -165,6 +167,30 @@ def test_purchases_are_recorded_once_per_order():
     assert purchase_record(order_id="o-1", product_ids=(MUG, JAR, MUG)) is True
     assert purchase_record(order_id="o-1", product_ids=(WATCH,)) is False
     assert Basket.objects.get().product_ids == sorted([MUG, JAR])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_purchase_outside_a_transaction_is_its_insert_alone(monkeypatch):
+    # As in the worker (autocommit): the insert is the check; a repeat is refused by the unique
+    # key, stores nothing and queues no rebuild.
+    rebuilds = []
+    monkeypatch.setattr(services, "recommendations_rebuild_soon", lambda: rebuilds.append(1))
+    with CaptureQueriesContext(connection) as new:
+        assert purchase_record(order_id="o-1", product_ids=(MUG, JAR)) is True
+    with CaptureQueriesContext(connection) as repeat:
+        assert purchase_record(order_id="o-1", product_ids=(WATCH,)) is False
+    assert [q["sql"].split()[0] for q in new.captured_queries] == ["INSERT"]
+    assert [q["sql"].split()[0] for q in repeat.captured_queries] == ["INSERT"]
+    assert Basket.objects.get().product_ids == sorted([MUG, JAR])
+    assert rebuilds == [1]
+
+
+def test_a_refused_repeat_inside_a_transaction_leaves_it_usable():
+    # Inside a caller's transaction (the embedded shop's checkout) the insert has a savepoint.
+    with transaction.atomic():
+        purchase_record(order_id="o-1", product_ids=(MUG,))
+        assert purchase_record(order_id="o-1", product_ids=(JAR,)) is False
+        assert Basket.objects.count() == 1
 
 
 @pytest.mark.parametrize(
