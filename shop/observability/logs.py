@@ -61,25 +61,14 @@ class JsonLineFormatter(JsonFormatter):
         )
 
         # One encoder for every line, configured as json.dumps configures the one it builds per
-        # line in the stock path (JsonFormatter passes `cls`, so json.dumps cannot use its own).
+        # line in the stock path (JsonFormatter passes `cls`, so json.dumps cannot use its own); an
+        # encoder keeps only its settings, so threads share it.
         self._encoder = JsonEncoder()
 
     def add_fields(self, log_data, record, message_dict) -> None:
-        """The stock add_fields for this formatter's options (no defaults, static fields or
-        timestamp option), in one loop over the record instead of several calls: the same keys in
-        the same order (shop/tests/test_log_line_identity.py compares it to the stock one)."""
         created = datetime.fromtimestamp(record.created, tz=UTC)
         log_data["timestamp"] = created.isoformat(timespec="milliseconds")
-        fields = record.__dict__
-        rename = self.rename_fields
-        for field in self._required_fields:
-            log_data[rename.get(field, field)] = fields.get(field)
-        for key, value in message_dict.items():
-            log_data[rename.get(key, key)] = value
-        skip = self._skip_fields
-        for key, value in fields.items():
-            if key not in skip and not (hasattr(key, "startswith") and key.startswith("_")):
-                log_data[rename.get(key, key)] = value
+        super().add_fields(log_data, record, message_dict)
 
     def jsonify_log_record(self, log_data) -> str:
         return self._encoder.encode(log_data)
@@ -104,10 +93,10 @@ def gather_for_level(level: int) -> None:
     Every record would otherwise find its caller's frame (pathname, filename, module, lineno,
     funcName) and the thread and process (thread, threadName, process, processName): neither
     format writes one of them (the JSON formatter reserves them, TEXT_FORMAT names none), and they
-    were ~10 us of the ~60 of a request's line (docs/decisions.md, "Logs: the production line's
-    cost"). Records keep the attributes, set to logging's placeholders ("(unknown file)", 0,
-    None). At DEBUG, nothing is left out: a record that asks for its stack (OpenTelemetry's debug
-    lines do) only gets it when the caller is looked up."""
+    were a sixth of a request's line (docs/decisions.md, "Logs: the production line's cost").
+    Records keep the attributes, set to logging's placeholders ("(unknown file)", 0, None).
+    At DEBUG, nothing is left out: a record that asks for its stack (OpenTelemetry's debug lines
+    do) only gets it when the caller is looked up."""
     lean = level > logging.DEBUG
     logging._srcfile = None if lean else _CALLER_LOOKUP
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = not lean
