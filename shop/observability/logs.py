@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime
 
 from pythonjsonlogger.core import RESERVED_ATTRS
-from pythonjsonlogger.json import JsonFormatter
+from pythonjsonlogger.json import JsonEncoder, JsonFormatter
 
 from shop.observability import requestid
 from shop.observability.service import service_name
@@ -22,6 +22,9 @@ from shop.observability.service import service_name
 TRACE_API = "opentelemetry.trace"
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+# What logging would look up for the caller of every record (its own default, kept to restore it).
+_CALLER_LOOKUP = logging._srcfile
 
 
 class ContextFilter(logging.Filter):
@@ -57,10 +60,18 @@ class JsonLineFormatter(JsonFormatter):
             reserved_attrs=[*RESERVED_ATTRS, "request"],
         )
 
+        # One encoder for every line, configured as json.dumps configures the one it builds per
+        # line in the stock path (JsonFormatter passes `cls`, so json.dumps cannot use its own); an
+        # encoder keeps only its settings, so threads share it.
+        self._encoder = JsonEncoder()
+
     def add_fields(self, log_data, record, message_dict) -> None:
         created = datetime.fromtimestamp(record.created, tz=UTC)
         log_data["timestamp"] = created.isoformat(timespec="milliseconds")
         super().add_fields(log_data, record, message_dict)
+
+    def jsonify_log_record(self, log_data) -> str:
+        return self._encoder.encode(log_data)
 
 
 def text_formatter() -> logging.Formatter:
@@ -73,6 +84,22 @@ def configure(config: dict) -> None:
     otherwise print plain text among the JSON)."""
     logging.config.dictConfig(config)
     logging.captureWarnings(True)
+    gather_for_level(logging.getLogger().level)
+
+
+def gather_for_level(level: int) -> None:
+    """Above DEBUG, records leave out what no line prints: logging's documented switches.
+
+    Every record would otherwise find its caller's frame (pathname, filename, module, lineno,
+    funcName) and the thread and process (thread, threadName, process, processName): neither
+    format writes one of them (the JSON formatter reserves them, TEXT_FORMAT names none), and they
+    were a sixth of a request's line (docs/decisions.md, "Logs: the production line's cost").
+    Records keep the attributes, set to logging's placeholders ("(unknown file)", 0, None).
+    At DEBUG, nothing is left out: a record that asks for its stack (OpenTelemetry's debug lines
+    do) only gets it when the caller is looked up."""
+    lean = level > logging.DEBUG
+    logging._srcfile = None if lean else _CALLER_LOOKUP
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = not lean
 
 
 def logging_config(log_format: str, level: str) -> dict:
